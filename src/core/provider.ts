@@ -1,0 +1,217 @@
+// THE provider contract (DESIGN.md §3). A provider is a module that exports
+// `defineProvider({...})`; each of its platforms is one `defineTarget({...})`.
+//
+// A platform has two halves. Its *descriptor* (id, kinds, options schema, runtimes, limits,
+// capabilities, naming rule) is plain data and costs nothing to import: validation, `schema`
+// and `providers` need only that. Its *behaviour* (read/plan/apply/...) talks to the cloud; the
+// SDKs it needs are imported lazily inside `createClients`, so loading a provider module never
+// loads an SDK. A platform whose behaviour has not landed yet is a descriptor alone, and the
+// engine reports it as not yet deployable instead of pretending.
+
+import type { z } from "zod";
+import type { Kind, ServiceSpec, Stack, TargetSpec } from "../manifest/types.js";
+
+export type Action = "no-op" | "create" | "update" | "replace" | "delete";
+export type Health = "ready" | "partial" | "down" | "missing" | "unknown";
+
+/** How a platform's physical names are formed (DESIGN.md §2, src/manifest/names.ts). */
+export interface NameRule {
+  /** What is named, for messages: "Lambda function", "Cloud Run service". */
+  resource: string;
+  maxLength: number;
+  /** Only lowercase letters are allowed. */
+  lowercase: boolean;
+  /** Characters allowed besides [a-z0-9] (and A-Z unless lowercase), e.g. "-_". */
+  extraChars: string;
+  /** The name must start with a letter. */
+  startsWithLetter: boolean;
+}
+
+export interface Capabilities {
+  /** The platform's own rollback mechanism, or null when apiship re-applies the previous release. */
+  nativeRollback: string | null;
+  /** How cold starts are controlled: "provisioned concurrency", "always on", ... */
+  coldStart: string;
+  /** True for scale-to-zero platforms, where the first request after idle pays a cold start. */
+  scalesToZero: boolean;
+}
+
+export interface Limits {
+  /** MiB, inclusive. */
+  memory?: readonly [number, number];
+  /** vCPU, inclusive. */
+  cpu?: readonly [number, number];
+  /** Longest request timeout the platform allows, in milliseconds. */
+  timeoutMs?: number;
+  /** Most instances `scaling.max` may ask for. */
+  maxInstances?: number;
+}
+
+/** The data half of a platform: enough to validate, document and name, with no I/O. */
+export interface PlatformInfo<Opts = Record<string, unknown>> {
+  /** "aws/lambda": persisted in state and plans, never renamed (DESIGN.md §9.9). */
+  readonly id: string;
+  readonly provider: string;
+  readonly platform: string;
+  readonly summary: string;
+  readonly kinds: readonly Kind[];
+  /** This platform's block of the manifest's target (provider/platform keys excluded). */
+  readonly options: z.ZodType<Opts>;
+  /** Function runtimes the platform runs; absent for container-only platforms. */
+  readonly runtimes?: readonly string[];
+  readonly limits: Limits;
+  readonly capabilities: Capabilities;
+  readonly naming: NameRule;
+  /** Most targets of this platform deployed at once (the provider's API limits). */
+  readonly concurrency?: number;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Step-level progress an adapter reports while it works. */
+export interface Progress {
+  step(name: string): void;
+  done(name: string): void;
+}
+
+export interface Ctx<C> {
+  clients: C;
+  stack: Stack;
+  target: TargetSpec;
+  progress: Progress;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/** Endpoint overrides and credentials hints handed to `createClients`. */
+export interface ProviderConfig {
+  target: TargetSpec;
+  /** process.env, passed in so tests and CI can control it. */
+  env: Record<string, string | undefined>;
+}
+
+export interface Artifact {
+  /** Path of the built artifact (zip, tarball) on disk. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+/** One resource's change inside a target's plan. */
+export interface ResourceChange {
+  /** Resource type within the platform, e.g. "function", "role", "alias". */
+  type: string;
+  /** Physical name. */
+  name: string;
+  action: Action;
+  reason?: string;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+  /** Attribute paths (dotted) whose values are secret: rendered "(sensitive)". */
+  sensitivePaths: string[];
+  /** Attribute paths whose change forces the replace. */
+  replacePaths: string[];
+  /** Other resources of the same target (by type) this one needs first. */
+  dependsOn: string[];
+}
+
+export interface PlanRequest<Opts, State> {
+  stack: Stack;
+  target: TargetSpec & { options: Opts };
+  service: ServiceSpec;
+  /** The target's deterministic physical base name. */
+  name: string;
+  /** What the state recorded after the last apply. */
+  recorded: State | undefined;
+  /** What read() found in the cloud now; equal to `recorded` for an offline plan. */
+  observed: State | undefined;
+  /** Secret name → keyed hash of its current value (HMAC, never the value). */
+  secretHashes: Record<string, string>;
+  artifact?: Artifact;
+}
+
+export interface PlanResponse {
+  changes: ResourceChange[];
+}
+
+export interface PlannedChange<Opts, State> extends PlanRequest<Opts, State> {
+  changes: ResourceChange[];
+  /** Secret name → resolved value. Only present while applying; never persisted. */
+  secrets: Record<string, string>;
+}
+
+export interface ApplyResult<State> {
+  state: State;
+  /** Endpoint URL the health check calls, when the target serves HTTP. */
+  endpoint?: string;
+  outputs: Record<string, string>;
+  /** Platform release identifier (version, revision, task definition). */
+  release?: string;
+}
+
+export interface StatusReport {
+  health: Health;
+  endpoint?: string;
+  release?: string;
+  detail?: string;
+}
+
+/** The behaviour half of a platform (DESIGN.md §3). */
+export interface TargetBehaviour<Opts, State extends object, C> {
+  createClients(cfg: ProviderConfig): C | Promise<C>;
+  build?(ctx: Ctx<C>, svc: ServiceSpec): Promise<Artifact>;
+  read(ctx: Ctx<C>, prior: State | undefined, name: string): Promise<State | undefined>;
+  /** PURE: no I/O. */
+  plan(req: PlanRequest<Opts, State>): PlanResponse;
+  apply(ctx: Ctx<C>, change: PlannedChange<Opts, State>): Promise<ApplyResult<State>>;
+  /** Idempotent: a resource already gone is success. */
+  destroy(ctx: Ctx<C>, state: State): Promise<void>;
+  status(ctx: Ctx<C>, state: State): Promise<StatusReport>;
+  /** Native rollback, when the platform has one. */
+  rollback?(ctx: Ctx<C>, state: State, to: State): Promise<ApplyResult<State>>;
+}
+
+export type TargetAdapter<Opts = Record<string, unknown>, State extends object = object, C = unknown> =
+  PlatformInfo<Opts> & Partial<TargetBehaviour<Opts, State, C>>;
+
+export type DeployableTarget<Opts = Record<string, unknown>, State extends object = object, C = unknown> =
+  PlatformInfo<Opts> & TargetBehaviour<Opts, State, C>;
+
+export interface ProviderModule {
+  readonly id: string;
+  readonly summary: string;
+  /** Platforms by their short name ("lambda"). */
+  readonly targets: Readonly<Record<string, TargetAdapter>>;
+  /** Platform chosen when a target names only the provider (kubernetes, heroku). */
+  readonly defaultPlatform?: string;
+}
+
+export function defineTarget<Opts, State extends object = object, C = unknown>(
+  t: TargetAdapter<Opts, State, C>,
+): TargetAdapter<Opts, State, C> {
+  return t;
+}
+
+export function defineProvider(p: {
+  id: string;
+  summary: string;
+  // Each platform's Opts/State/C differ; the registry only sees the erased shape.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  targets: readonly TargetAdapter<any, any, any>[];
+  defaultPlatform?: string;
+}): ProviderModule {
+  const targets: Record<string, TargetAdapter> = {};
+  for (const t of p.targets) {
+    if (t.provider !== p.id) throw new Error(`platform ${t.id} declares provider ${t.provider}, not ${p.id}`);
+    targets[t.platform] = t as TargetAdapter;
+  }
+  return { id: p.id, summary: p.summary, targets, defaultPlatform: p.defaultPlatform };
+}
+
+export function isDeployable(t: TargetAdapter): t is DeployableTarget {
+  return typeof t.read === "function" && typeof t.plan === "function" && typeof t.apply === "function";
+}

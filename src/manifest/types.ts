@@ -1,0 +1,100 @@
+// The normalized manifest, as the rest of apiship sees it after load.ts has parsed,
+// interpolated, overlaid and validated a file. schema.ts must produce exactly these shapes
+// (it is checked with `satisfies` there), so the engine never depends on zod.
+
+export type Kind = "function" | "container";
+export type Access = "public" | "private";
+
+export interface FunctionSpec {
+  /** e.g. "nodejs20.x", "python3.12"; each platform lists the runtimes it runs. */
+  runtime: string;
+  /** Entry point, e.g. "index.handler" or "app.handler". */
+  handler: string;
+  /** Folder with the function's code, relative to the manifest. */
+  source: string;
+}
+
+export interface ContainerSpec {
+  image: string;
+  port: number;
+  command?: string[];
+  args?: string[];
+}
+
+export interface ResourcesSpec {
+  /** vCPU; fractions allowed (0.25). */
+  cpu?: number;
+  /** MiB. */
+  memory: number;
+}
+
+export interface ScalingSpec {
+  min: number;
+  max: number;
+  /** Requests one instance handles at once. */
+  concurrency?: number;
+}
+
+export interface HealthSpec {
+  path: string;
+  /** Expected HTTP status. */
+  status: number;
+  /** Per-attempt timeout in milliseconds. */
+  timeoutMs: number;
+  attempts: number;
+  /** Pause between attempts in milliseconds. */
+  intervalMs: number;
+}
+
+export interface ServiceSpec {
+  kind: Kind;
+  function?: FunctionSpec;
+  container?: ContainerSpec;
+  env: Record<string, string>;
+  /** Name → secret reference ("env:NAME", "aws-sm:id", ...). Never a value. */
+  secrets: Record<string, string>;
+  resources: ResourcesSpec;
+  scaling: ScalingSpec;
+  health: HealthSpec;
+  access: Access;
+  /** Request timeout in milliseconds. */
+  timeoutMs: number;
+}
+
+/** One deployment target: a provider, one of its platforms, and that platform's own options. */
+export interface TargetSpec {
+  name: string;
+  provider: string;
+  platform: string;
+  /** The platform's options, validated by its own schema (region, project, namespace, ...). */
+  options: Record<string, unknown>;
+}
+
+export interface EnvironmentSpec {
+  name: string;
+  targets: string[];
+}
+
+/** A stack is (manifest name, environment): the unit that is planned, locked and deployed. */
+export interface Stack {
+  /** "<manifest name>/<environment>", e.g. "sentiment-api/production". */
+  id: string;
+  app: string;
+  environment: string;
+  service: ServiceSpec;
+  targets: TargetSpec[];
+}
+
+export interface Manifest {
+  apiVersion: "apiship/v1";
+  name: string;
+  file: string;
+  /** Extra provider modules (see APISHIP_PLUGINS). */
+  plugins: string[];
+  defaultEnvironment: string;
+  environments: EnvironmentSpec[];
+  /** All targets declared, by name. */
+  targets: Record<string, TargetSpec>;
+  /** One resolved stack per environment loaded (all of them, or the one asked for). */
+  stacks: Stack[];
+}
