@@ -175,11 +175,17 @@ export interface TargetBehaviour<Opts, State extends object, C> {
   rollback?(ctx: Ctx<C>, state: State, to: State): Promise<ApplyResult<State>>;
 }
 
-export type TargetAdapter<Opts = Record<string, unknown>, State extends object = object, C = unknown> =
-  PlatformInfo<Opts> & Partial<TargetBehaviour<Opts, State, C>>;
+export type TargetAdapter<
+  Opts = Record<string, unknown>,
+  State extends object = object,
+  C = unknown,
+> = PlatformInfo<Opts> & Partial<TargetBehaviour<Opts, State, C>>;
 
-export type DeployableTarget<Opts = Record<string, unknown>, State extends object = object, C = unknown> =
-  PlatformInfo<Opts> & TargetBehaviour<Opts, State, C>;
+export type DeployableTarget<
+  Opts = Record<string, unknown>,
+  State extends object = object,
+  C = unknown,
+> = PlatformInfo<Opts> & TargetBehaviour<Opts, State, C>;
 
 export interface ProviderModule {
   readonly id: string;

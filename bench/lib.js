@@ -1,0 +1,38 @@
+// Helpers shared by the benchmarks: timing child processes and printing tables.
+import { spawnSync } from "node:child_process";
+
+/** The environment benchmarks run in: NODE_EXTRA_CA_CERTS costs ~75 ms per start here. */
+export function benchEnv(extra = {}) {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Runs a command `runs` times (after one warm-up) and returns the median wall time in ms. */
+export function timeCommand(cmd, args, { runs = 15, cwd, env = benchEnv() } = {}) {
+  const times = [];
+  for (let i = 0; i <= runs; i++) {
+    const t0 = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+    if (i > 0) times.push(ms);
+  }
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times) };
+}
+
+export function printTable(title, header, rows) {
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => String(r[i]).length)));
+  console.log(`\n${title}`);
+  for (const [i, r] of all.entries()) {
+    console.log(r.map((c, j) => String(c).padEnd(widths[j])).join("  "));
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+}

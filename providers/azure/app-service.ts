@@ -1,0 +1,83 @@
+// Azure App Service: a Linux web app for containers (Microsoft.Web/sites, linuxFxVersion
+// DOCKER|image) on an App Service plan; deploys go to a staging slot and are swapped in, so a
+// rollback is the swap back (DESIGN.md §7). Descriptor only; the behaviour lands later.
+
+import { z } from "zod";
+import { defineTarget } from "../../src/core/provider.js";
+import { azureLocation, azureResourceGroup, azureSubscription, endpointOption } from "../_shared/options.js";
+
+// Linux plan SKUs that run containers with Always On. Free/Shared (F1, D1) are left out: they
+// have neither Always On nor slots.
+const SKUS = [
+  "B1",
+  "B2",
+  "B3",
+  "S1",
+  "S2",
+  "S3",
+  "P0v3",
+  "P1v3",
+  "P2v3",
+  "P3v3",
+  "P1mv3",
+  "P2mv3",
+  "P3mv3",
+  "P4mv3",
+  "P5mv3",
+] as const;
+
+export const appService = defineTarget({
+  id: "azure/app-service",
+  provider: "azure",
+  platform: "app-service",
+  summary: "Azure App Service web app for containers; deploy to a slot, swap, swap back",
+  kinds: ["container"],
+  options: z.strictObject({
+    subscription: azureSubscription,
+    resourceGroup: azureResourceGroup,
+    location: azureLocation,
+    sku: z
+      .enum(SKUS)
+      .default("B1")
+      .meta({
+        description:
+          "App Service plan SKU: B* (Basic), S* (Standard), P*v3 (Premium v3), P*mv3 (memory optimized). Slots need Standard or higher.",
+        examples: ["P0v3", "S1"],
+      }),
+    alwaysOn: z
+      .boolean()
+      .default(true)
+      .meta({
+        description:
+          "Keep the app loaded when idle (siteConfig.alwaysOn), so the first request pays no cold start.",
+        examples: [false],
+      }),
+    stagingSlot: z
+      .union([
+        z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/, {
+          error: "must be a slot name: lowercase letters, digits and '-', 2-40 characters",
+        }),
+        z.literal(false),
+      ])
+      .default("staging")
+      .meta({
+        description:
+          "Slot a release is deployed to and health-checked in before it is swapped into production; `false` deploys in place. Basic SKUs have no slots: there apiship deploys in place whatever this says.",
+        examples: ["staging", false],
+      }),
+    endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
+  }),
+  // App Service plans scale out to 3 (Basic), 10 (Standard) or 30 (Premium v3) instances;
+  // requests time out after 230 s at the front end.
+  limits: { timeoutMs: 230_000, maxInstances: 30 },
+  capabilities: { nativeRollback: "slot swap", coldStart: "Always On", scalesToZero: false },
+  // Site names are DNS labels and case-insensitive: lowercase avoids case-only drift.
+  naming: {
+    resource: "App Service site",
+    maxLength: 60,
+    lowercase: true,
+    extraChars: "-",
+    startsWithLetter: true,
+  },
+  concurrency: 4,
+});

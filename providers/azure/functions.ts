@@ -1,0 +1,113 @@
+// Azure Functions: a function app (Microsoft.Web/sites, kind functionapp,linux) on a Flex
+// Consumption, Consumption or Elastic Premium plan; rollback by slot swap (DESIGN.md §7).
+// Descriptor only; the behaviour lands later.
+
+import { z } from "zod";
+import { defineTarget } from "../../src/core/provider.js";
+import {
+  azureLocation,
+  azureResourceGroup,
+  azureSubscription,
+  endpointOption,
+  mapRuntime,
+} from "../_shared/options.js";
+
+// Language stacks of Flex Consumption (functionAppConfig.runtime: dotnet-isolated, node, java,
+// python; powershell and custom have no neutral id), versions Microsoft supports today.
+export const AZURE_FUNCTIONS_RUNTIMES = [
+  "nodejs20",
+  "nodejs22",
+  "python3.10",
+  "python3.11",
+  "python3.12",
+  "java11",
+  "java17",
+  "java21",
+  "dotnet8",
+] as const;
+
+const PLANS = ["flex-consumption", "consumption", "premium"] as const;
+
+export const functions = defineTarget({
+  id: "azure/functions",
+  provider: "azure",
+  platform: "functions",
+  summary: "Azure Functions app (Flex Consumption by default); rollback by slot swap",
+  kinds: ["function"],
+  runtimes: AZURE_FUNCTIONS_RUNTIMES,
+  options: z
+    .strictObject({
+      subscription: azureSubscription,
+      resourceGroup: azureResourceGroup,
+      location: azureLocation,
+      plan: z
+        .enum(PLANS)
+        .default("flex-consumption")
+        .meta({
+          description:
+            "Hosting plan: `flex-consumption` (scale to zero, optional always-ready instances, VNet), `consumption` (classic pay-per-execution), `premium` (Elastic Premium, pre-warmed instances).",
+          examples: ["premium"],
+        }),
+      alwaysReady: z
+        .int()
+        .min(0)
+        .max(1000)
+        .default(0)
+        .meta({
+          description:
+            "Instances kept warm for the HTTP trigger group (Flex `alwaysReady`; Premium always-ready instances). 0 lets Flex scale to zero.",
+          examples: [1],
+        }),
+      storageAccount: z
+        .string()
+        .regex(/^[a-z0-9]{3,24}$/, {
+          error: "must be a storage account name: 3-24 lowercase letters and digits",
+        })
+        .meta({
+          description:
+            "Storage account for the host and the deployment package. Default: apiship creates one in the resource group.",
+          examples: ["stsentimentapiprod"],
+        })
+        .optional(),
+      endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
+    })
+    .superRefine((o, ctx) => {
+      if (o.plan === "consumption" && o.alwaysReady > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alwaysReady"],
+          message:
+            "the consumption plan has no always-ready instances; use plan: flex-consumption or premium",
+        });
+      }
+    }),
+  // Across the plans: Flex instances are 512-4096 MB (0.25-2 vCPU), Elastic Premium up to 14 GB;
+  // HTTP triggers answer within 230 s (the front end's idle timeout); Flex scales to 1000.
+  limits: { memory: [512, 14336], cpu: [0.25, 4], timeoutMs: 230_000, maxInstances: 1000 },
+  capabilities: { nativeRollback: "slot swap", coldStart: "Flex always-ready", scalesToZero: true },
+  // A function app is a Microsoft.Web site: the App Service rule.
+  naming: {
+    resource: "function app (App Service site)",
+    maxLength: 60,
+    lowercase: true,
+    extraChars: "-",
+    startsWithLetter: true,
+  },
+  // ARM throttles writes per subscription; four at once stays well inside it.
+  concurrency: 4,
+});
+
+/** The stack spelling of site config: nodejs22 → "node|22", python3.12 → "python|3.12", dotnet8 → "dotnet-isolated|8.0". */
+export function runtimeId(neutral: string): string {
+  return mapRuntime(functions.id, AZURE_FUNCTIONS_RUNTIMES, neutral, (r) => {
+    switch (r.language) {
+      case "nodejs":
+        return `node|${r.major}`;
+      case "dotnet":
+        // Flex Consumption runs .NET in the isolated worker model only.
+        return `dotnet-isolated|${r.major}.0`;
+      default:
+        return `${r.language}|${r.minor === undefined ? r.major : `${r.major}.${r.minor}`}`;
+    }
+  });
+}

@@ -1,0 +1,74 @@
+// DigitalOcean App Platform: one app whose spec holds a service (from a container image) or a
+// functions component; the app's own rollback returns to a previous deployment (DESIGN.md §7).
+// Descriptor only; the behaviour lands later.
+
+import { z } from "zod";
+import { defineTarget } from "../../src/core/provider.js";
+import { endpointOption, mapRuntime } from "../_shared/options.js";
+import { DO_FUNCTIONS_RUNTIMES, spellDoRuntime } from "./functions.js";
+
+// app_spec.region of the OpenAPI: an enum of App Platform's regions (not datacenters).
+const APP_REGIONS = ["atl", "nyc", "sfo", "tor", "ams", "fra", "lon", "blr", "sgp", "syd"] as const;
+
+// app_component_instance_base.instance_size_slug of the OpenAPI, without the deprecated
+// legacy slugs (basic-*, professional-*).
+const INSTANCE_SIZES = [
+  "apps-s-1vcpu-0.5gb",
+  "apps-s-1vcpu-1gb-fixed",
+  "apps-s-1vcpu-1gb",
+  "apps-s-1vcpu-2gb",
+  "apps-s-2vcpu-4gb",
+  "apps-d-1vcpu-0.5gb",
+  "apps-d-1vcpu-1gb",
+  "apps-d-1vcpu-2gb",
+  "apps-d-1vcpu-4gb",
+  "apps-d-2vcpu-4gb",
+  "apps-d-2vcpu-8gb",
+  "apps-d-4vcpu-8gb",
+  "apps-d-4vcpu-16gb",
+  "apps-d-8vcpu-32gb",
+] as const;
+
+export const appPlatform = defineTarget({
+  id: "digitalocean/app-platform",
+  provider: "digitalocean",
+  platform: "app-platform",
+  summary: "DigitalOcean App Platform app: a service from an image, or a functions component",
+  // The app spec has `services` (from images) and `functions` components.
+  kinds: ["container", "function"],
+  runtimes: DO_FUNCTIONS_RUNTIMES,
+  options: z.strictObject({
+    region: z.enum(APP_REGIONS).meta({
+      description:
+        'App Platform region (app spec `region`). Required so a plan does not depend on "nearest available".',
+      examples: ["fra", "nyc"],
+    }),
+    instanceSize: z
+      .enum(INSTANCE_SIZES)
+      .default("apps-s-1vcpu-0.5gb")
+      .meta({
+        description:
+          "Instance size of the service (`instance_size_slug`): apps-s-* share vCPUs, apps-d-* are dedicated. Ignored for functions.",
+        examples: ["apps-s-1vcpu-1gb", "apps-d-2vcpu-4gb"],
+      }),
+    endpoint: endpointOption("DigitalOcean", "http://127.0.0.1:8088").optional(),
+  }),
+  // From the instance sizes above: 0.5-32 GB, 1-8 vCPU. The edge (CDN) in front of every app
+  // gives up on a response that has not started within 100 s.
+  limits: { memory: [512, 32768], cpu: [1, 8], timeoutMs: 100_000 },
+  capabilities: { nativeRollback: "app rollback", coldStart: "always on", scalesToZero: false },
+  // app_spec.name: ^[a-z][a-z0-9-]{0,30}[a-z0-9]$
+  naming: {
+    resource: "App Platform app",
+    maxLength: 32,
+    lowercase: true,
+    extraChars: "-",
+    startsWithLetter: true,
+  },
+  concurrency: 8,
+});
+
+/** The functions component's spelling, as for DigitalOcean Functions: nodejs18 → "nodejs:18". */
+export function runtimeId(neutral: string): string {
+  return mapRuntime(appPlatform.id, DO_FUNCTIONS_RUNTIMES, neutral, spellDoRuntime);
+}

@@ -1,0 +1,82 @@
+// Google Cloud Functions (2nd gen, cloudfunctions v2): an HTTP function built from source by
+// Cloud Build and served by Cloud Run revisions; rollback moves traffic to the previous
+// revision (DESIGN.md §7). Descriptor only; the behaviour lands later.
+
+import { z } from "zod";
+import { defineTarget } from "../../src/core/provider.js";
+import {
+  endpointOption,
+  gcpProject,
+  gcpRegion,
+  gcpServiceAccount,
+  gcpVpcConnector,
+  mapRuntime,
+} from "../_shared/options.js";
+
+// Runtimes of Cloud Functions 2nd gen that are neither deprecated nor decommissioned
+// (cloud.google.com/functions/docs/runtime-support); the discovery document does not list them.
+export const CLOUD_FUNCTIONS_RUNTIMES = [
+  "nodejs20",
+  "nodejs22",
+  "python3.10",
+  "python3.11",
+  "python3.12",
+  "go1.22",
+  "go1.23",
+  "java17",
+  "java21",
+  "dotnet8",
+  "ruby3.3",
+  "php8.3",
+] as const;
+
+/** ServiceConfig.ingressSettings, by the names gcloud uses (`--ingress-settings`). */
+export const FUNCTIONS_INGRESS = {
+  all: "ALLOW_ALL",
+  internal: "ALLOW_INTERNAL_ONLY",
+  "internal-and-gclb": "ALLOW_INTERNAL_AND_GCLB",
+} as const;
+
+export const cloudFunctions = defineTarget({
+  id: "gcp/cloud-functions",
+  provider: "gcp",
+  platform: "cloud-functions",
+  summary: "Google Cloud Functions (2nd gen) HTTP function; rollback by revision traffic",
+  kinds: ["function"],
+  runtimes: CLOUD_FUNCTIONS_RUNTIMES,
+  options: z.strictObject({
+    project: gcpProject,
+    region: gcpRegion,
+    serviceAccount: gcpServiceAccount.optional(),
+    ingress: z
+      .enum(["all", "internal", "internal-and-gclb"])
+      .default("all")
+      .meta({
+        description:
+          "Where requests may come from (ingressSettings): `all`, `internal` (the project's VPC networks), or `internal-and-gclb` (internal plus an external Application Load Balancer).",
+        examples: ["internal-and-gclb"],
+      }),
+    vpcConnector: gcpVpcConnector.optional(),
+    endpoint: endpointOption("Cloud Functions", "http://127.0.0.1:8085").optional(),
+  }),
+  // Same instance shapes as Cloud Run (up to 32 GiB, 8 vCPU); HTTP functions run up to 60 min.
+  limits: { memory: [128, 32768], cpu: [0.083, 8], timeoutMs: 3_600_000, maxInstances: 1000 },
+  capabilities: { nativeRollback: "revision traffic", coldStart: "min instances", scalesToZero: true },
+  naming: {
+    resource: "Cloud Function",
+    maxLength: 63,
+    lowercase: true,
+    extraChars: "-",
+    startsWithLetter: true,
+  },
+  concurrency: 8,
+});
+
+/** Google's spelling: nodejs22 → "nodejs22", python3.12 → "python312", go1.22 → "go122". */
+export function runtimeId(neutral: string): string {
+  return mapRuntime(cloudFunctions.id, CLOUD_FUNCTIONS_RUNTIMES, neutral, gcpRuntimeSpelling);
+}
+
+function gcpRuntimeSpelling(r: { language: string; major: string; minor?: string }): string {
+  return `${r.language}${r.major}${r.minor ?? ""}`;
+}

@@ -1,0 +1,89 @@
+// Heroku: an app whose web process runs the container image (container stack); every deploy
+// is a release, and a rollback is Heroku's release rollback (DESIGN.md §7). Heroku can also
+// build source with buildpacks, but apiship's function kind is not a buildpack app, so the
+// platform takes containers only. Descriptor only; the behaviour lands later.
+
+import { z } from "zod";
+import { defineTarget } from "../../src/core/provider.js";
+import { endpointOption } from "../_shared/options.js";
+
+// Cedar-generation dyno sizes; the schema's dyno-size names are read-only data with no enum.
+// The API accepts them case-insensitively ("Standard-1X").
+const DYNO_SIZES = [
+  "eco",
+  "basic",
+  "standard-1x",
+  "standard-2x",
+  "performance-m",
+  "performance-l",
+  "performance-l-ram",
+  "performance-xl",
+  "performance-2xl",
+  "private-s",
+  "private-m",
+  "private-l",
+  "shield-s",
+  "shield-m",
+  "shield-l",
+] as const;
+
+export const heroku = defineTarget({
+  id: "heroku/heroku",
+  provider: "heroku",
+  platform: "heroku",
+  summary: "Heroku app running the container image (Heroku also builds source; apiship ships images)",
+  kinds: ["container"],
+  options: z.strictObject({
+    app: z
+      .string()
+      // The schema's app name pattern.
+      .regex(/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/, {
+        error: "must be 3-30 lowercase letters, digits or '-', starting with a letter",
+      })
+      .meta({
+        description: "App name, which is also its herokuapp.com host. Default: the stack's physical name.",
+        examples: ["sentiment-api-prod"],
+      })
+      .optional(),
+    region: z
+      .enum(["us", "eu"])
+      .default("us")
+      .meta({ description: "Common Runtime region of the app.", examples: ["eu"] }),
+    stack: z
+      .enum(["container", "heroku-24", "heroku-22"])
+      .default("container")
+      .meta({
+        description:
+          "Stack of the app. `container` runs the pushed image; heroku-24/22 are the buildpack stacks.",
+        examples: ["container"],
+      }),
+    dynoSize: z
+      .enum(DYNO_SIZES)
+      .default("basic")
+      .meta({
+        description:
+          "Dyno size of the web process. `eco` dynos sleep after 30 idle minutes; private-*/shield-* need a Private Space.",
+        examples: ["standard-1x", "performance-m"],
+      }),
+    team: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]*$/, { error: "must be a team name: lowercase letters, digits and '-'" })
+      .meta({
+        description: "Team that owns the app. Default: the authenticated user's personal account.",
+        examples: ["acme"],
+      })
+      .optional(),
+    endpoint: endpointOption("Heroku Platform", "http://127.0.0.1:8089").optional(),
+  }),
+  // The router ends a request that has not started its response within 30 s (H12); a process
+  // type scales to 100 dynos.
+  limits: { memory: [512, 65536], timeoutMs: 30_000, maxInstances: 100 },
+  capabilities: {
+    nativeRollback: "release rollback",
+    coldStart: "dyno type (eco dynos sleep when idle)",
+    scalesToZero: false,
+  },
+  // app.name: ^[a-z][a-z0-9-]{1,28}[a-z0-9]$
+  naming: { resource: "Heroku app", maxLength: 30, lowercase: true, extraChars: "-", startsWithLetter: true },
+  concurrency: 8,
+});

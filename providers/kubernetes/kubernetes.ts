@@ -1,0 +1,49 @@
+// Any Kubernetes cluster: a Deployment and a Service (plus an Ingress when asked), applied
+// server-side. A rollback re-applies the previous release's objects, so apiship's release
+// history, not `rollout undo`, decides what "previous" means (DESIGN.md §7). Descriptor only;
+// the behaviour lands later.
+
+import { z } from "zod";
+import { defineTarget } from "../../src/core/provider.js";
+import { checkExposure, kubernetesExposure } from "../_shared/options.js";
+
+export const kubernetes = defineTarget({
+  id: "kubernetes/kubernetes",
+  provider: "kubernetes",
+  platform: "kubernetes",
+  summary: "Deployment and Service on any Kubernetes cluster, applied server-side",
+  kinds: ["container"],
+  options: z
+    .strictObject({
+      kubeconfig: z
+        .string()
+        .min(1)
+        .meta({
+          description: "Path of the kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.",
+          examples: ["~/.kube/prod.yaml"],
+        })
+        .optional(),
+      context: z
+        .string()
+        .min(1)
+        .meta({
+          description: "Context of the kubeconfig to use. Default: its current-context.",
+          examples: ["prod"],
+        })
+        .optional(),
+      ...kubernetesExposure,
+    })
+    .superRefine(checkExposure),
+  // Sizes, timeouts and instance counts are the cluster's, not the platform's.
+  limits: {},
+  capabilities: { nativeRollback: null, coldStart: "replicas", scalesToZero: false },
+  // Service names are DNS-1035 labels: the strictest of the objects apiship creates.
+  naming: {
+    resource: "Kubernetes object",
+    maxLength: 63,
+    lowercase: true,
+    extraChars: "-",
+    startsWithLetter: true,
+  },
+  concurrency: 8,
+});

@@ -1,0 +1,19 @@
+// Writes oclif.manifest.json at build time so the CLI never scans the command folder on
+// start-up. Equivalent to `oclif manifest`, without the publishing toolchain that package
+// brings along.
+import { writeFileSync } from "node:fs";
+import { Config } from "@oclif/core";
+
+const root = new URL("..", import.meta.url).pathname;
+const config = await Config.load({ root, devPlugins: false, userPlugins: false });
+const commands = {};
+for (const c of [...config.commands].sort((a, b) => a.id.localeCompare(b.id))) {
+  const cached = { ...c };
+  delete cached.load;
+  commands[c.id] = cached;
+}
+writeFileSync(
+  `${root}oclif.manifest.json`,
+  JSON.stringify({ commands, version: config.version }, null, 2) + "\n",
+);
+console.log(`oclif.manifest.json: ${Object.keys(commands).length} commands`);

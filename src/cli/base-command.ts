@@ -1,0 +1,95 @@
+// Every command extends BaseCommand: it implements `exec()` returning a typed result and
+// `render()` for people; the base prints either that or the `--json` envelope
+// ({status, result, warnings} / {status, error, warnings}) and sets the exit code of
+// DESIGN.md §6. Nobody hand-rolls --json (DESIGN.md §9.4).
+
+import { Command, Errors, Flags } from "@oclif/core";
+import type { Diagnostic } from "../errors.js";
+import { ExitCode, ManifestError, toApishipError, UsageError } from "../errors.js";
+import { formatDiagnostic } from "../manifest/format.js";
+import { colorEnabled, err, out, paint, printJson } from "./output.js";
+
+export interface Outcome<T> {
+  result: T;
+  /** Overrides exit code 0 (e.g. 2 for a plan with changes under --detailed-exitcode). */
+  exitCode?: number;
+}
+
+export abstract class BaseCommand<T> extends Command {
+  static override baseFlags = {
+    json: Flags.boolean({
+      description: "Print one JSON document {status, result, warnings} on stdout instead of text.",
+      helpGroup: "GLOBAL",
+    }),
+  };
+
+  protected warnings: Diagnostic[] = [];
+  protected jsonMode = false;
+
+  /** Does the work and returns the typed result (the `--json` contract). */
+  protected abstract exec(): Promise<Outcome<T>>;
+  /** The human view of the result. */
+  protected abstract render(result: T): string;
+
+  protected get color(): boolean {
+    return colorEnabled(process.stdout);
+  }
+
+  protected addWarning(d: Diagnostic | string): void {
+    this.warnings.push(
+      typeof d === "string" ? { severity: "warning", code: "warning", message: d, path: "" } : d,
+    );
+  }
+
+  async run(): Promise<void> {
+    this.jsonMode = this.argv.includes("--json");
+    try {
+      const { result, exitCode } = await this.exec();
+      if (this.jsonMode) {
+        printJson({ status: "ok", result, warnings: this.warnings });
+      } else {
+        this.printWarnings();
+        const text = this.render(result);
+        if (text) out(text);
+      }
+      process.exitCode = exitCode ?? ExitCode.ok;
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private printWarnings(): void {
+    const p = paint(colorEnabled(process.stderr));
+    for (const w of this.warnings) err(p("yellow", formatDiagnostic(w)));
+  }
+
+  private fail(e: unknown): void {
+    const error = toApishipError(fromOclif(e));
+    if (this.jsonMode) {
+      printJson({ status: "error", error: error.toJSON(), warnings: this.warnings });
+    } else {
+      this.printWarnings();
+      const p = paint(colorEnabled(process.stderr));
+      if (error instanceof ManifestError && error.diagnostics.length > 0) {
+        for (const d of error.diagnostics)
+          err(d.severity === "error" ? formatDiagnostic(d) : p("yellow", formatDiagnostic(d)));
+        err(p("red", `Error: ${error.message}`));
+      } else {
+        err(p("red", `Error: ${error.message}`));
+        if (error.hint) err(`  hint: ${error.hint}`);
+      }
+      if (process.env.APISHIP_DEBUG && e instanceof Error && e.stack) err(e.stack);
+    }
+    process.exitCode = error.exitCode;
+  }
+}
+
+/** oclif's own parse errors (unknown flag, missing arg) become UsageErrors with exit 1. */
+function fromOclif(e: unknown): unknown {
+  if (e instanceof Errors.CLIError && !(e instanceof Errors.ExitError)) {
+    return new UsageError(e.message.replace(/\n\s*See more help with --help$/m, ""), {
+      hint: "run the command with --help to see its flags and arguments",
+    });
+  }
+  return e;
+}

@@ -1,0 +1,102 @@
+import { Flags } from "@oclif/core";
+import { UsageError } from "../../errors.js";
+import { writePlanFile } from "../../plan/file.js";
+import { planStack } from "../../plan/planner.js";
+import { renderHuman } from "../../plan/render/human.js";
+import { renderMarkdown } from "../../plan/render/markdown.js";
+import type { Plan } from "../../plan/types.js";
+import { BaseCommand } from "../base-command.js";
+import type { Outcome } from "../base-command.js";
+import { loadAll } from "../context.js";
+import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
+import { Stores, stackJobs } from "../stacks.js";
+
+export interface PlanResult {
+  plans: Plan[];
+}
+
+export default class PlanCommand extends BaseCommand<PlanResult> {
+  static override summary = "Show what a deploy would change, and save the plan to apply exactly.";
+  static override description =
+    "By default each target's adapter reads the live cloud (refresh) and drift is shown apart from " +
+    "changes. --offline plans against the recorded state alone and needs no credentials. Secret values " +
+    "never appear: a changed secret shows as an update of a (sensitive) attribute.\n\n" +
+    "Exit codes: 0 ok; 1 error; with --detailed-exitcode, 0 no changes, 2 changes, 1 error.";
+  static override examples = [
+    "<%= config.bin %> plan --offline",
+    "<%= config.bin %> plan --env production --out plan.json --detailed-exitcode",
+    "<%= config.bin %> plan --format markdown > plan.md",
+  ];
+  static override flags = {
+    file: fileFlag,
+    env: envFlag,
+    target: targetFlag,
+    state: stateFlag,
+    out: Flags.string({
+      char: "o",
+      description: "Write the plan JSON here (one stack only), for `deploy --plan`.",
+    }),
+    offline: Flags.boolean({
+      description: "Plan from the recorded state alone: no cloud reads, no credentials.",
+    }),
+    "detailed-exitcode": Flags.boolean({
+      description: "Exit 0 when nothing changes, 2 when something does, 1 on error.",
+    }),
+    format: Flags.string({
+      options: ["human", "markdown"],
+      default: "human",
+      description: "Text view of the plan.",
+    }),
+  };
+
+  private format = "human";
+
+  protected async exec(): Promise<Outcome<PlanResult>> {
+    const { flags } = await this.parse(PlanCommand);
+    this.format = flags.format;
+    const loaded = await loadAll(flags.file, flags.env);
+    loaded.warnings.forEach((w) => this.addWarning(w));
+    const stores = new Stores(flags.state);
+    try {
+      const jobs = await stackJobs(
+        loaded.results.map((r) => r.manifest),
+        flags.env,
+        stores,
+      );
+      if (flags.out && jobs.length !== 1) {
+        throw new UsageError(`--out saves one stack's plan, and this run plans ${jobs.length}`, {
+          hint: "pick one manifest (-f) and one environment (--env) per plan file",
+        });
+      }
+      const plans: Plan[] = [];
+      for (const job of jobs) {
+        plans.push(
+          await planStack(job.stack, {
+            registry: loaded.registry,
+            store: job.store,
+            offline: flags.offline,
+            targets: flags.target,
+            env: process.env,
+            manifest: job.manifestRef,
+            toolVersion: this.config.version,
+          }),
+        );
+      }
+      if (flags.out && plans[0]) await writePlanFile(flags.out, plans[0]);
+      const failed = plans.some((p) => p.diagnostics.some((d) => d.severity === "error"));
+      const changed = plans.some(
+        (p) => p.summary.create + p.summary.update + p.summary.replace + p.summary.delete > 0,
+      );
+      return { result: { plans }, exitCode: failed ? 1 : flags["detailed-exitcode"] && changed ? 2 : 0 };
+    } finally {
+      await stores.closeAll();
+    }
+  }
+
+  protected render(result: PlanResult): string {
+    const views = result.plans.map((p) =>
+      this.format === "markdown" ? renderMarkdown(p) : renderHuman(p, { color: this.color }),
+    );
+    return views.join("\n\n");
+  }
+}

@@ -1,0 +1,61 @@
+// The CLI's output layer: the only module that writes to the terminal (DESIGN.md §9.6).
+// Colour follows the usual conventions: NO_COLOR disables it, FORCE_COLOR enables it, and
+// otherwise it is on only when the stream is a TTY and TERM is not "dumb".
+
+export interface OutputStream {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
+
+export function colorEnabled(
+  stream: OutputStream = process.stdout,
+  env: Record<string, string | undefined> = process.env,
+): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;
+  return stream.isTTY === true && env.TERM !== "dumb";
+}
+
+/** True when a person can answer a prompt: a TTY on both ends and not in CI. */
+export function interactive(env: Record<string, string | undefined> = process.env): boolean {
+  return process.stdin.isTTY === true && process.stdout.isTTY === true && !env.CI;
+}
+
+const codes = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+};
+export type Style = keyof typeof codes;
+
+export function paint(on: boolean): (style: Style, s: string) => string {
+  return (style, s) => (on ? `\u001b[${codes[style][0]}m${s}\u001b[${codes[style][1]}m` : s);
+}
+
+export function out(text: string): void {
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function err(text: string): void {
+  process.stderr.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Fixed-width columns for small tables (providers, state list, status). */
+export function table(rows: string[][], header?: string[]): string {
+  const all = header ? [header, ...rows] : rows;
+  const widths: number[] = [];
+  for (const row of all) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return all.map(line).join("\n");
+}

@@ -1,0 +1,168 @@
+// Where each part of a manifest sits in its file. Diagnostics are produced against JSON paths
+// (`targets.lambda.region`, `environments.production.targets[1]`) by code that never sees the
+// YAML; this index is how they get their line and column back.
+
+import { isAlias, isMap, isScalar, isSeq } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
+import type { Diagnostic } from "../errors.js";
+
+export interface Position {
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+export interface PositionEntry {
+  /** Where the value starts (for an empty value, where its key is). */
+  value: Position;
+  /** Where the key is, for mapping entries: an unknown key is reported here. */
+  key?: Position;
+  kind: "scalar" | "map" | "seq" | "alias";
+  /** An unquoted scalar: a number or boolean interpolated into it keeps its YAML type. */
+  plain: boolean;
+}
+
+export class PositionIndex {
+  private readonly entries = new Map<string, PositionEntry>();
+
+  set(path: string, entry: PositionEntry): void {
+    this.entries.set(path, entry);
+  }
+
+  get(path: string): PositionEntry | undefined {
+    return this.entries.get(path);
+  }
+
+  paths(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** The entry of `path`, else of its nearest recorded ancestor (a missing key reports at its parent). */
+  nearest(path: string): { path: string; entry: PositionEntry } | undefined {
+    for (let p: string | undefined = path; p !== undefined; p = parentPath(p)) {
+      const entry = this.entries.get(p);
+      if (entry) return { path: p, entry };
+    }
+    return undefined;
+  }
+}
+
+export function joinPath(parent: string, key: string): string {
+  return parent === "" ? key : `${parent}.${key}`;
+}
+
+/** `a.b[2]` → `a.b`, `a.b` → `a`, `a` → `""`, `""` → undefined. */
+export function parentPath(path: string): string | undefined {
+  if (path === "") return undefined;
+  const m = /(\[\d+\]|\.[^.[]*)$/.exec(path);
+  return m ? path.slice(0, m.index) : "";
+}
+
+/**
+ * Indexes every path of a parsed document and reports what converting it to a plain value
+ * would choke on or silently mangle: aliases to no anchor or to their own parent (a cycle),
+ * and keys that are not plain scalars.
+ */
+export function buildPositionIndex(
+  doc: Document,
+  lc: LineCounter,
+  file: string,
+): { positions: PositionIndex; diagnostics: Diagnostic[] } {
+  const positions = new PositionIndex();
+  const ctx: IndexCtx = { lc, positions, file, anchors: new Map(), open: new Set() };
+  const diagnostics = isMap(doc.contents) ? indexChild(doc.contents, "", undefined, ctx) : [];
+  return { positions, diagnostics };
+}
+
+function nodeKind(node: Node | null): PositionEntry["kind"] {
+  if (isMap(node)) return "map";
+  if (isSeq(node)) return "seq";
+  return isAlias(node) ? "alias" : "scalar";
+}
+
+interface IndexCtx {
+  lc: LineCounter;
+  positions: PositionIndex;
+  file: string;
+  /** Anchor name → its node, as defined so far in document order. */
+  anchors: Map<string, Node>;
+  /** Anchored nodes being walked: an alias to one of them is a cycle. */
+  open: Set<Node>;
+}
+
+function indexChild(
+  node: Node | null,
+  path: string,
+  keyPos: Position | undefined,
+  ctx: IndexCtx,
+): Diagnostic[] {
+  // An empty value (`service:`) has a zero-width node after the colon; its key reads better.
+  const empty = node?.range != null && node.range[0] === node.range[1];
+  const value = (node && !empty ? nodePos(ctx.lc, node) : undefined) ?? keyPos;
+  const kind = nodeKind(node);
+  const plain = isScalar(node) && node.type === "PLAIN";
+  if (value) ctx.positions.set(path, { value, ...(keyPos ? { key: keyPos } : {}), kind, plain });
+  return node ? indexNode(node, path, ctx) : [];
+}
+
+/** Records every path's position and finds what toJS would choke on: bad aliases, complex keys. */
+function indexNode(node: Node, path: string, ctx: IndexCtx): Diagnostic[] {
+  if (isAlias(node)) return aliasDiagnostics(node.source, node, path, ctx);
+  if (node.anchor) {
+    ctx.anchors.set(node.anchor, node);
+    ctx.open.add(node);
+  }
+  const diags: Diagnostic[] = [];
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = pair.key as Node | null;
+      if (key !== null && !(isScalar(key) && !key.anchor)) {
+        const hint = "write the key as a plain word, e.g. `region:`";
+        diags.push(nodeDiag(ctx, key, path, "complex-key", "mapping keys must be plain strings", hint));
+        continue;
+      }
+      const childPath = joinPath(path, key === null ? "" : String(key.value ?? ""));
+      const keyPos = key ? nodePos(ctx.lc, key) : undefined;
+      diags.push(...indexChild(pair.value as Node | null, childPath, keyPos, ctx));
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) =>
+      diags.push(...indexChild(item as Node | null, `${path}[${i}]`, undefined, ctx)),
+    );
+  }
+  ctx.open.delete(node);
+  return diags;
+}
+
+function aliasDiagnostics(source: string, node: Node, path: string, ctx: IndexCtx): Diagnostic[] {
+  const target = ctx.anchors.get(source);
+  if (!target) {
+    const message = `alias *${source} refers to no anchor &${source} defined before it`;
+    const hint = "define the anchor (&name) before the alias (*name)";
+    return [nodeDiag(ctx, node, path, "unresolved-alias", message, hint)];
+  }
+  if (ctx.open.has(target)) {
+    const message = `alias *${source} refers to a block that contains it`;
+    const hint = "an alias cannot point to one of its own parents";
+    return [nodeDiag(ctx, node, path, "circular-alias", message, hint)];
+  }
+  return [];
+}
+
+function nodeDiag(
+  ctx: IndexCtx,
+  node: Node,
+  path: string,
+  code: string,
+  message: string,
+  hint: string,
+): Diagnostic {
+  return { severity: "error", code, message, path, file: ctx.file, ...nodePos(ctx.lc, node), hint };
+}
+
+export function nodePos(lc: LineCounter, node: Node): Position | undefined {
+  if (!node.range) return undefined;
+  const { line, col } = lc.linePos(node.range[0]);
+  return { line, column: col };
+}

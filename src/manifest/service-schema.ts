@@ -1,0 +1,193 @@
+// The `service:` block of the manifest: what to deploy and how it runs. Durations stay strings
+// here (as written) and become milliseconds in normalizeService, the only bridge to the
+// engine's ServiceSpec.
+
+import { z } from "zod";
+import { DURATION_PATTERN, tryParseDuration } from "./durations.js";
+import { own } from "./issues.js";
+import { normalizeRuntime } from "./runtimes.js";
+import { SECRET_SCHEMES } from "./secrets.js";
+import type { ServiceSpec } from "./types.js";
+
+const KEY_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const variableName = z
+  .string()
+  .regex(
+    KEY_RE,
+    own("must be letters, digits and underscores, not starting with a digit", 'e.g. "LOG_LEVEL"'),
+  );
+
+const duration = (def: string, description: string) =>
+  z
+    .string({
+      error: own(
+        "must be a duration in quotes with a unit",
+        'e.g. "5s", "500ms", "2m"; a bare number has no unit',
+      ),
+    })
+    .superRefine((v, ctx) => {
+      const r = tryParseDuration(v);
+      if (!r.ok)
+        ctx.addIssue({
+          code: "custom",
+          message: `is not a valid duration: ${r.message}`,
+          params: { hint: r.hint },
+        });
+    })
+    .default(def)
+    .meta({ description, pattern: DURATION_PATTERN, examples: [def] });
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const functionSchema = z
+  .strictObject({
+    runtime: z
+      .string()
+      .min(1)
+      .meta({
+        description:
+          "Runtime, neutral across platforms (Lambda-style spellings like nodejs20.x are accepted).",
+        examples: ["nodejs20", "python3.12", "go1.22", "java21"],
+      }),
+    handler: z
+      .string()
+      .min(1)
+      .meta({ description: "Entry point inside the source.", examples: ["index.handler", "app.handler"] }),
+    source: z
+      .string()
+      .min(1)
+      .default(".")
+      .meta({ description: "Folder with the function's code, relative to the manifest." }),
+  })
+  .meta({ description: "Deploy a function handler (serverless platforms)." });
+
+export const containerSchema = z
+  .strictObject({
+    image: z
+      .string()
+      .min(1)
+      .meta({ description: "Container image reference.", examples: ["ghcr.io/acme/sentiment-api:1.4.2"] }),
+    port: int(1, 65535).default(8080).meta({ description: "Port the container listens on." }),
+    command: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "Overrides the image's entrypoint.", examples: [["node"]] }),
+    args: z
+      .array(z.string())
+      .optional()
+      .meta({ description: "Arguments to the command.", examples: [["server.js"]] }),
+  })
+  .meta({ description: "Deploy a container image." });
+
+const envValue = z
+  .union([z.string(), z.number(), z.boolean()])
+  .transform((v) => String(v))
+  .meta({
+    description: "Plain value (numbers and booleans become strings). Never a credential: use secrets.",
+  });
+
+export const resourcesSchema = z
+  .strictObject({
+    cpu: z
+      .number()
+      .positive()
+      .max(64)
+      .optional()
+      .meta({ description: "vCPU; fractions allowed.", examples: [0.5, 1] }),
+    memory: int(64, 262144)
+      .default(512)
+      .meta({ description: "Memory in MiB.", examples: [1024] }),
+  })
+  .prefault({})
+  .meta({ description: "CPU and memory of one instance." });
+
+export const scalingSchema = z
+  .strictObject({
+    min: int(0, 10000)
+      .default(0)
+      .meta({ description: "Fewest instances; 0 scales to zero where the platform can." }),
+    max: int(1, 10000).default(10).meta({ description: "Most instances." }),
+    concurrency: int(1, 10000)
+      .optional()
+      .meta({ description: "Requests one instance handles at once.", examples: [80] }),
+  })
+  .prefault({})
+  .meta({ description: "Instance counts." });
+
+const healthSchema = z
+  .strictObject({
+    path: z
+      .string()
+      .regex(/^\//, own("must start with /", 'e.g. "/healthz"'))
+      .default("/healthz")
+      .meta({ description: "HTTP path checked after each deploy." }),
+    status: int(100, 599).default(200).meta({ description: "Expected HTTP status." }),
+    timeout: duration("5s", "Timeout of one attempt."),
+    attempts: int(1, 100).default(5).meta({ description: "Attempts before the deploy counts as failed." }),
+    interval: duration("2s", "Pause between attempts."),
+  })
+  .prefault({})
+  .meta({ description: "Health check run after every deploy; a failure rolls the target back." });
+
+export const serviceSchema = z
+  .strictObject({
+    function: functionSchema.optional(),
+    container: containerSchema.optional(),
+    env: z
+      .record(variableName, envValue)
+      .default({})
+      .meta({ description: "Environment variables.", examples: [{ LOG_LEVEL: "info" }] }),
+    secrets: z
+      .record(
+        variableName,
+        z
+          .string()
+          .min(1)
+          .meta({ description: `Reference SCHEME:ID; schemes: ${SECRET_SCHEMES.join(", ")}.` }),
+      )
+      .default({})
+      .meta({
+        description:
+          "Environment variables whose values come from a secret store, resolved only while deploying.",
+        examples: [{ DB_URL: "aws-sm:prod/db-url", HF_TOKEN: "env:HF_TOKEN" }],
+      }),
+    resources: resourcesSchema,
+    scaling: scalingSchema,
+    health: healthSchema,
+    access: z
+      .enum(["public", "private"])
+      .default("public")
+      .meta({ description: "public: anyone can call it; private: platform IAM only." }),
+    timeout: duration("30s", "Request timeout."),
+  })
+  .meta({ description: "What to deploy: exactly one of function or container, and how it runs." });
+
+export type ServiceInput = z.output<typeof serviceSchema>;
+
+/** The engine's ServiceSpec from a parsed service (durations → ms, runtime → neutral id). */
+export function normalizeService(s: ServiceInput): ServiceSpec {
+  const ms = (d: string) => {
+    const r = tryParseDuration(d);
+    return r.ok ? r.ms : 0; // the schema already rejected anything else
+  };
+  const spec: ServiceSpec = {
+    kind: s.function ? "function" : "container",
+    env: s.env,
+    secrets: s.secrets,
+    resources: s.resources,
+    scaling: s.scaling,
+    health: {
+      path: s.health.path,
+      status: s.health.status,
+      timeoutMs: ms(s.health.timeout),
+      attempts: s.health.attempts,
+      intervalMs: ms(s.health.interval),
+    },
+    access: s.access,
+    timeoutMs: ms(s.timeout),
+  };
+  if (s.function) spec.function = { ...s.function, runtime: normalizeRuntime(s.function.runtime) };
+  if (s.container) spec.container = s.container;
+  return spec;
+}

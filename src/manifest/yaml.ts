@@ -1,0 +1,287 @@
+// Reading and parsing a manifest file: bytes → text → YAML document → plain value, plus the
+// position index that lets every later diagnostic (interpolation, validation) say
+// file:line:column. Everything a user can get wrong here becomes a positioned Diagnostic.
+
+import { open } from "node:fs/promises";
+import { LineCounter, Parser, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import type { Document, Node, YAMLError } from "yaml";
+import type { Diagnostic } from "../errors.js";
+import { ManifestError } from "../errors.js";
+import { problemsError } from "./format.js";
+import { buildPositionIndex, nodePos } from "./positions.js";
+import type { Position, PositionIndex } from "./positions.js";
+
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
+/** Expanded aliases allowed; a real manifest reuses a block a handful of times. */
+export const MAX_ALIAS_COUNT = 100;
+/** No manifest nests this deep, and yaml's recursive composer can exhaust the stack (even abort
+ * V8) on a few KiB of `- - - …`, so deeper input is refused on the iterative CST first. */
+export const MAX_NESTING = 64;
+
+export interface ParsedManifest {
+  value: Record<string, unknown>;
+  positions: PositionIndex;
+  /** YAML warnings (unknown tags, ...); errors are thrown. */
+  warnings: Diagnostic[];
+}
+
+type Where = Partial<Position>;
+
+function diag(file: string, code: string, message: string, hint: string, where: Where = {}): Diagnostic {
+  return { severity: "error", code, message, path: "", file, ...where, hint };
+}
+
+const fail = problemsError;
+
+/** Reads a manifest as UTF-8 text, refusing a file that is missing, over 1 MiB or not UTF-8. */
+export async function readManifestFile(file: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    const handle = await open(file, "r");
+    try {
+      const info = await handle.stat();
+      if (info.isDirectory()) throw notAFile(file);
+      if (info.size > MAX_MANIFEST_BYTES) throw tooBig(file, info.size);
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw readError(file, e);
+  }
+  // The file may have grown between stat and read.
+  if (bytes.byteLength > MAX_MANIFEST_BYTES) throw tooBig(file, bytes.byteLength);
+  return decodeUtf8(bytes, file);
+}
+
+function readError(file: string, e: unknown): ManifestError {
+  if (e instanceof ManifestError) return e;
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") {
+    const hint = `check the path (relative paths start from ${process.cwd()}), or pass the manifest with -f FILE`;
+    return fail(file, [diag(file, "file-not-found", `manifest not found: ${file}`, hint)]);
+  }
+  if (code === "EISDIR") return notAFile(file);
+  const detail = e instanceof Error ? e.message : String(e);
+  return fail(file, [
+    diag(file, "file-unreadable", `cannot read ${file}: ${detail}`, "check the file's permissions"),
+  ]);
+}
+
+function notAFile(file: string): ManifestError {
+  const hint = "pass the manifest file itself, e.g. -f services/api/apiship.yaml";
+  return fail(file, [diag(file, "not-a-file", `${file} is a directory, not a manifest file`, hint)]);
+}
+
+function tooBig(file: string, size: number): ManifestError {
+  const message = `manifest is too large: ${size} bytes, the limit is ${MAX_MANIFEST_BYTES} bytes (1 MiB)`;
+  const hint = "a manifest describes one service; give each service its own apiship.yaml";
+  return fail(file, [diag(file, "file-too-large", message, hint)]);
+}
+
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  try {
+    // ignoreBOM is false by default: a leading UTF-8 BOM (Windows editors add one) is dropped.
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    const offset = invalidUtf8Offset(bytes);
+    const where: Where = offset < 0 ? {} : bytePosition(bytes, offset);
+    const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+    const at = offset < 0 ? "" : ` (byte 0x${byte} at byte offset ${offset}, line ${where.line ?? "?"})`;
+    const hint = "re-save the file with UTF-8 encoding (in most editors: Save with Encoding → UTF-8)";
+    throw fail(file, [diag(file, "not-utf8", `manifest is not valid UTF-8${at}`, hint, where)]);
+  }
+}
+
+/** Offset of the first byte that does not start a well-formed UTF-8 sequence, or -1. */
+export function invalidUtf8Offset(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] ?? 0;
+    if (c < 0x80) {
+      i += 1;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    if (n === 0 || i + n >= b.length) return i;
+    let cp = c & (0x3f >> n);
+    for (let k = 1; k <= n; k++) {
+      const cc = b[i + k] ?? 0;
+      if ((cc & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    const min = [0, 0x80, 0x800, 0x10000][n] ?? 0;
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+function bytePosition(bytes: Uint8Array, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 0x0a) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** Parses manifest text into a plain value and a position index; throws ManifestError with every problem. */
+export function parseManifestText(text: string, file: string): ParsedManifest {
+  const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const lc = new LineCounter();
+  const deep = nestingTooDeep(source);
+  if (deep !== undefined) throw fail(file, [depthDiagnostic(file, source, deep)]);
+  const doc = parseDocument(source, {
+    lineCounter: lc,
+    uniqueKeys: true,
+    prettyErrors: true,
+    logLevel: "error",
+    // `<<: *base` is how compose files reuse a block; users bring the habit along.
+    merge: true,
+  });
+  const diags = [
+    ...doc.errors.map((e) => yamlDiagnostic(e, "error", file, doc, lc)),
+    ...doc.warnings.map((e) => yamlDiagnostic(e, "warning", file, doc, lc)),
+    ...shapeDiagnostics(doc, file, lc),
+  ];
+  const { positions, diagnostics } = buildPositionIndex(doc, lc, file);
+  diags.push(...diagnostics);
+  if (diags.some((d) => d.severity === "error")) throw fail(file, diags);
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (!(e instanceof ReferenceError) || !/excessive alias/i.test(e.message)) throw e;
+    throw fail(file, [...diags, aliasLimitDiagnostic(doc, file, lc)]);
+  }
+  return { value: value as Record<string, unknown>, positions, warnings: diags };
+}
+
+/** Offset of the first collection nested deeper than MAX_NESTING, walking the CST without recursion. */
+function nestingTooDeep(source: string): number | undefined {
+  type Tok = { type: string; offset: number; value?: unknown; items?: { key?: unknown; value?: unknown }[] };
+  for (const root of new Parser().parse(source)) {
+    const stack: [Tok, number][] = [[root as Tok, 0]];
+    for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+      const [tok, d] = top;
+      const depth = /^(block-map|block-seq|flow-collection)$/.test(tok.type) ? d + 1 : d;
+      if (depth > MAX_NESTING) return tok.offset;
+      const kids = [tok.value, ...(tok.items ?? []).flatMap((it) => [it.key, it.value])];
+      for (const k of kids) if (k !== null && typeof k === "object") stack.push([k as Tok, depth]);
+    }
+  }
+  return undefined;
+}
+
+function depthDiagnostic(file: string, source: string, offset: number): Diagnostic {
+  const before = source.slice(0, offset);
+  const line = before.split("\n").length;
+  const where = { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
+  const hint = "a manifest needs only a few levels; look for a runaway list or unclosed brackets";
+  return diag(file, "nesting-too-deep", `the YAML nests more than ${MAX_NESTING} levels deep`, hint, where);
+}
+
+const YAML_CODES: Record<string, string> = {
+  DUPLICATE_KEY: "duplicate-key",
+  MULTIPLE_DOCS: "multi-document",
+  TAG_RESOLVE_FAILED: "unknown-tag",
+};
+const YAML_HINTS: Record<string, string> = {
+  DUPLICATE_KEY: "a key may appear once in a mapping; remove or rename one of them",
+  MULTIPLE_DOCS:
+    "a manifest is one YAML document: remove the `---` separator, or give each service its own file and pass several -f",
+  TAB_AS_INDENT: "YAML does not allow tabs for indentation; indent with spaces",
+  BAD_INDENT: "indent nested keys with spaces, consistently, and close every [ and {",
+  TAG_RESOLVE_FAILED: "apiship does not use YAML tags; remove the `!tag`",
+};
+
+function yamlDiagnostic(
+  e: YAMLError,
+  severity: Diagnostic["severity"],
+  file: string,
+  doc: Document,
+  lc: LineCounter,
+): Diagnostic {
+  const start = e.linePos?.[0];
+  let message = e.message.replace(/ at line \d+, column \d+(:\n[\s\S]*)?$/, "");
+  if (e.code === "DUPLICATE_KEY") message = duplicateKeyMessage(doc, e.pos[0], lc) ?? message;
+  if (/maximum call stack/i.test(message)) message = "the YAML nests too deeply to parse";
+  if (e.code === "MULTIPLE_DOCS")
+    message = "the file holds more than one YAML document (a second one starts here)";
+  const fallbackHint =
+    severity === "error" ? "check the YAML syntax at this position" : "check the YAML here";
+  return {
+    ...diag(
+      file,
+      YAML_CODES[e.code] ?? (severity === "error" ? "yaml-syntax" : "yaml-warning"),
+      message,
+      "",
+      {},
+    ),
+    severity,
+    ...(start ? { line: start.line, column: start.col } : {}),
+    hint: YAML_HINTS[e.code] ?? fallbackHint,
+  };
+}
+
+function duplicateKeyMessage(doc: Document, offset: number, lc: LineCounter): string | undefined {
+  const seek = (node: unknown): string | undefined => {
+    if (isSeq(node)) return firstDefined(node.items, seek);
+    if (!isMap(node)) return undefined;
+    const keys = node.items.map((p) => p.key);
+    const dup = keys.findIndex((k) => isScalar(k) && k.range?.[0] === offset);
+    const key = keys[dup];
+    if (isScalar(key)) {
+      const earlier = keys.find((k) => isScalar(k) && k.value === key.value);
+      const line = isScalar(earlier) && earlier !== key ? nodePos(lc, earlier)?.line : undefined;
+      return `duplicate key "${String(key.value)}"` + (line ? ` (first defined on line ${line})` : "");
+    }
+    return firstDefined(node.items, (p) => seek(p.value));
+  };
+  return seek(doc.contents);
+}
+
+function firstDefined<T, R>(items: readonly T[], f: (item: T) => R | undefined): R | undefined {
+  for (const item of items) {
+    const r = f(item);
+    if (r !== undefined) return r;
+  }
+  return undefined;
+}
+
+function shapeDiagnostics(doc: Document, file: string, lc: LineCounter): Diagnostic[] {
+  const node = doc.contents;
+  if (node === null || (isScalar(node) && node.value === null)) {
+    const hint = "start with `apiVersion: apiship/v1`, then `name:`, `service:` and `targets:`";
+    return [diag(file, "empty-document", "the manifest is empty", hint, { line: 1, column: 1 })];
+  }
+  if (isMap(node)) return [];
+  const kind = isSeq(node) ? "a list" : isAlias(node) ? "an alias" : "a single value";
+  const message = `the top level of the manifest must be a mapping (key: value), found ${kind}`;
+  return [
+    diag(
+      file,
+      "not-a-mapping",
+      message,
+      "start with `apiVersion: apiship/v1` on its own line",
+      nodePos(lc, node),
+    ),
+  ];
+}
+
+function aliasLimitDiagnostic(doc: Document, file: string, lc: LineCounter): Diagnostic {
+  const firstAlias = (node: unknown): Node | undefined => {
+    if (isAlias(node)) return node;
+    if (isMap(node)) return firstDefined(node.items, (p) => firstAlias(p.value));
+    return isSeq(node) ? firstDefined(node.items, firstAlias) : undefined;
+  };
+  const first = firstAlias(doc.contents);
+  const message = `the YAML aliases expand to more than ${MAX_ALIAS_COUNT} copies (an "alias bomb")`;
+  const hint = "reuse blocks with aliases (*name) a few times only, not aliases of blocks full of aliases";
+  return diag(file, "alias-limit", message, hint, first ? nodePos(lc, first) : {});
+}

@@ -1,0 +1,160 @@
+// Attribute-level diff of two JSON values (DESIGN.md §4). Adapters call diffAttributes() from
+// their pure plan() to decide an action; the engine uses diffValues() for drift; the renderers
+// use flattenLeaves() and diffValues() to print one line per attribute. All three agree on one
+// path syntax, so a path an adapter lists in sensitivePaths or replacePaths is the same string
+// the renderer matches against.
+//
+// Paths are dotted: `env.LOG_LEVEL`, `containers.0.image`. A key that is not a plain word
+// (`apiship.io/stack`, `a b`, "") is written as a JSON string in brackets, so a dot inside a key
+// can never be mistaken for nesting: `labels["apiship.io/stack"]`.
+
+import type { Action } from "../core/provider.js";
+
+export interface DiffOptions {
+  /**
+   * "whole" (default): an array is one attribute, changed when any element differs.
+   * "index": arrays are compared element by element, giving paths like `args.0`.
+   */
+  arrays?: "whole" | "index";
+}
+
+export interface AttributeChange {
+  path: string;
+  /** undefined when the attribute did not exist before. */
+  before: unknown;
+  /** undefined when the attribute no longer exists. */
+  after: unknown;
+}
+
+export interface Leaf {
+  path: string;
+  value: unknown;
+}
+
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** Appends one key (or array index) to a path. */
+export function joinPath(path: string, key: string | number): string {
+  if (typeof key === "number") return path === "" ? String(key) : `${path}.${key}`;
+  if (!PLAIN_KEY.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === "" ? key : `${path}.${key}`;
+}
+
+/** True when `path` is one of `prefixes` or lies inside one of them. */
+export function pathMatches(path: string, prefixes: readonly string[]): boolean {
+  return prefixes.some((p) => p === "" || path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
+}
+
+/** True when `path` and one of `prefixes` are the same attribute or one contains the other. */
+export function pathOverlaps(path: string, prefixes: readonly string[]): boolean {
+  return pathMatches(path, prefixes) || prefixes.some((p) => pathMatches(p, [path]));
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** JSON with object keys sorted, so equal values always serialize to equal strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+/** A copy of a JSON value whose object keys are sorted (recursively). */
+export function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v: unknown) => sortKeys(v)) as T;
+  if (!isPlainObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value).sort()) {
+    const v = value[k];
+    if (v !== undefined) out[k] = sortKeys(v);
+  }
+  return out as T;
+}
+
+function descends(v: unknown, opts: DiffOptions): v is Record<string, unknown> | unknown[] {
+  if (Array.isArray(v)) return opts.arrays === "index" && v.length > 0;
+  return isPlainObject(v) && Object.keys(v).length > 0;
+}
+
+/** Every leaf of a JSON value with its path; empty objects and arrays are leaves. Sorted by path. */
+export function flattenLeaves(value: unknown, opts: DiffOptions = {}, path = ""): Leaf[] {
+  if (value === undefined) return [];
+  if (!descends(value, opts)) return [{ path, value }];
+  if (Array.isArray(value)) return value.flatMap((v, i) => flattenLeaves(v, opts, joinPath(path, i)));
+  return Object.keys(value)
+    .sort()
+    .flatMap((k) => flattenLeaves(value[k], opts, joinPath(path, k)));
+}
+
+/** The leaf attributes that differ between two JSON values, sorted by path. */
+export function diffValues(
+  before: unknown,
+  after: unknown,
+  opts: DiffOptions = {},
+  path = "",
+): AttributeChange[] {
+  if (before === undefined && after === undefined) return [];
+  const bothObjects = isPlainObject(before) && isPlainObject(after);
+  const bothArrays = opts.arrays === "index" && Array.isArray(before) && Array.isArray(after);
+  if (bothObjects) {
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+    return keys.flatMap((k) => diffValues(before[k], after[k], opts, joinPath(path, k)));
+  }
+  if (bothArrays) {
+    const n = Math.max(before.length, after.length);
+    return Array.from({ length: n }, (_, i) =>
+      diffValues(before[i], after[i], opts, joinPath(path, i)),
+    ).flat();
+  }
+  if (canonicalJson(before) === canonicalJson(after)) return [];
+  return [{ path, before, after }];
+}
+
+export interface AttributeDiffOptions extends DiffOptions {
+  /** Paths whose values are secret (rendered "(sensitive)"). */
+  sensitive?: readonly string[];
+  /** Paths whose change cannot be applied in place. */
+  forcesReplace?: readonly string[];
+}
+
+export interface AttributeDiff {
+  action: Action;
+  /** Leaf paths that differ, sorted. */
+  changedPaths: string[];
+  /** The forcesReplace entries that some changed path falls under, sorted. */
+  replacePaths: string[];
+  /** The sensitive entries present in before or after, sorted: what a ResourceChange lists. */
+  sensitivePaths: string[];
+}
+
+/**
+ * Decides a resource's action from its recorded and desired attributes. `null`/`undefined`
+ * before means the resource does not exist yet; `null`/`undefined` after means it should go.
+ */
+export function diffAttributes(
+  before: Record<string, unknown> | null | undefined,
+  after: Record<string, unknown> | null | undefined,
+  opts: AttributeDiffOptions = {},
+): AttributeDiff {
+  const sensitive = opts.sensitive ?? [];
+  const forces = opts.forcesReplace ?? [];
+  const present = [...flattenLeaves(before ?? undefined, opts), ...flattenLeaves(after ?? undefined, opts)];
+  const sensitivePaths = sensitive.filter((s) => present.some((l) => pathOverlaps(l.path, [s])));
+  const sorted = (xs: string[]): string[] => [...new Set(xs)].sort();
+  if (before == null && after == null) {
+    return { action: "no-op", changedPaths: [], replacePaths: [], sensitivePaths: [] };
+  }
+  if (before == null || after == null) {
+    const action = before == null ? "create" : "delete";
+    return { action, changedPaths: [], replacePaths: [], sensitivePaths: sorted(sensitivePaths) };
+  }
+  const changedPaths = diffValues(before, after, opts).map((c) => c.path);
+  const replacePaths = forces.filter((f) => changedPaths.some((p) => pathOverlaps(p, [f])));
+  const action: Action = changedPaths.length === 0 ? "no-op" : replacePaths.length > 0 ? "replace" : "update";
+  return {
+    action,
+    changedPaths,
+    replacePaths: sorted(replacePaths),
+    sensitivePaths: sorted(sensitivePaths),
+  };
+}

@@ -1,0 +1,170 @@
+import { describe, it, expect } from "vitest";
+import { z } from "zod";
+import type { DeployableTarget } from "../core/provider.js";
+import { defineProvider, defineTarget, isDeployable } from "../core/provider.js";
+import { Registry } from "../core/registry.js";
+import { ProviderError } from "../errors.js";
+import type { Stack, TargetSpec } from "../manifest/types.js";
+import type { RefreshTarget } from "./refresh.js";
+import { refreshTargets, resolveAdapter } from "./refresh.js";
+
+const descriptor = {
+  provider: "fake",
+  summary: "fake",
+  kinds: ["container" as const],
+  options: z.object({}),
+  limits: {},
+  capabilities: { nativeRollback: null, coldStart: "n/a", scalesToZero: false },
+  naming: { resource: "thing", maxLength: 30, lowercase: true, extraChars: "-", startsWithLetter: true },
+};
+
+function adapter(read: (name: string) => Promise<object | undefined>, clients: () => unknown = () => ({})) {
+  const t = defineTarget<Record<string, unknown>, object, unknown>({
+    ...descriptor,
+    id: "fake/thing",
+    platform: "thing",
+    createClients: clients,
+    read: (_ctx, _prior, name) => read(name),
+    plan: () => ({ changes: [] }),
+    apply: async () => ({ state: {}, outputs: {} }),
+    destroy: async () => undefined,
+    status: async () => ({ health: "unknown" }),
+  });
+  if (!isDeployable(t)) throw new Error("fake adapter must be deployable");
+  return t as DeployableTarget;
+}
+
+const registry = new Registry({
+  fake: async () =>
+    defineProvider({
+      id: "fake",
+      summary: "fake",
+      targets: [adapter(async () => undefined), { ...descriptor, id: "fake/paper", platform: "paper" }],
+    }),
+});
+
+const spec = (name: string, provider = "fake", platform = "thing"): TargetSpec => ({
+  name,
+  provider,
+  platform,
+  options: {},
+});
+const stack: Stack = {
+  id: "a/b",
+  app: "a",
+  environment: "b",
+  targets: [],
+  service: {
+    kind: "container",
+    container: { image: "i", port: 1 },
+    env: {},
+    secrets: {},
+    resources: { memory: 128 },
+    scaling: { min: 0, max: 1 },
+    health: { path: "/", status: 200, timeoutMs: 1, attempts: 1, intervalMs: 1 },
+    access: "public",
+    timeoutMs: 1,
+  },
+};
+const signal = new AbortController().signal;
+
+describe("resolveAdapter", () => {
+  it("returns a deployable adapter", async () => {
+    const r = await resolveAdapter(registry, spec("web"));
+    expect(r.ok && r.adapter.id).toBe("fake/thing");
+  });
+
+  it("explains an unknown provider, an unknown platform and a descriptor-only platform", async () => {
+    const provider = await resolveAdapter(registry, spec("x", "nope"));
+    expect(!provider.ok && provider.diagnostic).toMatchObject({ code: "provider-unavailable", target: "x" });
+    const platform = await resolveAdapter(registry, spec("y", "fake", "nope"));
+    expect(!platform.ok && platform.diagnostic).toMatchObject({
+      code: "unknown-platform",
+      path: "targets.y",
+    });
+    const paper = await resolveAdapter(registry, spec("z", "fake", "paper"));
+    expect(paper.ok && paper.warning).toMatchObject({ severity: "warning", code: "platform-not-deployable" });
+    expect(paper.ok && paper.warning && paper.warning.message).toContain("planned from the manifest alone");
+    expect(paper.ok && paper.adapter.id).toBe("fake/paper");
+  });
+});
+
+describe("refreshTargets", () => {
+  const rt = (name: string, a: DeployableTarget, recorded?: Record<string, unknown>): RefreshTarget => ({
+    spec: spec(name),
+    adapter: a,
+    name: `phys-${name}`,
+    recorded,
+  });
+
+  it("reads each target by its physical name, in order", async () => {
+    const a = adapter(async (name) => ({ seen: name }));
+    const out = await refreshTargets([rt("one", a), rt("two", a)], {
+      stack,
+      offline: false,
+      env: {},
+      signal,
+    });
+    expect(out).toEqual([
+      { ok: true, target: "one", observed: { seen: "phys-one" } },
+      { ok: true, target: "two", observed: { seen: "phys-two" } },
+    ]);
+  });
+
+  it("takes the recorded state as observed offline, building no client", async () => {
+    let built = 0;
+    const a = adapter(
+      async () => ({ live: true }),
+      () => {
+        built += 1;
+        return {};
+      },
+    );
+    const out = await refreshTargets([rt("one", a, { recorded: 1 })], {
+      stack,
+      offline: true,
+      env: {},
+      signal,
+    });
+    expect(out).toEqual([{ ok: true, target: "one", observed: { recorded: 1 } }]);
+    expect(built).toBe(0);
+  });
+
+  it("turns a credentials error into one diagnostic per target, keeping the provider's hint and adding --offline", async () => {
+    const locked = adapter(
+      async () => undefined,
+      () => {
+        throw new ProviderError("no credentials: tried AWS_PROFILE, env", {
+          code: "CREDENTIALS",
+          hint: "run aws sso login",
+        });
+      },
+    );
+    const fine = adapter(async () => ({ ok: 1 }));
+    const out = await refreshTargets([rt("one", locked), rt("two", fine)], {
+      stack,
+      offline: false,
+      env: {},
+      signal,
+    });
+    expect(out[1]).toEqual({ ok: true, target: "two", observed: { ok: 1 } });
+    const failed = out[0];
+    expect(failed?.ok).toBe(false);
+    if (failed && !failed.ok) {
+      expect(failed.diagnostic.message).toContain("has no credentials");
+      expect(failed.diagnostic.message).toContain("tried AWS_PROFILE");
+      expect(failed.diagnostic.hint).toMatch(/^run aws sso login; .*--offline/);
+    }
+  });
+
+  it("rethrows when the run was interrupted instead of reporting a diagnostic", async () => {
+    const ac = new AbortController();
+    const a = adapter(async () => {
+      ac.abort();
+      throw new Error("aborted");
+    });
+    await expect(
+      refreshTargets([rt("one", a)], { stack, offline: false, env: {}, signal: ac.signal }),
+    ).rejects.toThrow("aborted");
+  });
+});

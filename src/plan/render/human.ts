@@ -1,0 +1,106 @@
+// The terminal view of a plan, in Terraform's manner, rendered from the Plan JSON alone.
+// Colour only when the caller asks (the CLI: a TTY without NO_COLOR), so piped output and
+// golden files are plain text.
+
+import type { Plan, PlanDiagnostic } from "../types.js";
+import type { Line, Tone } from "./common.js";
+import {
+  DRIFT_NOTE,
+  changeLines,
+  closingLine,
+  driftByTarget,
+  driftText,
+  groupByTarget,
+  hasChanges,
+  unchangedTargets,
+} from "./common.js";
+
+export interface HumanOptions {
+  color: boolean;
+}
+
+const ANSI: Record<Tone | "bold" | "dim" | "error" | "warning", string> = {
+  create: "32",
+  update: "33",
+  replace: "35",
+  delete: "31",
+  plain: "",
+  bold: "1",
+  dim: "2",
+  error: "1;31",
+  warning: "1;33",
+};
+
+type Paint = (style: keyof typeof ANSI, s: string) => string;
+
+function painter(color: boolean): Paint {
+  return (style, s) => (color && ANSI[style] ? `\u001b[${ANSI[style]}m${s}\u001b[0m` : s);
+}
+
+function renderLine(l: Line, paint: Paint): string {
+  const indent = l.depth === 0 ? "  " : "      ";
+  if (l.sym === "") return `${indent}${paint("dim", l.text)}`;
+  // Right-align the symbol as Terraform does, so "-/+" lines up with "+" and "~".
+  const sym = l.depth === 0 ? l.sym.padStart(3) : l.sym;
+  const text = l.depth === 0 ? paint("bold", l.text) : l.text;
+  return `${l.depth === 0 ? "" : indent}${paint(l.tone, sym)} ${text}`;
+}
+
+function header(plan: Plan): string[] {
+  const serial = plan.stateSerial === 0 ? "no state yet" : `state serial ${plan.stateSerial}`;
+  return [`apiship plan for ${plan.stack} (${serial}, manifest ${plan.manifest.path})`, ""];
+}
+
+function driftSection(plan: Plan, paint: Paint): string[] {
+  if (plan.drift.length === 0) return [];
+  const out = [paint("bold", "Drift since last apply:"), `  ${DRIFT_NOTE}`, ""];
+  for (const [target, entries] of driftByTarget(plan)) {
+    out.push(`  ${paint("bold", target)}`);
+    for (const d of entries) out.push(`      ${paint("update", "~")} ${driftText(d)}`);
+    out.push("");
+  }
+  return out;
+}
+
+function changesSection(plan: Plan, paint: Paint): string[] {
+  if (!hasChanges(plan)) return [];
+  const out = [
+    "apiship will perform the following actions:",
+    `  ${paint("create", "+")} create   ${paint("update", "~")} update in place   ${paint("replace", "-/+")} replace   ${paint("delete", "-")} delete`,
+    "",
+  ];
+  const groups = groupByTarget(plan);
+  for (const g of groups) {
+    const changed = g.changes.filter((c) => c.action !== "no-op");
+    if (changed.length === 0) continue;
+    out.push(paint("bold", `${g.target} (${g.platform})`));
+    for (const c of changed) out.push(...changeLines(c).map((l) => renderLine(l, paint)));
+    out.push("");
+  }
+  const unchanged = unchangedTargets(groups);
+  if (unchanged.length > 0) {
+    out.push(
+      paint("dim", `Unchanged: ${unchanged.map((g) => `${g.target} (${g.platform})`).join(", ")}`),
+      "",
+    );
+  }
+  return out;
+}
+
+function diagnosticLines(d: PlanDiagnostic, paint: Paint): string[] {
+  const label = d.severity === "error" ? paint("error", "Error:") : paint("warning", "Warning:");
+  const out = [`${label} ${d.message}`];
+  const where = d.path ? `at ${d.path}` : d.target ? `target ${d.target}` : "";
+  out.push(paint("dim", `  ${where ? `${where} ` : ""}(${d.code})`));
+  if (d.hint) out.push(`  hint: ${d.hint}`);
+  return out;
+}
+
+/** The plan as terminal text, ending with a newline. */
+export function renderHuman(plan: Plan, opts: HumanOptions): string {
+  const paint = painter(opts.color);
+  const out = [...header(plan), ...driftSection(plan, paint), ...changesSection(plan, paint)];
+  out.push(paint("bold", closingLine(plan)));
+  for (const d of plan.diagnostics) out.push("", ...diagnosticLines(d, paint));
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,159 @@
+// The versioned plan JSON (DESIGN.md §4) as a zod schema: the one source of truth for the
+// TypeScript types (types.ts infers them), for schema/plan.schema.json (written by
+// scripts/write-plan-schema.ts, checked for staleness by a test), and for validating a saved
+// plan when `deploy --plan FILE` reads it back. docs/plan-format.md explains each field.
+
+import { z } from "zod";
+import { PlanStaleError, UsageError } from "../errors.js";
+
+export const PLAN_FORMAT_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+
+export const ActionSchema = z
+  .enum(["no-op", "create", "update", "replace", "delete"])
+  .meta({ description: "What applying the plan does to the resource." });
+
+const attributes = z.record(z.string(), z.unknown()).nullable().meta({
+  description: "The resource's attributes; null when it does not exist (before a create, after a delete).",
+});
+
+export const ChangeSchema = z
+  .object({
+    address: z.string().meta({
+      description:
+        "`<target>.<type>`, or `<target>.<type>.<name>` when a target has two resources of one type.",
+      examples: ["web.function", "web.role"],
+    }),
+    target: z.string().meta({ description: "Target name in the manifest.", examples: ["web"] }),
+    platform: z.string().meta({ description: "Platform id, never renamed.", examples: ["aws/lambda"] }),
+    type: z.string().meta({ description: "Resource type within the platform.", examples: ["function"] }),
+    name: z.string().meta({ description: "Physical name.", examples: ["sentiment-api-production-web"] }),
+    action: ActionSchema,
+    reason: z.string().optional().meta({ description: "Why the adapter chose this action, for people." }),
+    before: attributes,
+    after: attributes,
+    sensitivePaths: z.array(z.string()).meta({
+      description:
+        "Dotted attribute paths whose values are secret references or fingerprints; rendered (sensitive).",
+      examples: [["secrets.HF_TOKEN"]],
+    }),
+    replacePaths: z.array(z.string()).meta({
+      description: "Attribute paths whose change forces the replace.",
+      examples: [["runtime"]],
+    }),
+    dependsOn: z.array(z.string()).meta({
+      description: "Addresses of the changes that must be applied first.",
+      examples: [["web.role"]],
+    }),
+  })
+  .meta({ id: "Change", description: "One resource's planned change." });
+
+export const DriftSchema = z
+  .object({
+    address: z.string().meta({ description: "The drifted target's address (its name).", examples: ["web"] }),
+    target: z.string(),
+    path: z.string().meta({
+      description:
+        'Dotted path inside the target\'s recorded state; "" when the whole target appeared or disappeared.',
+      examples: ["memory"],
+    }),
+    sensitive: z.boolean().meta({ description: "The values are secret and were left out (both null)." }),
+    recorded: z.unknown().meta({
+      description:
+        'Value after the last apply; null when absent or sensitive. For path "": whether the target was recorded.',
+    }),
+    observed: z.unknown().meta({
+      description:
+        'Value read from the cloud now; null when absent or sensitive. For path "": whether the target exists.',
+    }),
+  })
+  .meta({ id: "Drift", description: "A difference between the recorded state and what the cloud holds." });
+
+export const PlanDiagnosticSchema = z
+  .object({
+    severity: z.enum(["error", "warning"]),
+    code: z.string().meta({ examples: ["refresh-failed", "platform-not-deployable", "secret-unset"] }),
+    message: z.string(),
+    path: z
+      .string()
+      .meta({ description: 'Manifest path concerned; "" for none.', examples: ["targets.web"] }),
+    target: z.string().optional(),
+    hint: z.string().optional(),
+  })
+  .meta({
+    id: "PlanDiagnostic",
+    description: "A problem found while planning; an error makes `plan` exit 1.",
+  });
+
+export const SummarySchema = z
+  .object({ create: count, update: count, replace: count, delete: count, noop: count })
+  .meta({ id: "Summary", description: "Number of changes per action." });
+
+export const PlanSchema = z
+  .object({
+    formatVersion: z.literal(PLAN_FORMAT_VERSION).meta({ description: "Bumped on any incompatible change." }),
+    tool: z
+      .object({ name: z.string(), version: z.string() })
+      .meta({ examples: [{ name: "apiship", version: "0.1.0" }] }),
+    createdAt: z.iso.datetime().meta({ description: "When the plan was made (UTC)." }),
+    stack: z
+      .string()
+      .meta({ description: "Stack id: <app>/<environment>.", examples: ["sentiment-api/production"] }),
+    manifest: z.object({
+      path: z.string(),
+      sha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .meta({
+          description: "Hex SHA-256 of the manifest file; deploy --plan refuses the plan when it moved.",
+        }),
+    }),
+    stateSerial: count.meta({
+      description:
+        "State serial the plan was made from (0: no state yet); deploy --plan refuses the plan when it moved.",
+    }),
+    changes: z.array(ChangeSchema),
+    drift: z.array(DriftSchema),
+    summary: SummarySchema,
+    diagnostics: z.array(PlanDiagnosticSchema),
+  })
+  .meta({
+    id: "Plan",
+    title: "apiship plan",
+    description: "A saved apiship plan (apiship plan --out FILE). It holds no secret value.",
+  });
+
+/** The JSON Schema of the plan file, as committed in schema/plan.schema.json. */
+export function planJsonSchema(): Record<string, unknown> {
+  // "input" keeps objects open (no additionalProperties: false), as readers of a plan must
+  // accept fields added later within the same formatVersion.
+  return z.toJSONSchema(PlanSchema, { io: "input" }) as Record<string, unknown>;
+}
+
+/** Validates a parsed plan file; `source` names it in messages. */
+export function parsePlan(value: unknown, source: string): z.infer<typeof PlanSchema> {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || !("formatVersion" in value)) {
+    throw new UsageError(`${source} is not an apiship plan`, {
+      hint: "pass a file written by `apiship plan --out FILE`",
+    });
+  }
+  const version = (value as { formatVersion: unknown }).formatVersion;
+  if (version !== PLAN_FORMAT_VERSION) {
+    throw new PlanStaleError(
+      `${source} has plan format ${JSON.stringify(version)}; this apiship reads format ${PLAN_FORMAT_VERSION}`,
+      { hint: "run `apiship plan --out FILE` again with this version of apiship" },
+    );
+  }
+  const parsed = PlanSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
+      .join("; ");
+    throw new UsageError(`${source} is not a valid apiship plan: ${issues}`, {
+      hint: "the file was edited or truncated; run `apiship plan --out FILE` again",
+    });
+  }
+  return parsed.data;
+}
