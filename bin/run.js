@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The apiship entry point. `--version` is answered before oclif loads: it is what scripts
-// and CI call most, and it needs nothing but package.json.
+// and CI call most, and it needs nothing but package.json. Everything else runs the bundled
+// CLI (dist/oclif.js, then dist/apiship.js for a command; built by `npm run build`).
 import { readFileSync } from "node:fs";
+import module from "node:module";
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version")) {
@@ -10,6 +12,8 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0]
     `apiship/${pkg.version} ${process.platform}-${process.arch} node-${process.version}\n`,
   );
 } else {
-  const { execute } = await import("@oclif/core");
+  // Node 22.1+ caches compiled code between runs; Node 20 has no such cache and skips this.
+  module.enableCompileCache?.();
+  const { execute } = await import("../dist/oclif.js");
   await execute({ dir: import.meta.url });
 }

@@ -23,7 +23,24 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
+// Plugins (and the bundled CLI) may hold their own copy of this module, so `instanceof` checks
+// by brand and class name along the prototype chain rather than by object identity.
+const BRAND = Symbol.for("apiship.error");
+
+function hasClassInChain(value: object, name: string): boolean {
+  for (let p: unknown = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p)) {
+    if ((p as { constructor?: { name?: string } }).constructor?.name === name) return true;
+  }
+  return false;
+}
+
 export abstract class ApishipError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
+    return hasClassInChain(value, this.name);
+  }
+
+  readonly [BRAND] = true;
   abstract readonly code: string;
   abstract readonly exitCode: number;
   abstract readonly fault: Fault;

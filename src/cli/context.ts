@@ -2,13 +2,39 @@
 // The CLI is the one place that knows providers/ exists (core never imports it).
 
 import { createBuiltinRegistry } from "../../providers/index.js";
+import { pluginsFromEnv } from "../core/registry.js";
 import type { Registry } from "../core/registry.js";
 import { loadManifests } from "../manifest/load.js";
 import type { LoadResult } from "../manifest/load.js";
+import { ManifestError } from "../errors.js";
 import type { Diagnostic } from "../errors.js";
 
 export function registry(): Registry {
   return createBuiltinRegistry();
+}
+
+/**
+ * The registry with the plugins of APISHIP_PLUGINS loaded, for commands that list every
+ * platform without a manifest (providers, schema); loadAll loads them per manifest instead.
+ */
+export async function registryWithPlugins(): Promise<Registry> {
+  const reg = createBuiltinRegistry();
+  try {
+    await reg.addPlugins(pluginsFromEnv(process.env), process.cwd());
+  } catch (e) {
+    if (!(e instanceof ManifestError)) throw e;
+    // No manifest to point at: say where the plugin was named instead, as loadAll does.
+    const diagnostics = e.diagnostics.map((d) => ({
+      ...d,
+      path: "",
+      message: `${d.message} (named in APISHIP_PLUGINS)`,
+    }));
+    throw new ManifestError(e.message, diagnostics, {
+      cause: e,
+      hint: "fix or remove the entry in APISHIP_PLUGINS",
+    });
+  }
+  return reg;
 }
 
 export interface Loaded {

@@ -4,7 +4,6 @@
 
 import { stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { glob, isDynamicPattern } from "tinyglobby";
 import { InternalError, ManifestError, UsageError } from "../errors.js";
 import type { Diagnostic } from "../errors.js";
 import { pluginsFromEnv } from "../core/registry.js";
@@ -38,9 +37,13 @@ export interface LoadResult {
 export const DEFAULT_MANIFEST_NAMES = ["apiship.yaml", "apiship.yml"] as const;
 
 /** Loads and validates one manifest; throws ManifestError with every problem, positioned. */
-export async function loadManifest(file: string, opts: LoadOptions): Promise<LoadResult> {
+export async function loadManifest(
+  file: string,
+  opts: LoadOptions,
+  text: Promise<string> = readManifestFile(file),
+): Promise<LoadResult> {
   const environ = opts.environ ?? process.env;
-  const parsed = parseManifestText(await readManifestFile(file), file);
+  const parsed = parseManifestText(await text, file);
   await loadPlugins(parsed.value, file, opts.registry, environ, parsed.positions);
   const interp = interpolate(parsed.value, { environ, positions: parsed.positions });
   const validate = opts.validate ?? validateDocument;
@@ -80,8 +83,15 @@ export async function resolveManifestFiles(patterns: readonly string[], cwd: str
   return [...files].sort();
 }
 
+/** Characters that make a pattern a glob (tinyglobby's own test is in the module we load lazily). */
+const GLOB_CHARS = /[*?[\]{}()!]/;
+
 async function expand(pattern: string, cwd: string): Promise<string[]> {
-  if (isDynamicPattern(pattern)) {
+  // The glob library costs ~13 ms to load: only a pattern that needs it pays for it.
+  const { glob, isDynamicPattern } = GLOB_CHARS.test(pattern)
+    ? await import("tinyglobby")
+    : { glob: undefined, isDynamicPattern: () => false };
+  if (glob && isDynamicPattern(pattern)) {
     // node_modules holds other projects' manifests; a pattern naming it explicitly still reaches it.
     const ignore = pattern.includes("node_modules") ? [] : ["**/node_modules/**"];
     const found = await glob([pattern], {
@@ -136,10 +146,13 @@ export async function loadManifests(
   const files = await resolveManifestFiles(patterns, opts.cwd);
   const results: LoadResult[] = [];
   const failures: ManifestError[] = [];
-  // One after another: a manifest's plugins register on the shared registry.
-  for (const file of files) {
+  // Reads overlap; loading goes one after another, as a manifest's plugins register on the
+  // shared registry. Each read's rejection is handled by the loadManifest that awaits it.
+  const texts = files.map((f) => readManifestFile(f));
+  texts.forEach((t) => t.catch(() => undefined));
+  for (const [i, file] of files.entries()) {
     try {
-      results.push(await loadManifest(file, opts));
+      results.push(await loadManifest(file, opts, texts[i]));
     } catch (e) {
       if (!(e instanceof ManifestError)) throw e;
       failures.push(e);

@@ -2,7 +2,7 @@ import type { Kind } from "../../manifest/types.js";
 import { isDeployable } from "../../core/provider.js";
 import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
-import { registry } from "../context.js";
+import { registryWithPlugins } from "../context.js";
 import { table } from "../output.js";
 
 export interface PlatformRow {
@@ -28,7 +28,7 @@ export default class Providers extends BaseCommand<PlatformRow[]> {
 
   protected async exec(): Promise<Outcome<PlatformRow[]>> {
     await this.parse(Providers);
-    const reg = registry();
+    const reg = await registryWithPlugins();
     const rows: PlatformRow[] = [];
     for (const mod of await reg.all()) {
       for (const t of Object.values(mod.targets)) {

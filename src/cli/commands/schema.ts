@@ -1,7 +1,7 @@
 import { renderSchemaFile } from "../../manifest/schema-file.js";
 import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
-import { registry } from "../context.js";
+import { registryWithPlugins } from "../context.js";
 
 export default class Schema extends BaseCommand<object> {
   static override summary = "Print the JSON Schema of apiship.yaml.";
@@ -15,7 +15,7 @@ export default class Schema extends BaseCommand<object> {
 
   protected async exec(): Promise<Outcome<object>> {
     await this.parse(Schema);
-    this.text = await renderSchemaFile(registry());
+    this.text = await renderSchemaFile(await registryWithPlugins());
     return { result: JSON.parse(this.text) as object };
   }
 

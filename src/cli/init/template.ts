@@ -5,10 +5,14 @@ import type { Kind } from "../../manifest/types.js";
 
 interface Starter {
   platform: Partial<Record<Kind, string>>;
-  /** Required options with placeholder values, as YAML flow-map entries. */
-  options: string;
+  /** Required options with placeholder values, as YAML flow-map entries; per kind when they differ. */
+  options: string | Partial<Record<Kind, string>>;
   comment: string;
+  /** The Node.js runtime of its function platform, when that platform does not run NODE_RUNTIME. */
+  nodeRuntime?: string;
 }
+
+const NODE_RUNTIME = "nodejs20";
 
 export const STARTERS: Record<string, Starter> = {
   aws: {
@@ -29,8 +33,10 @@ export const STARTERS: Record<string, Starter> = {
   },
   digitalocean: {
     platform: { function: "functions", container: "app-platform" },
-    options: "region: ams",
+    // Functions live in a datacenter (ams3), App Platform apps in a region (ams).
+    options: { function: "region: ams3", container: "region: ams" },
     comment: "credentials: DIGITALOCEAN_TOKEN",
+    nodeRuntime: "nodejs18",
   },
   heroku: {
     platform: { container: "heroku" },
@@ -53,23 +59,48 @@ export function providersFor(kind: Kind): string[] {
   return Object.keys(STARTERS).filter((p) => STARTERS[p]?.platform[kind] !== undefined);
 }
 
+const nodeRuntimeOf = (p: string): string => STARTERS[p]?.nodeRuntime ?? NODE_RUNTIME;
+
+/**
+ * Providers whose function platform runs another Node.js than the rest cannot share one
+ * service block with them: like examples/hello-fn, each gets an environment of its own that
+ * overrides the runtime, and staging/production keep the others.
+ */
+function splitByRuntime(
+  kind: Kind,
+  providers: string[],
+): { runtime: string; main: string[]; apart: string[] } {
+  if (kind !== "function") return { runtime: NODE_RUNTIME, main: providers, apart: [] };
+  const main = providers.filter((p) => nodeRuntimeOf(p) === NODE_RUNTIME);
+  if (main.length === 0) return { runtime: nodeRuntimeOf(providers[0] ?? ""), main: providers, apart: [] };
+  return { runtime: NODE_RUNTIME, main, apart: providers.filter((p) => !main.includes(p)) };
+}
+
+function targetLine(p: string, kind: Kind): string {
+  const s = STARTERS[p];
+  const platform = s?.platform[kind];
+  if (!s || !platform) throw new Error(`no starter for ${p} ${kind}`);
+  const options = typeof s.options === "string" ? s.options : s.options[kind];
+  return `  ${p}: { provider: ${p}, platform: ${platform}, ${options} }   # ${s.comment}`;
+}
+
 export function starterManifest(name: string, kind: Kind, providers: string[]): string {
+  const { runtime, main, apart } = splitByRuntime(kind, providers);
   const service =
     kind === "function"
       ? [
           "  function:",
-          "    runtime: nodejs20          # nodejs20, nodejs22, python3.12, ... (apiship providers --json lists each platform's)",
+          `    runtime: ${runtime.padEnd(18)}# nodejs20, nodejs22, python3.12, ... (apiship providers --json lists each platform's)`,
           "    handler: index.handler     # file.export",
           "    source: ./src              # folder zipped and uploaded",
         ]
       : ["  container:", '    image: "ghcr.io/acme/' + name + ':${env:GIT_SHA:-latest}"', "    port: 8080"];
-  const targets = providers.map((p) => {
-    const s = STARTERS[p];
-    const platform = s?.platform[kind];
-    if (!s || !platform) throw new Error(`no starter for ${p} ${kind}`);
-    return `  ${p}: { provider: ${p}, platform: ${platform}, ${s.options} }   # ${s.comment}`;
-  });
-  const names = providers.join(", ");
+  const targets = providers.map((p) => targetLine(p, kind));
+  const separate = apart.map(
+    (p) =>
+      `  ${p}: { targets: [${p}], service: { function: { runtime: ${nodeRuntimeOf(p)} } } }   # runs ${nodeRuntimeOf(p)}, not ${runtime}`,
+  );
+  const names = main.join(", ");
   return [
     "# yaml-language-server: $schema=./node_modules/apiship/schema/apiship.schema.json",
     "# apiship manifest: one HTTP API, deployed to the targets below.",
@@ -92,6 +123,7 @@ export function starterManifest(name: string, kind: Kind, providers: string[]): 
     "environments:",
     `  staging: { targets: [${names}] }`,
     `  production: { targets: [${names}], service: { scaling: { min: 1 } } }`,
+    ...separate,
     "defaultEnvironment: staging",
     "",
   ].join("\n");

@@ -1,0 +1,35 @@
+// Bundles the CLI into dist/apiship.js (plus lazily loaded chunks) so start-up reads a few
+// files instead of hundreds: measured here, importing oclif, zod and yaml bundled and minified
+// takes ~115 ms against ~175 ms unbundled. Cloud SDKs, database drivers and typescript (which
+// oclif requires only for development) stay outside and load only where the code imports them.
+import { build } from "esbuild";
+
+await build({
+  entryPoints: { apiship: "src/cli/main.ts", oclif: "src/cli/oclif.ts" },
+  outdir: "dist",
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: true,
+  keepNames: true,
+  legalComments: "linked",
+  logLevel: "warning",
+  external: [
+    "typescript",
+    "better-sqlite3",
+    "pg",
+    "pg-native",
+    "@aws-sdk/*",
+    "@smithy/*",
+    "@azure/*",
+    "@google-cloud/*",
+    "@kubernetes/client-node",
+  ],
+  // oclif and some dependencies are CommonJS and call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __apishipRequire } from 'node:module'; const require = __apishipRequire(import.meta.url);",
+  },
+});

@@ -1,0 +1,25 @@
+// Every command, by its oclif id. The bundled CLI finds commands here (oclif's "explicit"
+// discovery) instead of scanning a folder: one file to load, nothing to search at start-up.
+import Init from "./init.js";
+import Plan from "./plan.js";
+import Providers from "./providers.js";
+import Schema from "./schema.js";
+import StateExport from "./state/export.js";
+import StateList from "./state/list.js";
+import StateRm from "./state/rm.js";
+import StateShow from "./state/show.js";
+import StateUnlock from "./state/unlock.js";
+import Validate from "./validate.js";
+
+export const COMMANDS = {
+  init: Init,
+  plan: Plan,
+  providers: Providers,
+  schema: Schema,
+  "state:export": StateExport,
+  "state:list": StateList,
+  "state:rm": StateRm,
+  "state:show": StateShow,
+  "state:unlock": StateUnlock,
+  validate: Validate,
+};
