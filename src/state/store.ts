@@ -33,6 +33,8 @@ export interface TargetRecord {
   platform: string;
   /** Deterministic physical base name. */
   name: string;
+  /** The target's platform options as last applied, so a target removed from the manifest can still be destroyed. */
+  options?: Record<string, unknown>;
   /** The adapter's own state object, opaque to the store. */
   state: Record<string, unknown>;
   outputs: Record<string, string>;

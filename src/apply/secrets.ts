@@ -1,0 +1,72 @@
+// Secret values while applying: resolved from their references (env:, file:) just before the
+// adapters need them, handed over in PlannedChange.secrets, and scrubbed from every string the
+// engine reports (events, errors, state, release summaries), in case an adapter or a cloud
+// echoes one back in an error message.
+
+import { UsageError, toApishipError } from "../errors.js";
+import type { ApishipError } from "../errors.js";
+import { parseSecretRef } from "../manifest/secrets.js";
+import type { ServiceSpec } from "../manifest/types.js";
+import { isLocalRef, resolveSecret } from "../plan/secrets.js";
+
+export interface ResolvedSecrets {
+  /** Secret name → value, for the local references that resolved. */
+  values: Record<string, string>;
+  /** The first secret that could not be resolved; every target that applies fails with it. */
+  error?: ApishipError;
+}
+
+/** Resolves the service's local secrets; cloud references are left to their providers. */
+export async function resolveSecrets(
+  service: ServiceSpec,
+  env: Record<string, string | undefined>,
+  baseDir: string,
+): Promise<ResolvedSecrets> {
+  const values: Record<string, string> = {};
+  for (const name of Object.keys(service.secrets).sort()) {
+    const ref = service.secrets[name] ?? "";
+    const parsed = parseSecretRef(ref);
+    if (!parsed.ok) {
+      return {
+        values,
+        error: new UsageError(`secret ${name}: invalid reference: ${parsed.message}`, { hint: parsed.hint }),
+      };
+    }
+    if (!isLocalRef(parsed)) continue;
+    try {
+      values[name] = await resolveSecret(ref, env, baseDir);
+    } catch (e) {
+      const err = toApishipError(e);
+      return {
+        values,
+        error: new UsageError(`secret ${name}: ${err.message}`, { hint: err.hint, cause: e }),
+      };
+    }
+  }
+  return { values };
+}
+
+/** Secrets shorter than this are not scrubbed: "1" would blank every digit of a report. */
+const MIN_SCRUB_LENGTH = 4;
+
+export type Redact = (text: string) => string;
+
+export function redactor(values: readonly string[]): Redact {
+  const secrets = [...new Set(values)]
+    .filter((v) => v.length >= MIN_SCRUB_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  if (secrets.length === 0) return (t) => t;
+  return (text) => secrets.reduce((t, v) => t.split(v).join("(sensitive)"), text);
+}
+
+/** A JSON value with every string scrubbed. */
+export function redactDeep<T>(value: T, redact: Redact): T {
+  if (typeof value === "string") return redact(value) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, redact)) as T;
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, redact);
+    return out as T;
+  }
+  return value;
+}

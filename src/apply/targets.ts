@@ -1,0 +1,241 @@
+// One target's deploy: intent → apply (with retries) → record → resolve intent → health check
+// → rollback on an unhealthy release. A failed apply is settled from the cloud (intents.ts),
+// so the state says what the cloud holds even when the target half applied.
+
+import type { ApplyResult, PlannedChange } from "../core/provider.js";
+import type { ApishipError } from "../errors.js";
+import { ProviderError, toApishipError } from "../errors.js";
+import { withRecordedResources } from "../plan/assemble.js";
+import type { TargetRecord } from "../state/store.js";
+import { adapterStateOf, targetHandle } from "./adapters.js";
+import type { TargetHandle } from "./adapters.js";
+import { checkHealth, describeHealth } from "./health.js";
+import { recordIntent, settleFromCloud } from "./intents.js";
+import type { TargetJob } from "./jobs.js";
+import { dominantAction, isNoop } from "./jobs.js";
+import type { Desired, Snapshot } from "./releases.js";
+import { rollbackTarget } from "./rollback-target.js";
+import type { RunContext } from "./run.js";
+import { callAdapter, interruptedError, reportError } from "./run.js";
+import type { HealthReport, TargetOutcome } from "./types.js";
+
+export interface TargetRunOptions {
+  /** Secret name → value for this run (the local references). */
+  secrets: Record<string, string>;
+  /** Why secrets are unusable: every target that applies fails with it. */
+  secretsError?: ApishipError;
+  secretHashes: Record<string, string>;
+  rollback: boolean;
+  healthCheck: boolean;
+  /** The newest healthy release snapshot of a target, to roll back to. */
+  previous: (target: string) => Snapshot | undefined;
+  /** Collects what each target now runs, for the release snapshot. */
+  desired: Map<string, Desired>;
+}
+
+function fail(
+  job: TargetJob,
+  e: ApishipError,
+  attempts: number,
+  run: RunContext,
+  extra: Partial<TargetOutcome> = {},
+): TargetOutcome {
+  return {
+    target: job.name,
+    platform: job.platform,
+    status: "failed",
+    attempts,
+    error: reportError(e, run.redact),
+    ...extra,
+  };
+}
+
+function recordOf(
+  run: RunContext,
+  handle: TargetHandle,
+  job: TargetJob,
+  res: ApplyResult<object>,
+): TargetRecord {
+  const r: TargetRecord = {
+    target: job.name,
+    platform: handle.adapter.id,
+    name: handle.baseName,
+    options: handle.spec.options,
+    state: withRecordedResources(res.state, job.changes),
+    outputs: res.outputs,
+    deployedAt: run.now().toISOString(),
+  };
+  if (res.endpoint !== undefined) r.endpoint = res.endpoint;
+  if (res.release !== undefined) r.release = res.release;
+  return r;
+}
+
+function planned(
+  run: RunContext,
+  handle: TargetHandle,
+  job: TargetJob,
+  o: TargetRunOptions,
+): PlannedChange<Record<string, unknown>, object> {
+  const recorded = adapterStateOf(job.record);
+  return {
+    stack: run.stack,
+    target: handle.spec,
+    service: run.stack.service,
+    name: handle.baseName,
+    recorded,
+    // A saved plan keeps the changes, not the observation they came from.
+    observed: recorded,
+    secretHashes: o.secretHashes,
+    changes: job.changes,
+    secrets: o.secrets,
+  };
+}
+
+function unhealthy(report: HealthReport, target: string): ProviderError {
+  return new ProviderError(`health check of ${target} failed: ${describeHealth(report)}`, {
+    code: "HEALTH_CHECK_FAILED",
+    target,
+    hint: "check the service's logs; the health path, expected status and timeout are in service.health",
+  });
+}
+
+/** Applies the target's changes and records the result; the health check comes after. */
+async function applyAndRecord(
+  run: RunContext,
+  handle: TargetHandle,
+  job: TargetJob,
+  o: TargetRunOptions,
+): Promise<TargetOutcome | { record: TargetRecord; attempts: number }> {
+  if (o.secretsError) return fail(job, o.secretsError, 0, run);
+  const clients = await handle.clients();
+  if (run.stop.aborted) return { ...fail(job, interruptedError(job.name), 0, run), status: "skipped" };
+  const intent = await recordIntent(run, handle, dominantAction(job.changes));
+  const change = planned(run, handle, job, o);
+  const res = await callAdapter(run, handle, "apply", (signal) =>
+    handle.adapter.apply(handle.ctx(clients, signal), change),
+  );
+  if (!res.ok) {
+    if (await settleFromCloud(run, handle, job.record, job.changes))
+      await run.session.resolveIntent(intent.id);
+    return fail(job, res.error, res.attempts, run);
+  }
+  const record = recordOf(run, handle, job, res.value);
+  await run.session.write({ [job.name]: record });
+  await run.session.resolveIntent(intent.id);
+  return { record, attempts: res.attempts };
+}
+
+async function afterHealth(
+  run: RunContext,
+  handle: TargetHandle,
+  job: TargetJob,
+  o: TargetRunOptions,
+  record: TargetRecord,
+  attempts: number,
+): Promise<TargetOutcome> {
+  const base = { target: job.name, platform: job.platform, attempts, ...endpointOf(record) };
+  const desired: Desired = { service: run.stack.service, options: handle.spec.options, healthy: true };
+  if (!o.healthCheck || record.endpoint === undefined) {
+    o.desired.set(job.name, desired);
+    return { ...base, status: "deployed" };
+  }
+  const health = await checkHealth(record.endpoint, run.stack.service.health, {
+    signal: run.signal,
+    onAttempt: (r) => run.emit({ type: "health", target: job.name, ...redactHealth(r, run) }),
+  });
+  const shown = redactHealth(health, run);
+  if (health.ok) {
+    o.desired.set(job.name, desired);
+    return { ...base, status: "deployed", health: shown };
+  }
+  const error = reportError(unhealthy(shown, job.name), run.redact);
+  const to = o.rollback ? o.previous(job.name) : undefined;
+  if (!to) {
+    o.desired.set(job.name, { ...desired, healthy: false });
+    const why = o.rollback
+      ? { hint: "no earlier healthy release of this target to roll back to; the new release is kept" }
+      : {};
+    return { ...base, status: "failed", health: shown, error: { ...error, ...why } };
+  }
+  const back = await rollbackTarget(run, handle, record, to);
+  if (back.desired) o.desired.set(job.name, back.desired);
+  const rolled = back.record ? endpointOf(back.record) : {};
+  const status = back.ok ? "rolled-back" : "failed";
+  return {
+    ...base,
+    ...rolled,
+    status,
+    attempts: attempts + back.attempts,
+    health: shown,
+    error: back.ok ? error : (back.error ?? error),
+  };
+}
+
+function redactHealth(r: HealthReport, run: RunContext): HealthReport {
+  return r.body === undefined ? r : { ...r, body: run.redact(r.body) };
+}
+
+function endpointOf(r: TargetRecord): Pick<TargetOutcome, "endpoint" | "release"> {
+  return {
+    ...(r.endpoint !== undefined ? { endpoint: r.endpoint } : {}),
+    ...(r.release !== undefined ? { release: r.release } : {}),
+  };
+}
+
+async function destroyRemoved(run: RunContext, handle: TargetHandle, job: TargetJob): Promise<TargetOutcome> {
+  const clients = await handle.clients();
+  const intent = await recordIntent(run, handle, "delete");
+  const res = await callAdapter(run, handle, "destroy", (signal) =>
+    handle.adapter.destroy(handle.ctx(clients, signal), adapterStateOf(job.record) ?? {}),
+  );
+  if (!res.ok) {
+    if (await settleFromCloud(run, handle, job.record)) await run.session.resolveIntent(intent.id);
+    return fail(job, res.error, res.attempts, run);
+  }
+  await run.session.write({ [job.name]: null });
+  await run.session.resolveIntent(intent.id);
+  return {
+    target: job.name,
+    platform: job.platform,
+    status: "deployed",
+    action: "deleted",
+    attempts: res.attempts,
+  };
+}
+
+/** Deploys one target; reports every failure in the outcome instead of throwing. */
+export async function deployTarget(
+  run: RunContext,
+  job: TargetJob,
+  o: TargetRunOptions,
+): Promise<TargetOutcome> {
+  if (job.blocked) return fail(job, job.blocked, 0, run);
+  if (run.stop.aborted) return { ...fail(job, interruptedError(job.name), 0, run), status: "skipped" };
+  if (job.kind === "apply" && isNoop(job.changes) && job.record) {
+    return {
+      target: job.name,
+      platform: job.platform,
+      status: "unchanged",
+      attempts: 0,
+      ...endpointOf(job.record),
+    };
+  }
+  try {
+    const handle = await targetHandle(run, job.name, job.record);
+    if (job.kind === "delete") return await destroyRemoved(run, handle, job);
+    const applied = await applyAndRecord(run, handle, job, o);
+    if ("status" in applied) return applied;
+    // Nothing to change, only a record to write (an adopted target): no new release to check.
+    if (isNoop(job.changes))
+      return {
+        target: job.name,
+        platform: job.platform,
+        status: "unchanged",
+        attempts: applied.attempts,
+        ...endpointOf(applied.record),
+      };
+    return await afterHealth(run, handle, job, o, applied.record, applied.attempts);
+  } catch (e) {
+    return fail(job, toApishipError(e), 0, run);
+  }
+}
