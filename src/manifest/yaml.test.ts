@@ -203,6 +203,13 @@ describe("parseManifestText", () => {
     expect(flow.code).toBe("nesting-too-deep");
     const ok = "a: " + "[".repeat(MAX_NESTING - 1) + "]".repeat(MAX_NESTING - 1) + "\n";
     expect(() => parseManifestText(ok, "m.yaml")).not.toThrow();
+    // Block mappings nested by indentation alone, one space per level (the cheap pre-check's bound).
+    const byIndent =
+      Array.from({ length: MAX_NESTING + 2 }, (_, i) => `${" ".repeat(i)}k${i}:`).join("\n") + " x\n";
+    expect(only(await rejection(() => parseManifestText(byIndent, "m.yaml"))).code).toBe("nesting-too-deep");
+    // And a sequence under each key at the same indentation, two levels per step.
+    const seqs = Array.from({ length: 40 }, (_, i) => `${" ".repeat(2 * i)}- k${i}:`).join("\n") + " x\n";
+    expect(only(await rejection(() => parseManifestText(seqs, "m.yaml"))).code).toBe("nesting-too-deep");
   });
 
   it("turns unknown tags into warnings, not errors", () => {

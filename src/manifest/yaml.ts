@@ -134,7 +134,7 @@ function bytePosition(bytes: Uint8Array, offset: number): Position {
 export function parseManifestText(text: string, file: string): ParsedManifest {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
   const lc = new LineCounter();
-  const deep = nestingTooDeep(source);
+  const deep = mayNestTooDeep(source) ? nestingTooDeep(source) : undefined;
   if (deep !== undefined) throw fail(file, [depthDiagnostic(file, source, deep)]);
   const doc = parseDocument(source, {
     lineCounter: lc,
@@ -160,6 +160,29 @@ export function parseManifestText(text: string, file: string): ParsedManifest {
     throw fail(file, [...diags, aliasLimitDiagnostic(doc, file, lc)]);
   }
   return { value: value as Record<string, unknown>, positions, warnings: diags };
+}
+
+/**
+ * A cheap upper bound on the nesting depth, so the exact check below (a second, CST-level parse)
+ * runs only for text that could be too deep. Each block level needs more indentation or an
+ * indicator (`-`, `?`) than its parent, except a sequence under a key at the same indentation
+ * (hence the factor 2); each flow level needs a bracket.
+ */
+function mayNestTooDeep(source: string): boolean {
+  let brackets = 0;
+  let worst = 0;
+  for (const line of source.split("\n")) {
+    let indent = 0;
+    while (indent < line.length && (line[indent] === " " || line[indent] === "\t")) indent++;
+    let indicators = 0;
+    for (let i = indent; i < line.length; i++) {
+      const ch = line[i];
+      if (ch === "[" || ch === "{") brackets++;
+      else if (ch === "-" || ch === "?") indicators++;
+    }
+    worst = Math.max(worst, indent + indicators);
+  }
+  return 2 * (worst + 1) + brackets > MAX_NESTING;
 }
 
 /** Offset of the first collection nested deeper than MAX_NESTING, walking the CST without recursion. */
