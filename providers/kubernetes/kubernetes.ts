@@ -1,13 +1,23 @@
 // Any Kubernetes cluster: a Deployment and a Service (plus an Ingress when asked), applied
 // server-side. A rollback re-applies the previous release's objects, so apiship's release
-// history, not `rollout undo`, decides what "previous" means (DESIGN.md §7). Descriptor only;
-// the behaviour lands later.
+// history, not `rollout undo`, decides what "previous" means (DESIGN.md §7).
+// Behaviour: clients.ts (cluster access), plan.ts + manifests.ts (pure), apply.ts, read.ts,
+// rollout.ts. Nothing here imports the SDK: clients.ts loads it inside createClients.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { checkExposure, kubernetesExposure } from "../_shared/options.js";
+import { apply, destroy } from "./apply.js";
+import { createKubeClients } from "./clients.js";
+import type { KubeClients } from "./clients.js";
+import type { K8sOptions } from "./manifests.js";
+import { planChanges } from "./plan.js";
+import { read, status } from "./read.js";
+import type { KubeState } from "./state.js";
 
-export const kubernetes = defineTarget({
+export type KubernetesOptions = K8sOptions & { kubeconfig?: string; context?: string };
+
+export const kubernetes = defineTarget<KubernetesOptions, KubeState, KubeClients>({
   id: "kubernetes/kubernetes",
   provider: "kubernetes",
   platform: "kubernetes",
@@ -46,4 +56,10 @@ export const kubernetes = defineTarget({
     startsWithLetter: true,
   },
   concurrency: 8,
+  createClients: createKubeClients,
+  read,
+  plan: planChanges,
+  apply,
+  destroy,
+  status,
 });

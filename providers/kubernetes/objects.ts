@@ -1,0 +1,100 @@
+// The few calls the adapter makes, each mapped to ProviderError with the verb and object named.
+// Server-side apply: PATCH with `application/apply-patch+yaml`, fieldManager=apiship and force,
+// so apiship owns the fields it sets and takes them back from whoever edited them by hand.
+
+import type { Ctx } from "../../src/core/provider.js";
+import type { KubeClients } from "./clients.js";
+import { isNotFound, kube } from "./errors.js";
+import { API } from "./manifests.js";
+import type { K8sObject, ObjectKind } from "./manifests.js";
+
+export type KubeCtx = Ctx<KubeClients>;
+
+export const FIELD_MANAGER = "apiship";
+export const APPLY_PATCH = "application/apply-patch+yaml";
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export const describeRef = (r: ObjectRef) => `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}`;
+
+// The SDK hands back model instances (Dates included); the adapter works on plain JSON.
+const plain = (v: unknown): K8sObject => JSON.parse(JSON.stringify(v)) as K8sObject;
+
+function refOnly(r: ObjectRef): {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+} {
+  const metadata: { name: string; namespace?: string } = { name: r.name };
+  if (r.namespace !== undefined) metadata.namespace = r.namespace;
+  return { apiVersion: r.apiVersion, kind: r.kind, metadata };
+}
+
+function op(ctx: KubeCtx, verb: string, what: string) {
+  return { verb, what, target: ctx.target.name, cluster: ctx.clients.cluster };
+}
+
+/** The object, or undefined when the cluster has none. */
+export async function getObject(ctx: KubeCtx, r: ObjectRef): Promise<K8sObject | undefined> {
+  try {
+    return plain(await kube(op(ctx, "get", describeRef(r)), () => ctx.clients.objects.read(refOnly(r))));
+  } catch (e) {
+    if (isNotFound(e instanceof Error ? e.cause : undefined)) return undefined;
+    throw e;
+  }
+}
+
+export async function applyObject(ctx: KubeCtx, obj: K8sObject): Promise<K8sObject> {
+  const ref = { ...obj.metadata, apiVersion: obj.apiVersion, kind: obj.kind };
+  // The SDK fills in defaults on the spec it is given; the caller's object stays as built.
+  const body = structuredClone(obj);
+  const out = await kube(op(ctx, "apply", describeRef(ref)), () =>
+    ctx.clients.objects.patch(body, undefined, undefined, FIELD_MANAGER, true, APPLY_PATCH),
+  );
+  return plain(out);
+}
+
+/** True when it was deleted, false when it was already gone (success for the caller). */
+export async function deleteObject(ctx: KubeCtx, r: ObjectRef): Promise<boolean> {
+  try {
+    await kube(op(ctx, "delete", describeRef(r)), () =>
+      ctx.clients.objects.delete(refOnly(r), undefined, undefined, undefined, undefined, "Background"),
+    );
+    return true;
+  } catch (e) {
+    if (isNotFound(e instanceof Error ? e.cause : undefined)) return false;
+    throw e;
+  }
+}
+
+export async function listObjects(
+  ctx: KubeCtx,
+  apiVersion: string,
+  kind: string,
+  namespace: string,
+  labelSelector: string,
+): Promise<K8sObject[]> {
+  const what = `${kind} objects in namespace ${namespace} (${labelSelector})`;
+  const list = await kube(op(ctx, "list", what), () =>
+    ctx.clients.objects.list(
+      apiVersion,
+      kind,
+      namespace,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      labelSelector,
+    ),
+  );
+  return (list.items ?? []).map(plain);
+}
+
+export function refOf(kind: ObjectKind, name: string, namespace: string): ObjectRef {
+  return { ...API[kind], name, namespace };
+}

@@ -1,0 +1,186 @@
+// The fake API server, driven by the real client-node over HTTP through a kubeconfig.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
+import type { KubernetesObject } from "@kubernetes/client-node";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startKubeFake } from "./server.js";
+import type { RunningKubeFake } from "./server.js";
+
+let fake: RunningKubeFake;
+let dir: string;
+let objects: KubernetesObjectApi;
+let core: CoreV1Api;
+
+beforeEach(async () => {
+  fake = await startKubeFake({ cluster: { readyDelayMs: 5, loadBalancerDelayMs: 5 } });
+  dir = mkdtempSync(join(tmpdir(), "apiship-kfake-"));
+  const kc = new KubeConfig();
+  kc.loadFromFile(fake.writeKubeconfig(join(dir, "kubeconfig")));
+  objects = KubernetesObjectApi.makeApiClient(kc);
+  core = kc.makeApiClient(CoreV1Api);
+});
+afterEach(async () => {
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ssa = (o: KubernetesObject) =>
+  objects.patch<KubernetesObject>(o, undefined, undefined, "apiship", true, PatchStrategy.ServerSideApply);
+
+function deployment(image: string, replicas = 2) {
+  const labels = { app: "web" };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web", namespace: "apis", labels: { "apiship.dev/target": "t" } },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: "app", image }] } },
+    },
+  };
+}
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let i = 0; i < 400; i++) {
+    const v = await fn();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error("condition never met");
+}
+
+const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "apis" } };
+
+describe("fake Kubernetes API server", () => {
+  it("applies server-side, bumps generation only on spec change, and rolls the pods out", async () => {
+    await ssa(ns);
+    const created = await ssa(deployment("img:1"));
+    expect(created.metadata?.generation).toBe(1);
+    expect(created.metadata?.uid).toMatch(/^[0-9a-f-]{36}$/);
+    const rv1 = created.metadata?.resourceVersion;
+    const same = await ssa({
+      ...deployment("img:1"),
+      metadata: { ...deployment("img:1").metadata, labels: { x: "y" } },
+    });
+    expect(same.metadata?.generation).toBe(1);
+    expect(same.metadata?.resourceVersion).not.toBe(rv1);
+    expect(same.metadata?.labels).toEqual({ x: "y" });
+    const ready = await until(
+      () =>
+        objects.read({
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "web", namespace: "apis" },
+        }),
+      (d) => (d as { status?: { availableReplicas?: number } }).status?.availableReplicas === 2,
+    );
+    expect((ready as { status?: { observedGeneration?: number } }).status?.observedGeneration).toBe(1);
+    const bumped = await ssa(deployment("img:2"));
+    expect(bumped.metadata?.generation).toBe(2);
+    const req = fake.requests.filter((r) => r.method === "PATCH").at(-1);
+    expect(req?.path).toBe("/apis/apps/v1/namespaces/apis/deployments/web");
+    expect(req?.headers["content-type"]).toBe("application/apply-patch+yaml");
+    expect(req?.query.get("fieldManager")).toBe("apiship");
+    expect(req?.query.get("force")).toBe("true");
+  });
+
+  it("refuses a merge patch, an apply without a namespace, and reports missing objects as 404", async () => {
+    const merge = objects.patch(ns, undefined, undefined, "apiship", undefined, PatchStrategy.MergePatch);
+    await expect(merge).rejects.toMatchObject({ code: 415 });
+    await expect(ssa(deployment("img:1"))).rejects.toMatchObject({ code: 404 });
+    const gone = objects.delete({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "x", namespace: "apis" },
+    });
+    await expect(gone).rejects.toMatchObject({ code: 404 });
+  });
+
+  it("lists by label selector and deletes a deployment with its pods", async () => {
+    await ssa(ns);
+    await ssa(deployment("img:1", 1));
+    await ssa({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "s", namespace: "apis", labels: { a: "b" } },
+    });
+    const list = await objects.list(
+      "apps/v1",
+      "Deployment",
+      "apis",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      "apiship.dev/target=t",
+    );
+    expect(list.items.map((i) => i.metadata?.name)).toEqual(["web"]);
+    const none = await objects.list(
+      "v1",
+      "Secret",
+      "apis",
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      "a=c",
+    );
+    expect(none.items).toEqual([]);
+    await until(
+      () => core.listNamespacedPod({ namespace: "apis" }),
+      (l) => l.items.length === 1,
+    );
+    await objects.delete({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", namespace: "apis" },
+    });
+    expect((await core.listNamespacedPod({ namespace: "apis" })).items).toEqual([]);
+  });
+
+  it("makes pods fail to pull or crash loop when the knobs say so, with a log", async () => {
+    fake.cluster.pullFailImages.push("img:bad");
+    fake.cluster.crashImages["img:crash"] = ["starting", "KeyError: 'DB_URL'"];
+    await ssa(ns);
+    await ssa(deployment("img:bad", 1));
+    const pulled = await until(
+      () => core.listNamespacedPod({ namespace: "apis" }),
+      (l) => l.items.length === 1,
+    );
+    expect(pulled.items[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe("ImagePullBackOff");
+    await ssa(deployment("img:crash", 1));
+    const crashed = await until(
+      () => core.listNamespacedPod({ namespace: "apis" }),
+      (l) => l.items[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff",
+    );
+    const pod = crashed.items[0]?.metadata?.name ?? "";
+    expect(crashed.items[0]?.status?.containerStatuses?.[0]?.restartCount).toBe(3);
+    const log = await core.readNamespacedPodLog({
+      name: pod,
+      namespace: "apis",
+      container: "app",
+      tailLines: 1,
+    });
+    expect(log).toBe("KeyError: 'DB_URL'\n");
+  });
+
+  it("gives a LoadBalancer Service an address after a delay", async () => {
+    await ssa(ns);
+    const svc = {
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name: "web", namespace: "apis" },
+      spec: { type: "LoadBalancer", ports: [{ port: 80 }] },
+    };
+    const applied = await ssa(svc);
+    expect((applied as { spec?: { clusterIP?: string } }).spec?.clusterIP).toMatch(/^10\.96\./);
+    const withIp = await until(
+      () => core.readNamespacedService({ name: "web", namespace: "apis" }),
+      (s) => s.status?.loadBalancer?.ingress?.[0]?.ip !== undefined,
+    );
+    expect(withIp.status?.loadBalancer?.ingress?.[0]?.ip).toBe("127.0.0.1");
+  });
+});
