@@ -4,7 +4,7 @@
 // DESIGN.md §6. Nobody hand-rolls --json (DESIGN.md §9.4).
 
 import { Command, Errors, Flags } from "@oclif/core";
-import type { Diagnostic } from "../errors.js";
+import type { ApishipError, Diagnostic } from "../errors.js";
 import { ExitCode, ManifestError, toApishipError, UsageError } from "../errors.js";
 import { formatDiagnostic } from "../manifest/format.js";
 import { colorEnabled, err, out, paint, printJson } from "./output.js";
@@ -13,6 +13,11 @@ export interface Outcome<T> {
   result: T;
   /** Overrides exit code 0 (e.g. 2 for a plan with changes under --detailed-exitcode). */
   exitCode?: number;
+  /**
+   * The command produced its result but failed as a whole (a plan some targets of which could
+   * not be planned): the envelope says "error" and carries the error and the result.
+   */
+  error?: ApishipError;
 }
 
 export abstract class BaseCommand<T> extends Command {
@@ -44,15 +49,17 @@ export abstract class BaseCommand<T> extends Command {
   async run(): Promise<void> {
     this.jsonMode = this.argv.includes("--json");
     try {
-      const { result, exitCode } = await this.exec();
+      const { result, exitCode, error } = await this.exec();
       if (this.jsonMode) {
-        printJson({ status: "ok", result, warnings: this.warnings });
+        const head = error ? { status: "error", error: error.toJSON() } : { status: "ok" };
+        printJson({ ...head, result, warnings: this.warnings });
       } else {
         this.printWarnings();
         const text = this.render(result);
         if (text) out(text);
+        if (error) this.printError(error);
       }
-      process.exitCode = exitCode ?? ExitCode.ok;
+      process.exitCode = error ? error.exitCode : (exitCode ?? ExitCode.ok);
     } catch (e) {
       this.fail(e);
     }
@@ -69,25 +76,32 @@ export abstract class BaseCommand<T> extends Command {
       printJson({ status: "error", error: error.toJSON(), warnings: this.warnings });
     } else {
       this.printWarnings();
-      const p = paint(colorEnabled(process.stderr));
-      if (error instanceof ManifestError && error.diagnostics.length > 0) {
-        for (const d of error.diagnostics)
-          err(d.severity === "error" ? formatDiagnostic(d) : p("yellow", formatDiagnostic(d)));
-        err(p("red", `Error: ${error.message}`));
-      } else {
-        err(p("red", `Error: ${error.message}`));
-        if (error.hint) err(`  hint: ${error.hint}`);
-      }
+      this.printError(error);
       if (process.env.APISHIP_DEBUG && e instanceof Error && e.stack) err(e.stack);
     }
     process.exitCode = error.exitCode;
+  }
+
+  private printError(error: ApishipError): void {
+    const p = paint(colorEnabled(process.stderr));
+    if (error instanceof ManifestError && error.diagnostics.length > 0) {
+      for (const d of error.diagnostics)
+        err(d.severity === "error" ? formatDiagnostic(d) : p("yellow", formatDiagnostic(d)));
+    }
+    err(p("red", `Error: ${error.message}`));
+    if (error.hint && !(error instanceof ManifestError && error.diagnostics.length > 0))
+      err(`  hint: ${error.hint}`);
   }
 }
 
 /** oclif's own parse errors (unknown flag, missing arg) become UsageErrors with exit 1. */
 function fromOclif(e: unknown): unknown {
   if (e instanceof Errors.CLIError && !(e instanceof Errors.ExitError)) {
-    return new UsageError(e.message.replace(/\n\s*See more help with --help$/m, ""), {
+    const message = e.message
+      .replace(/\n\s*See more help with --help$/m, "")
+      // oclif's flag-validation wrapper says nothing the errors under it do not.
+      .replace(/^The following errors? occurred:\n\s*/, "");
+    return new UsageError(message, {
       hint: "run the command with --help to see its flags and arguments",
     });
   }

@@ -3,7 +3,8 @@
 
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname, relative } from "node:path";
+import { dirname } from "node:path";
+import { displayPath } from "../manifest/format.js";
 import type { Manifest, Stack } from "../manifest/types.js";
 import { openStateStore, resolveStateLocation } from "../state/open.js";
 import type { StateStore } from "../state/store.js";
@@ -65,7 +66,7 @@ export async function stackJobs(
       stack,
       store: await stores.forDir(dirname(manifest.file)),
       manifestRef: {
-        path: relative(process.cwd(), manifest.file) || manifest.file,
+        path: displayPath(manifest.file),
         sha256: createHash("sha256").update(bytes).digest("hex"),
       },
     });

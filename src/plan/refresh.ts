@@ -92,7 +92,8 @@ async function readOne(t: RefreshTarget, opts: RefreshOptions): Promise<Observat
 function refreshDiagnostic(t: RefreshTarget, e: unknown): PlanDiagnostic {
   const err = toApishipError(e);
   const offline = "or run `apiship plan --offline` to plan from the recorded state without reading the cloud";
-  const hint = err.hint ? `${err.hint}; ${offline}` : offline;
+  // Adapters that know credentials are missing often suggest --offline themselves.
+  const hint = !err.hint ? offline : err.hint.includes("--offline") ? err.hint : `${err.hint}; ${offline}`;
   const what = err.code === "CREDENTIALS" ? "has no credentials" : "could not be read";
   const msg = `target "${t.spec.name}" (${t.adapter.id}) ${what}: ${err.message}`;
   return errorDiag("refresh-failed", msg, `targets.${t.spec.name}`, t.spec.name, hint);

@@ -1,14 +1,15 @@
 import { Flags } from "@oclif/core";
-import { UsageError } from "../../errors.js";
+import { ProviderError, UsageError } from "../../errors.js";
 import { writePlanFile } from "../../plan/file.js";
 import { planStack } from "../../plan/planner.js";
-import { renderHuman } from "../../plan/render/human.js";
+import { renderHuman, renderHumanDiagnostics } from "../../plan/render/human.js";
 import { renderMarkdown } from "../../plan/render/markdown.js";
 import type { Plan } from "../../plan/types.js";
 import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import { loadAll } from "../context.js";
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
+import { colorEnabled, err } from "../output.js";
 import { Stores, stackJobs } from "../stacks.js";
 
 export interface PlanResult {
@@ -83,20 +84,44 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
         );
       }
       if (flags.out && plans[0]) await writePlanFile(flags.out, plans[0]);
-      const failed = plans.some((p) => p.diagnostics.some((d) => d.severity === "error"));
       const changed = plans.some(
         (p) => p.summary.create + p.summary.update + p.summary.replace + p.summary.delete > 0,
       );
-      return { result: { plans }, exitCode: failed ? 1 : flags["detailed-exitcode"] && changed ? 2 : 0 };
+      const error = incomplete(plans);
+      return {
+        result: { plans },
+        exitCode: flags["detailed-exitcode"] && changed ? 2 : 0,
+        ...(error ? { error } : {}),
+      };
     } finally {
       await stores.closeAll();
     }
   }
 
   protected render(result: PlanResult): string {
-    const views = result.plans.map((p) =>
-      this.format === "markdown" ? renderMarkdown(p) : renderHuman(p, { color: this.color }),
-    );
-    return views.join("\n\n");
+    if (this.format === "markdown") return result.plans.map(renderMarkdown).join("\n\n");
+    // Diagnostics go to stderr, so they stay on the terminal when the plan is redirected.
+    const color = colorEnabled(process.stderr);
+    for (const p of result.plans) if (p.diagnostics.length > 0) err(renderHumanDiagnostics(p, { color }));
+    return result.plans.map((p) => renderHuman(p, { color: this.color, diagnostics: false })).join("\n\n");
   }
+}
+
+/** An error naming the targets that could not be planned, when some could not. */
+function incomplete(plans: Plan[]): ProviderError | undefined {
+  const failed = plans.flatMap((p) =>
+    p.diagnostics
+      .filter((d) => d.severity === "error")
+      .map((d) => (d.target ? `${p.stack}:${d.target}` : p.stack)),
+  );
+  if (failed.length === 0) return undefined;
+  const names = [...new Set(failed)];
+  return new ProviderError(
+    `the plan is incomplete: ${names.length} of its targets could not be planned (${names.join(", ")})`,
+    {
+      code: "PLAN_INCOMPLETE",
+      fault: "user",
+      hint: "see the errors above; `--offline` plans from the recorded state without reading the clouds",
+    },
+  );
 }

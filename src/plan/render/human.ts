@@ -17,6 +17,8 @@ import {
 
 export interface HumanOptions {
   color: boolean;
+  /** Append the diagnostics (default true); the CLI prints them to stderr instead. */
+  diagnostics?: boolean;
 }
 
 const ANSI: Record<Tone | "bold" | "dim" | "error" | "warning", string> = {
@@ -96,11 +98,18 @@ function diagnosticLines(d: PlanDiagnostic, paint: Paint): string[] {
   return out;
 }
 
-/** The plan as terminal text, ending with a newline. */
+/** The plan as terminal text, ending with a newline; diagnostics last unless `diagnostics: false`. */
 export function renderHuman(plan: Plan, opts: HumanOptions): string {
   const paint = painter(opts.color);
   const out = [...header(plan), ...driftSection(plan, paint), ...changesSection(plan, paint)];
   out.push(paint("bold", closingLine(plan)));
-  for (const d of plan.diagnostics) out.push("", ...diagnosticLines(d, paint));
+  if (opts.diagnostics !== false)
+    for (const d of plan.diagnostics) out.push("", ...diagnosticLines(d, paint));
   return `${out.join("\n")}\n`;
+}
+
+/** The plan's diagnostics alone, for stderr, so `apiship plan > plan.txt` still shows them. */
+export function renderHumanDiagnostics(plan: Plan, opts: { color: boolean }): string {
+  const paint = painter(opts.color);
+  return plan.diagnostics.map((d) => diagnosticLines(d, paint).join("\n")).join("\n\n");
 }

@@ -14,7 +14,13 @@ export default class StateList extends BaseCommand<StackSummary[]> {
 
   protected async exec(): Promise<Outcome<StackSummary[]>> {
     const { flags } = await this.parse(StateList);
-    return { result: await withStore(flags, (store) => store.listStacks()) };
+    return {
+      result: await withStore(
+        flags,
+        (store) => store.listStacks(),
+        () => [],
+      ),
+    };
   }
 
   protected render(rows: StackSummary[]): string {

@@ -1,9 +1,16 @@
 import { Flags } from "@oclif/core";
 import { BaseCommand } from "../../base-command.js";
 import type { Outcome } from "../../base-command.js";
-import { stackArg, stateCommandFlags, withStore } from "../../state-flags.js";
+import { mustRead, stackArg, stateCommandFlags, withStore } from "../../state-flags.js";
 
-export default class StateUnlock extends BaseCommand<{ stack: string; lockId: string }> {
+export interface StateUnlockResult {
+  stack: string;
+  lockId: string;
+  /** False when the stack held no lock: nothing was removed. */
+  unlocked: boolean;
+}
+
+export default class StateUnlock extends BaseCommand<StateUnlockResult> {
   static override summary = "Remove a stack's lock by its id.";
   static override description =
     "Rarely needed: a lock whose holder died on this host, or whose heartbeat expired, is taken over " +
@@ -18,13 +25,22 @@ export default class StateUnlock extends BaseCommand<{ stack: string; lockId: st
   };
   static override args = { stack: stackArg };
 
-  protected async exec(): Promise<Outcome<{ stack: string; lockId: string }>> {
+  protected async exec(): Promise<Outcome<StateUnlockResult>> {
     const { args, flags } = await this.parse(StateUnlock);
-    await withStore(flags, (store) => store.forceUnlock(args.stack, flags["lock-id"]));
-    return { result: { stack: args.stack, lockId: flags["lock-id"] } };
+    const lockId = flags["lock-id"];
+    // A mistyped stack id must not read as "unlocked"; neither must a stack that held no lock.
+    const unlocked = await withStore(flags, async (store) => {
+      await mustRead(store, args.stack);
+      if (!(await store.currentLock(args.stack))) return false;
+      await store.forceUnlock(args.stack, lockId);
+      return true;
+    });
+    return { result: { stack: args.stack, lockId, unlocked } };
   }
 
-  protected render(r: { stack: string; lockId: string }): string {
-    return `Unlocked ${r.stack} (lock ${r.lockId}).`;
+  protected render(r: StateUnlockResult): string {
+    return r.unlocked
+      ? `Unlocked ${r.stack} (lock ${r.lockId}).`
+      : `${r.stack} is not locked; nothing to unlock.`;
   }
 }

@@ -1,0 +1,126 @@
+import { createHash } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { crc32, inflateRawSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { buildZip, listSourceFiles } from "./artifact.js";
+import { isIgnored, parseIgnore } from "./ignore.js";
+
+interface ZipEntry {
+  name: string;
+  mode: number;
+  time: number;
+  date: number;
+  data: Buffer;
+}
+
+/** A minimal reader of what buildZip writes: central directory → local headers → contents. */
+function readZip(path: string): ZipEntry[] {
+  const buf = readFileSync(path);
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    expect(buf.readUInt32LE(p)).toBe(0x02014b50);
+    const method = buf.readUInt16LE(p + 10);
+    const crc = buf.readUInt32LE(p + 16);
+    const csize = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(start, start + csize);
+    const data = method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
+    expect(crc32(data)).toBe(crc);
+    expect(buf.readUInt32LE(local + 14)).toBe(crc);
+    out.push({
+      name,
+      mode: buf.readUInt32LE(p + 38) >>> 16,
+      time: buf.readUInt16LE(p + 12),
+      date: buf.readUInt16LE(p + 14),
+      data,
+    });
+    p += 46 + nameLen;
+  }
+  return out;
+}
+
+function tree(files: Record<string, string | Buffer>): string {
+  const root = mkdtempSync(join(tmpdir(), "apiship-src-"));
+  for (const [rel, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), content);
+  }
+  return root;
+}
+
+const out = () => join(mkdtempSync(join(tmpdir(), "apiship-zip-")), "a.zip");
+
+describe("buildZip", () => {
+  it("gives the same bytes for the same files whatever their timestamps and creation order", async () => {
+    const a = tree({ "b.js": "b", "a/index.js": "export {}", "z.txt": "zzz" });
+    const b = tree({ "z.txt": "zzz", "a/index.js": "export {}", "b.js": "b" });
+    utimesSync(join(b, "b.js"), new Date("2001-02-03"), new Date("2001-02-03"));
+    const za = await buildZip(a, out());
+    const zb = await buildZip(b, out());
+    expect(za.sha256).toBe(zb.sha256);
+    expect(za.sha256).toBe(createHash("sha256").update(readFileSync(za.path)).digest("hex"));
+    expect(za.sha256Base64).toBe(createHash("sha256").update(readFileSync(za.path)).digest("base64"));
+    expect(za.bytes).toBe(readFileSync(za.path).length);
+    const c = tree({ "b.js": "B", "a/index.js": "export {}", "z.txt": "zzz" });
+    expect((await buildZip(c, out())).sha256).not.toBe(za.sha256);
+  });
+
+  it("sorts entries, stamps 1980-01-01 and keeps only the executable bit", async () => {
+    const root = tree({ "run.sh": "#!/bin/sh\n", "lib/x.js": "x", "A.md": "a" });
+    chmodSync(join(root, "run.sh"), 0o750);
+    chmodSync(join(root, "A.md"), 0o600);
+    const entries = readZip((await buildZip(root, out())).path);
+    expect(entries.map((e) => e.name)).toEqual(["A.md", "lib/x.js", "run.sh"]);
+    expect(entries.map((e) => e.mode & 0o7777)).toEqual([0o644, 0o644, 0o755]);
+    expect(entries.every((e) => e.time === 0 && e.date === 0x21)).toBe(true);
+    expect(entries[2]?.data.toString()).toBe("#!/bin/sh\n");
+  });
+
+  it("streams big files and round-trips their content", async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 17);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919) % 251;
+    const root = tree({ "big.bin": big, "small.txt": "s".repeat(1000) });
+    const entries = readZip((await buildZip(root, out())).path);
+    expect(entries[0]?.data.equals(big)).toBe(true);
+    expect(entries[1]?.data.toString()).toBe("s".repeat(1000));
+  });
+
+  it("honours .gitignore and .apiship-ignore, and never packs .git", async () => {
+    const root = tree({
+      ".gitignore": "# logs\n*.log\n!keep.log\nbuild/\n/root-only.txt\n",
+      ".apiship-ignore": "tests/**\n",
+      "a.log": "x",
+      "keep.log": "k",
+      "sub/b.log": "x",
+      "sub/root-only.txt": "kept: not at the root",
+      "root-only.txt": "x",
+      "build/out.js": "x",
+      "tests/unit/t.js": "x",
+      ".git/HEAD": "ref",
+      "src/index.js": "ok",
+    });
+    const names = (await listSourceFiles(root)).map((f) => f.path);
+    expect(names).toEqual([".apiship-ignore", ".gitignore", "keep.log", "src/index.js", "sub/root-only.txt"]);
+  });
+});
+
+describe("ignore rules", () => {
+  it("follow gitignore: last match wins, dir-only patterns, ** and character classes", () => {
+    const rules = parseIgnore("*.py[co]\n**/cache/\ndocs/**/*.md\n!docs/keep.md\n\\#literal\n");
+    expect(isIgnored(rules, "a/b.pyc", false)).toBe(true);
+    expect(isIgnored(rules, "a/b.py", false)).toBe(false);
+    expect(isIgnored(rules, "x/y/cache", true)).toBe(true);
+    expect(isIgnored(rules, "x/y/cache", false)).toBe(false);
+    expect(isIgnored(rules, "docs/a/b/c.md", false)).toBe(true);
+    expect(isIgnored(rules, "docs/keep.md", false)).toBe(false);
+    expect(isIgnored(rules, "#literal", false)).toBe(true);
+  });
+});

@@ -1,0 +1,296 @@
+// Deterministic zip of a function's source (DESIGN.md §1 providers/_shared): the same files give
+// the same bytes on every machine and every run, so the archive's SHA-256 can be compared with
+// what the cloud holds (Lambda's CodeSha256) and an unchanged source is never uploaded again.
+// Entries are sorted by path, every timestamp is 1980-01-01 00:00 (the zip epoch), modes are
+// 0644 or 0755 (executable bit kept), and .gitignore / .apiship-ignore are honoured. Files are
+// compressed a few at a time on zlib's thread pool and written in order; big files are streamed,
+// so a 50 MB source never sits in memory.
+
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, readFile, readdir, stat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { crc32, createDeflateRaw, deflateRaw } from "node:zlib";
+import type { Artifact } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import { isIgnored, parseIgnore } from "./ignore.js";
+import type { IgnoreRule } from "./ignore.js";
+
+const deflateRawAsync = promisify(deflateRaw);
+
+export interface ZipArtifact extends Artifact {
+  /** The SHA-256 in base64: the spelling of Lambda's CodeSha256. */
+  sha256Base64: string;
+  files: number;
+}
+
+export interface SourceFile {
+  /** Posix path inside the archive. */
+  path: string;
+  abs: string;
+  size: number;
+  executable: boolean;
+}
+
+export interface ZipOptions {
+  /** zlib level, 0-9 (default 6, like Info-ZIP). */
+  level?: number;
+  /** Files compressed ahead of the writer (default 8). */
+  window?: number;
+}
+
+/** Never part of an artifact: VCS data and apiship's own working directory. */
+const ALWAYS_EXCLUDED = parseIgnore(".git/\n.apiship/\n.DS_Store\n");
+const IGNORE_FILES = [".gitignore", ".apiship-ignore"];
+// Files above this are streamed through a deflate stream instead of being read whole.
+const STREAM_ABOVE = 1024 * 1024;
+// 1980-01-01 00:00:00 in MS-DOS date/time fields.
+const DOS_DATE = (0 << 9) | (1 << 5) | 1;
+const DOS_TIME = 0;
+const FLAG_UTF8 = 0x0800;
+
+export function base64Sha256(hex: string): string {
+  return Buffer.from(hex, "hex").toString("base64");
+}
+
+async function ignoreRules(root: string): Promise<IgnoreRule[]> {
+  const rules = [...ALWAYS_EXCLUDED];
+  for (const f of IGNORE_FILES) {
+    const text = await readFile(join(root, f), "utf8").catch((e: NodeJS.ErrnoException) => {
+      if (e.code === "ENOENT") return "";
+      throw e;
+    });
+    rules.push(...parseIgnore(text));
+  }
+  return rules;
+}
+
+/** The files an artifact of `root` holds, sorted by archive path. */
+export async function listSourceFiles(root: string): Promise<SourceFile[]> {
+  const rules = await ignoreRules(root);
+  const out: SourceFile[] = [];
+  const walk = async (dir: string, rel: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      const path = rel === "" ? e.name : `${rel}/${e.name}`;
+      const abs = join(dir, e.name);
+      // Symlinks count by what they point to; a link to a directory is not followed (no cycles).
+      const st = e.isSymbolicLink() ? await stat(abs) : undefined;
+      const isDir = st ? st.isDirectory() : e.isDirectory();
+      if (isIgnored(rules, path, isDir)) continue;
+      if (isDir) {
+        if (!st) await walk(abs, path);
+        continue;
+      }
+      const s = st ?? (await stat(abs));
+      if (!s.isFile()) continue;
+      out.push({ path, abs, size: s.size, executable: (s.mode & 0o111) !== 0 });
+    }
+  };
+  await walk(root, "");
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+interface Entry {
+  name: Buffer;
+  crc: number;
+  csize: number;
+  usize: number;
+  method: number;
+  offset: number;
+  mode: number;
+}
+
+/** Buffered sequential writer over a file handle; `patch` rewrites bytes already written. */
+class Out {
+  offset = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private flushedTo = 0;
+  constructor(private readonly fh: FileHandle) {}
+
+  async append(b: Buffer): Promise<void> {
+    this.pending.push(b);
+    this.pendingBytes += b.length;
+    this.offset += b.length;
+    if (this.pendingBytes >= STREAM_ABOVE) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const buf = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.fh.write(buf, 0, buf.length, this.flushedTo);
+    this.flushedTo += buf.length;
+  }
+
+  async patch(position: number, b: Buffer): Promise<void> {
+    await this.flush();
+    await this.fh.write(b, 0, b.length, position);
+  }
+}
+
+function localHeader(e: Entry): Buffer {
+  const h = Buffer.alloc(30);
+  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt16LE(20, 4);
+  h.writeUInt16LE(FLAG_UTF8, 6);
+  h.writeUInt16LE(e.method, 8);
+  h.writeUInt16LE(DOS_TIME, 10);
+  h.writeUInt16LE(DOS_DATE, 12);
+  h.writeUInt32LE(e.crc >>> 0, 14);
+  h.writeUInt32LE(e.csize, 18);
+  h.writeUInt32LE(e.usize, 22);
+  h.writeUInt16LE(e.name.length, 26);
+  h.writeUInt16LE(0, 28);
+  return Buffer.concat([h, e.name]);
+}
+
+function centralHeader(e: Entry): Buffer {
+  const h = Buffer.alloc(46);
+  h.writeUInt32LE(0x02014b50, 0);
+  h.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the external attributes carry a mode
+  h.writeUInt16LE(20, 6);
+  h.writeUInt16LE(FLAG_UTF8, 8);
+  h.writeUInt16LE(e.method, 10);
+  h.writeUInt16LE(DOS_TIME, 12);
+  h.writeUInt16LE(DOS_DATE, 14);
+  h.writeUInt32LE(e.crc >>> 0, 16);
+  h.writeUInt32LE(e.csize, 20);
+  h.writeUInt32LE(e.usize, 24);
+  h.writeUInt16LE(e.name.length, 28);
+  h.writeUInt32LE(((0o100000 | e.mode) << 16) >>> 0, 38);
+  h.writeUInt32LE(e.offset, 42);
+  return Buffer.concat([h, e.name]);
+}
+
+function endOfCentral(count: number, size: number, offset: number): Buffer {
+  const h = Buffer.alloc(22);
+  h.writeUInt32LE(0x06054b50, 0);
+  h.writeUInt16LE(count, 8);
+  h.writeUInt16LE(count, 10);
+  h.writeUInt32LE(size, 12);
+  h.writeUInt32LE(offset, 16);
+  return h;
+}
+
+interface Compressed {
+  crc: number;
+  data: Buffer;
+  method: number;
+  usize: number;
+}
+
+async function compressSmall(f: SourceFile, level: number): Promise<Compressed> {
+  const raw = await readFile(f.abs);
+  const deflated = await deflateRawAsync(raw, { level });
+  // Incompressible data is stored: smaller, and just as deterministic.
+  const stored = deflated.length >= raw.length;
+  return { crc: crc32(raw), data: stored ? raw : deflated, method: stored ? 0 : 8, usize: raw.length };
+}
+
+/** Streams one big file through deflate, then patches its local header with crc and sizes. */
+async function writeStreamed(out: Out, f: SourceFile, e: Entry, level: number): Promise<void> {
+  await out.append(localHeader(e));
+  const deflate = createDeflateRaw({ level });
+  const input = createReadStream(f.abs);
+  let crc = 0;
+  let usize = 0;
+  input.on("data", (c) => {
+    const chunk = c as Buffer;
+    crc = crc32(chunk, crc);
+    usize += chunk.length;
+  });
+  input.on("error", (err) => deflate.destroy(err));
+  input.pipe(deflate);
+  const start = out.offset;
+  for await (const chunk of deflate) await out.append(chunk as Buffer);
+  Object.assign(e, { crc, usize, csize: out.offset - start });
+  await out.patch(e.offset, localHeader(e));
+}
+
+function checkLimits(files: readonly SourceFile[], root: string): void {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  if (files.length > 0xffff || total > 0xfffffffe) {
+    throw new ProviderError(
+      `source ${root} is too big for a zip artifact (${files.length} files, ${total} bytes)`,
+      {
+        code: "ARTIFACT_TOO_BIG",
+        fault: "user",
+        hint: "exclude build outputs and dependencies you do not need with .apiship-ignore",
+      },
+    );
+  }
+}
+
+async function writeEntries(
+  out: Out,
+  files: readonly SourceFile[],
+  opts: Required<ZipOptions>,
+): Promise<Entry[]> {
+  const entries: Entry[] = [];
+  const ahead = new Map<number, Promise<Compressed>>();
+  const prefetch = (i: number) => {
+    const f = files[i];
+    if (f && f.size <= STREAM_ABOVE && !ahead.has(i)) ahead.set(i, compressSmall(f, opts.level));
+  };
+  for (let i = 0; i < files.length; i++) {
+    for (let j = i; j < i + opts.window; j++) prefetch(j);
+    const f = files[i] as SourceFile;
+    const mode = f.executable ? 0o755 : 0o644;
+    const e: Entry = {
+      name: Buffer.from(f.path, "utf8"),
+      crc: 0,
+      csize: 0,
+      usize: 0,
+      method: 8,
+      offset: out.offset,
+      mode,
+    };
+    const pending = ahead.get(i);
+    ahead.delete(i);
+    if (pending) {
+      const c = await pending;
+      Object.assign(e, { crc: c.crc, csize: c.data.length, usize: c.usize, method: c.method });
+      await out.append(localHeader(e));
+      await out.append(c.data);
+    } else await writeStreamed(out, f, e, opts.level);
+    entries.push(e);
+  }
+  return entries;
+}
+
+async function sha256File(path: string): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest("hex");
+}
+
+/** Zips `root` into `outPath` deterministically. */
+export async function buildZip(
+  root: string,
+  outPath: string,
+  options: ZipOptions = {},
+): Promise<ZipArtifact> {
+  const opts = { level: options.level ?? 6, window: options.window ?? 8 };
+  const files = await listSourceFiles(root);
+  checkLimits(files, root);
+  await mkdir(dirname(outPath), { recursive: true });
+  const fh = await open(outPath, "w");
+  try {
+    const out = new Out(fh);
+    const entries = await writeEntries(out, files, opts);
+    const cdStart = out.offset;
+    for (const e of entries) await out.append(centralHeader(e));
+    await out.append(endOfCentral(entries.length, out.offset - cdStart, cdStart));
+    await out.flush();
+  } finally {
+    await fh.close();
+  }
+  const sha256 = await sha256File(outPath);
+  const bytes = (await stat(outPath)).size;
+  return { path: outPath, sha256, bytes, sha256Base64: base64Sha256(sha256), files: files.length };
+}

@@ -1,0 +1,119 @@
+// The ONLY place AWS SDK clients are built (DESIGN.md §9.3). SDK modules are imported here,
+// lazily, inside functions: loading the aws provider (validate, schema, an offline plan) loads no
+// SDK. S3 and STS are only needed for artifacts above the inline limit, so they load on first use.
+//
+// Endpoint: the target's `endpoint` option, else AWS_ENDPOINT_URL_<SERVICE>, else
+// AWS_ENDPOINT_URL. The SDK reads those variables itself (@smithy/core endpoints: the
+// service-specific one first, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS to opt out), but only from
+// process.env; ProviderConfig.env is what the run was given, so the same lookup is made here
+// from it and the result passed as `endpoint`, which makes the SDK skip its own lookup: one
+// answer, never two. Without any, the SDK still honours a profile's `endpoint_url`.
+
+import type * as IamModule from "@aws-sdk/client-iam";
+import type { IAMClient } from "@aws-sdk/client-iam";
+import type * as LambdaModule from "@aws-sdk/client-lambda";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
+import type * as S3Module from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type * as StsModule from "@aws-sdk/client-sts";
+import type { STSClient } from "@aws-sdk/client-sts";
+import type { ProviderConfig } from "../../src/core/provider.js";
+
+export type LambdaSdk = typeof LambdaModule;
+export type IamSdk = typeof IamModule;
+export type S3Sdk = typeof S3Module;
+export type StsSdk = typeof StsModule;
+
+export type AwsService = "LAMBDA" | "IAM" | "S3" | "STS";
+
+/** Lambda's limit for a zip sent inline in CreateFunction/UpdateFunctionCode. */
+export const INLINE_ZIP_LIMIT = 50 * 1024 * 1024;
+
+export interface AwsClients {
+  region: string;
+  /** Target name, for error messages. */
+  target: string;
+  lambda: LambdaClient;
+  iam: IAMClient;
+  sdk: { lambda: LambdaSdk; iam: IamSdk };
+  s3(): Promise<{ client: S3Client; sdk: S3Sdk }>;
+  sts(): Promise<{ client: STSClient; sdk: StsSdk }>;
+  /** Zips above this many bytes go through S3. */
+  inlineLimitBytes: number;
+  /** First pause of a wait for the function to settle (APISHIP_AWS_POLL_MS; tests shorten it). */
+  pollIntervalMs: number;
+  /** The same clients in another region: a state recorded there is read and torn down there. */
+  forRegion(region: string): Promise<AwsClients>;
+}
+
+interface TargetOptions {
+  region?: unknown;
+  endpoint?: unknown;
+  profile?: unknown;
+}
+
+const truthy = (v: string | undefined) => v !== undefined && /^(1|true)$/i.test(v);
+
+/** The endpoint a service's client talks to, or undefined for the SDK's default. */
+export function endpointFor(service: AwsService, cfg: ProviderConfig): string | undefined {
+  const opts = cfg.target.options as TargetOptions;
+  if (typeof opts.endpoint === "string") return opts.endpoint;
+  if (truthy(cfg.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)) return undefined;
+  return cfg.env[`AWS_ENDPOINT_URL_${service}`] || cfg.env.AWS_ENDPOINT_URL || undefined;
+}
+
+/** Client settings every service shares: region, credentials, retries, endpoint. */
+export function baseConfig(service: AwsService, cfg: ProviderConfig): Record<string, unknown> {
+  const opts = cfg.target.options as TargetOptions;
+  const out: Record<string, unknown> = { region: String(opts.region ?? cfg.env.AWS_REGION ?? "us-east-1") };
+  const endpoint = endpointFor(service, cfg);
+  if (endpoint !== undefined) out.endpoint = endpoint;
+  // Env credentials head the SDK's default chain anyway; taking them from cfg.env keeps a run's
+  // environment (CI, tests) authoritative. Everything else is the SDK chain: profile, SSO,
+  // web identity, container and instance metadata.
+  const { AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: token } = cfg.env;
+  if (id && secret) out.credentials = { accessKeyId: id, secretAccessKey: secret, sessionToken: token };
+  else if (typeof opts.profile === "string") out.profile = opts.profile;
+  const attempts = Number(cfg.env.AWS_MAX_ATTEMPTS);
+  if (Number.isInteger(attempts) && attempts > 0) out.maxAttempts = attempts;
+  return out;
+}
+
+function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= make());
+}
+
+export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients> {
+  const [lambdaSdk, iamSdk] = await Promise.all([
+    import("@aws-sdk/client-lambda"),
+    import("@aws-sdk/client-iam"),
+  ]);
+  const s3 = memo(async () => {
+    const sdk = await import("@aws-sdk/client-s3");
+    // Emulators serve buckets under the path, not as virtual hosts of a domain they do not own.
+    const forcePathStyle = endpointFor("S3", cfg) !== undefined;
+    // Checksums only where S3 requires them: a streamed upload then stays a plain body.
+    const checksums = { requestChecksumCalculation: "WHEN_REQUIRED" as const };
+    return { client: new sdk.S3Client({ ...baseConfig("S3", cfg), forcePathStyle, ...checksums }), sdk };
+  });
+  const sts = memo(async () => {
+    const sdk = await import("@aws-sdk/client-sts");
+    return { client: new sdk.STSClient(baseConfig("STS", cfg)), sdk };
+  });
+  const limit = Number(cfg.env.APISHIP_AWS_INLINE_LIMIT);
+  const poll = Number(cfg.env.APISHIP_AWS_POLL_MS);
+  return {
+    region: String(baseConfig("LAMBDA", cfg).region),
+    target: cfg.target.name,
+    lambda: new lambdaSdk.LambdaClient(baseConfig("LAMBDA", cfg)),
+    iam: new iamSdk.IAMClient(baseConfig("IAM", cfg)),
+    sdk: { lambda: lambdaSdk, iam: iamSdk },
+    s3,
+    sts,
+    inlineLimitBytes: Number.isInteger(limit) && limit > 0 ? limit : INLINE_ZIP_LIMIT,
+    pollIntervalMs: Number.isFinite(poll) && poll > 0 ? poll : 1000,
+    forRegion: (region) =>
+      createAwsClients({ ...cfg, target: { ...cfg.target, options: { ...cfg.target.options, region } } }),
+  };
+}

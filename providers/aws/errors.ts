@@ -1,0 +1,197 @@
+// AWS SDK errors → ProviderError, at the provider boundary (DESIGN.md §9.5). Decides what the
+// executor may retry (throttling, 5xx, dropped connections, a conflicting update in progress),
+// what is the user's to fix (missing permission, credentials, an unsupported runtime), and keeps
+// the request id and Retry-After for the report.
+
+import { ProviderError } from "../../src/errors.js";
+
+interface SdkErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  Code?: string;
+  $fault?: "client" | "server";
+  $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string };
+  $response?: { headers?: Record<string, string | undefined> };
+  retryAfterSeconds?: string;
+}
+
+const THROTTLING = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "SlowDown",
+  "ProvisionedThroughputExceededException",
+]);
+const NETWORK = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "ECONNABORTED", "EAI_AGAIN"]);
+const TIMEOUTS = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
+const NOT_FOUND = new Set([
+  "ResourceNotFoundException",
+  "NoSuchEntity",
+  "NoSuchEntityException",
+  "NotFound",
+  "NoSuchBucket",
+  "NoSuchKey",
+  "ProvisionedConcurrencyConfigNotFoundException",
+]);
+
+export const CREDENTIAL_CHAIN =
+  "environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), shared config and credentials files (AWS_PROFILE or the target's `profile`), SSO, web identity (AWS_WEB_IDENTITY_TOKEN_FILE), container and instance metadata (IMDS)";
+
+function asSdk(e: unknown): SdkErrorLike {
+  return typeof e === "object" && e !== null ? (e as SdkErrorLike) : { message: String(e) };
+}
+
+function errorName(e: SdkErrorLike): string {
+  return e.name ?? e.Code ?? e.code ?? "Error";
+}
+
+/** True when the error says the resource does not exist (success for destroy, "absent" for read). */
+export function isNotFound(e: unknown): boolean {
+  const s = asSdk(e);
+  return NOT_FOUND.has(errorName(s)) || s.$metadata?.httpStatusCode === 404;
+}
+
+export function isAlreadyExists(e: unknown): boolean {
+  const n = errorName(asSdk(e));
+  return (
+    n === "EntityAlreadyExists" || n === "EntityAlreadyExistsException" || n === "ResourceConflictException"
+  );
+}
+
+function retryAfterOf(s: SdkErrorLike): number | undefined {
+  const raw = s.retryAfterSeconds ?? s.$response?.headers?.["retry-after"];
+  const n = raw === undefined ? NaN : Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+/** The IAM action an AccessDenied message names ("... not authorized to perform: lambda:CreateFunction ..."). */
+export function missingAction(message: string): string | undefined {
+  return /not authorized to perform:? ([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec(message)?.[1];
+}
+
+function isCredentialsError(s: SdkErrorLike): boolean {
+  return (
+    errorName(s) === "CredentialsProviderError" ||
+    /could not load credentials|credential is missing|Unable to locate credentials/i.test(s.message ?? "")
+  );
+}
+
+interface Classified {
+  code: string;
+  fault: "user" | "cloud";
+  retryable: boolean;
+  hint: string;
+  message?: string;
+}
+
+function classify(s: SdkErrorLike, op: string): Classified {
+  const name = errorName(s);
+  const status = s.$metadata?.httpStatusCode;
+  const msg = s.message ?? name;
+  if (isCredentialsError(s)) {
+    return {
+      code: "CREDENTIALS",
+      fault: "user",
+      retryable: false,
+      message: `no AWS credentials found; tried: ${CREDENTIAL_CHAIN}`,
+      hint: "configure credentials (aws configure, aws sso login, or AWS_* variables), or plan without the cloud with `apiship plan --offline`",
+    };
+  }
+  if (THROTTLING.has(name)) {
+    return {
+      code: "THROTTLED",
+      fault: "cloud",
+      retryable: true,
+      hint: "AWS is rate-limiting this account; apiship backs off and retries",
+    };
+  }
+  if (name === "ResourceConflictException") {
+    return {
+      code: "CONFLICT",
+      fault: "cloud",
+      retryable: true,
+      hint: "another update of this function is still in progress; apiship waits for it to settle and retries",
+    };
+  }
+  if (/^AccessDenied(Exception)?$/.test(name) || name === "UnauthorizedOperation") {
+    const action = missingAction(msg);
+    return {
+      code: "ACCESS_DENIED",
+      fault: "user",
+      retryable: false,
+      hint: action
+        ? `allow ${action} for the identity apiship deploys with`
+        : `allow the permission ${op} needs for the identity apiship deploys with`,
+    };
+  }
+  if ((name === "InvalidParameterValueException" || name === "ValidationException") && /runtime/i.test(msg)) {
+    return {
+      code: "UNSUPPORTED_RUNTIME",
+      fault: "user",
+      retryable: false,
+      hint: "this runtime is not available for Lambda in the target's region; choose another `function.runtime` (apiship schema lists them)",
+    };
+  }
+  const network = NETWORK.has(s.code ?? "") || TIMEOUTS.has(name) || /socket hang up/i.test(msg);
+  if (network || s.$fault === "server" || (status !== undefined && status >= 500)) {
+    return {
+      code: network ? "NETWORK" : "AWS_UNAVAILABLE",
+      fault: "cloud",
+      retryable: true,
+      hint: "a transient AWS or network failure; apiship retries",
+    };
+  }
+  if (s.code === "ECONNREFUSED" || s.code === "ENOTFOUND") {
+    return {
+      code: "NETWORK",
+      fault: "user",
+      retryable: false,
+      hint: "cannot reach the AWS endpoint; check `endpoint`, AWS_ENDPOINT_URL and the network",
+    };
+  }
+  return {
+    code: name,
+    fault: status !== undefined && status < 500 ? "user" : "cloud",
+    retryable: false,
+    hint: `see the AWS documentation of ${op} for ${name}`,
+  };
+}
+
+/** Wraps any error an AWS call threw; ProviderErrors pass through unchanged. */
+export function mapAwsError(e: unknown, op: string, target?: string): ProviderError {
+  if (e instanceof ProviderError) return e;
+  const s = asSdk(e);
+  const c = classify(s, op);
+  const requestId = s.$metadata?.requestId;
+  return new ProviderError(`${op}: ${c.message ?? s.message ?? errorName(s)}`, {
+    code: c.code,
+    fault: c.fault,
+    retryable: c.retryable,
+    hint: c.hint,
+    cause: e,
+    ...(requestId !== undefined ? { requestId } : {}),
+    ...(retryAfterOf(s) !== undefined ? { retryAfter: retryAfterOf(s) } : {}),
+    ...(target !== undefined ? { target } : {}),
+  });
+}
+
+/** Runs one AWS call and maps its failure. */
+export async function aws<T>(op: string, target: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw mapAwsError(e, op, target);
+  }
+}
+
+/** Runs one AWS read; a NotFound answer is `undefined`. */
+export async function awsMaybe<T>(op: string, target: string, run: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw mapAwsError(e, op, target);
+  }
+}
