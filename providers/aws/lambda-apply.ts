@@ -34,8 +34,8 @@ import type { FunctionAttrs, FunctionState, LambdaState } from "./lambda-state.j
 
 type Change = PlannedChange<LambdaOptions, LambdaState>;
 
-/** Builds the deterministic zip of the function's source (relative paths: to the working directory). */
-export async function buildLambda(_ctx: AwsCtx, svc: ServiceSpec): Promise<ZipArtifact> {
+/** Builds the deterministic zip of the function's source (relative to the manifest's folder). */
+export async function buildLambda(ctx: AwsCtx, svc: ServiceSpec): Promise<ZipArtifact> {
   const source = svc.function?.source;
   if (source === undefined) {
     throw new ProviderError("aws/lambda deploys functions; the service has no `function`", {
@@ -44,7 +44,7 @@ export async function buildLambda(_ctx: AwsCtx, svc: ServiceSpec): Promise<ZipAr
       hint: "use `service.function: { runtime, handler, source }` for a Lambda target",
     });
   }
-  const root = isAbsolute(source) ? source : resolve(source);
+  const root = isAbsolute(source) ? source : resolve(ctx.stack.baseDir ?? process.cwd(), source);
   const dir = await mkdtemp(join(tmpdir(), "apiship-lambda-"));
   return buildZip(root, join(dir, "function.zip"));
 }

@@ -6,7 +6,7 @@ export type Kind = "function" | "container";
 export type Access = "public" | "private";
 
 export interface FunctionSpec {
-  /** e.g. "nodejs20.x", "python3.12"; each platform lists the runtimes it runs. */
+  /** Neutral runtime id, e.g. "nodejs20", "python3.12"; each platform lists the runtimes it runs. */
   runtime: string;
   /** Entry point, e.g. "index.handler" or "app.handler". */
   handler: string;
@@ -83,6 +83,8 @@ export interface Stack {
   environment: string;
   service: ServiceSpec;
   targets: TargetSpec[];
+  /** Folder of the manifest: relative paths in it (function.source, file: secrets) start here. */
+  baseDir?: string;
 }
 
 export interface Manifest {

@@ -3,6 +3,7 @@
 // their `path`. Every environment is validated, even when only one is asked for, so a problem is
 // found before the day someone deploys that environment.
 
+import { dirname, resolve } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import type { PlatformInfo } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
@@ -73,6 +74,7 @@ export async function validateDocument(doc: unknown, opts: ValidateOptions): Pro
       environment: env.name,
       service: services.get(env.name) as ServiceSpec,
       targets: env.targets.map((t) => specs[t] as TargetSpec),
+      baseDir: dirname(resolve(opts.file)),
     }));
   const environmentSpecs = environments.map((e) => ({ name: e.name, targets: e.targets }));
   const manifest: Manifest = {
