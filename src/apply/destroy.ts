@@ -11,7 +11,7 @@ import { reconcileIntents, recordIntent, settleFromCloud } from "./intents.js";
 import { Pool } from "./pool.js";
 import { whoAmI } from "./releases.js";
 import type { RunContext } from "./run.js";
-import { callAdapter, emitSummary, interruptedError, reportError } from "./run.js";
+import { callAdapter, finishRun, interruptedError, reportError } from "./run.js";
 import { toApishipError } from "../errors.js";
 import type { DestroyOutcome, DestroyResult } from "./types.js";
 
@@ -103,25 +103,12 @@ export async function destroyStack(opts: DestroyStackOptions): Promise<DestroyRe
         targets: run.session.state.targets,
       });
     }
-    const result: DestroyResult = {
+    return finishRun(run, {
       stack: opts.stack.id,
       targets: outcomes,
-      ...(release
-        ? {
-            release: {
-              id: release.id,
-              result: release.result,
-              summary: release.summary,
-              createdAt: release.createdAt,
-              who: release.who,
-            },
-          }
-        : {}),
+      release,
       interrupted: wasInterrupted,
       exitCode,
-      warnings: run.session.warnings,
-    };
-    emitSummary(run, result);
-    return result;
+    });
   });
 }

@@ -18,7 +18,7 @@ import { Pool } from "./pool.js";
 import type { Desired } from "./releases.js";
 import { exitCodeOf, lastHealthy, releaseResult, snapshotTargets, summaryLine, whoAmI } from "./releases.js";
 import type { RunContext } from "./run.js";
-import { emitSummary } from "./run.js";
+import { finishRun } from "./run.js";
 import { deployTarget } from "./targets.js";
 import type { TargetRunOptions } from "./targets.js";
 import type { DeployResult, TargetOutcome } from "./types.js";
@@ -149,25 +149,12 @@ export async function deployStack(opts: DeployStackOptions): Promise<DeployResul
     const release = await appendIfChanged(run, { command, who }, outcomes, jobs, desired, releases.at(-1));
     const wasInterrupted = interrupted();
     const exitCode = exitCodeOf(outcomes, wasInterrupted);
-    const result: DeployResult = {
+    return finishRun(run, {
       stack: opts.stack.id,
       targets: outcomes,
-      ...(release
-        ? {
-            release: {
-              id: release.id,
-              result: release.result,
-              summary: release.summary,
-              createdAt: release.createdAt,
-              who: release.who,
-            },
-          }
-        : {}),
+      release,
       interrupted: wasInterrupted,
       exitCode,
-      warnings: run.session.warnings,
-    };
-    emitSummary(run, result);
-    return result;
+    });
   });
 }

@@ -14,7 +14,7 @@ import type { Desired, Snapshot } from "./releases.js";
 import { lastHealthy, snapshotTargets, splitSnapshot, whoAmI } from "./releases.js";
 import { rollbackTarget } from "./rollback-target.js";
 import type { RunContext } from "./run.js";
-import { emitSummary, interruptedError, reportError } from "./run.js";
+import { finishRun, interruptedError, reportError } from "./run.js";
 import type { DeployResult, TargetOutcome } from "./types.js";
 
 export { rollbackTarget } from "./rollback-target.js";
@@ -149,25 +149,12 @@ export async function rollbackStack(opts: RollbackStackOptions): Promise<DeployR
           : ok === 0
             ? 1
             : 3;
-    const result: DeployResult = {
+    return finishRun(run, {
       stack: opts.stack.id,
       targets: outcomes,
-      ...(release
-        ? {
-            release: {
-              id: release.id,
-              result: release.result,
-              summary: release.summary,
-              createdAt: release.createdAt,
-              who: release.who,
-            },
-          }
-        : {}),
+      release,
       interrupted: wasInterrupted,
       exitCode,
-      warnings: run.session.warnings,
-    };
-    emitSummary(run, result);
-    return result;
+    });
   });
 }

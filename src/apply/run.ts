@@ -11,7 +11,8 @@ import { withRetry } from "./retry.js";
 import type { Attempted } from "./retry.js";
 import type { Redact } from "./secrets.js";
 import type { StackSession } from "./session.js";
-import type { ReportedError } from "./types.js";
+import type { Release } from "../state/store.js";
+import type { ReleaseSummary, ReportedError } from "./types.js";
 
 export interface RunContext {
   stack: Stack;
@@ -93,4 +94,39 @@ export function emitSummary(
     ...(r.release ? { release: r.release.id } : {}),
     lines: r.release?.summary ?? r.targets.map((t) => `${t.target}: ${t.status}`),
   });
+}
+
+/** The result of a run (deploy, rollback, destroy) from its outcomes, after emitting the summary event. */
+export function finishRun<O extends { status: string; target: string }>(
+  run: RunContext,
+  r: { stack: string; targets: O[]; release: Release | undefined; interrupted: boolean; exitCode: number },
+): {
+  stack: string;
+  targets: O[];
+  release?: ReleaseSummary;
+  interrupted: boolean;
+  exitCode: number;
+  warnings: string[];
+} {
+  const { release } = r;
+  const result = {
+    stack: r.stack,
+    targets: r.targets,
+    ...(release
+      ? {
+          release: {
+            id: release.id,
+            result: release.result,
+            summary: release.summary,
+            createdAt: release.createdAt,
+            who: release.who,
+          },
+        }
+      : {}),
+    interrupted: r.interrupted,
+    exitCode: r.exitCode,
+    warnings: run.session.warnings,
+  };
+  emitSummary(run, result);
+  return result;
 }

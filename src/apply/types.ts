@@ -45,11 +45,14 @@ export interface TargetOutcome {
   action?: "deleted";
 }
 
+/** What a run reports of the release it appended. */
+export type ReleaseSummary = Pick<Release, "id" | "result" | "summary" | "createdAt" | "who">;
+
 export interface DeployResult {
   stack: string;
   targets: TargetOutcome[];
   /** The release appended to the history; absent when nothing changed. */
-  release?: Pick<Release, "id" | "result" | "summary" | "createdAt" | "who">;
+  release?: ReleaseSummary;
   interrupted: boolean;
   /** 0 ok, 3 partial, 1 all failed, 130 interrupted (DESIGN.md §6). */
   exitCode: number;
@@ -70,7 +73,7 @@ export interface DestroyOutcome {
 export interface DestroyResult {
   stack: string;
   targets: DestroyOutcome[];
-  release?: Pick<Release, "id" | "result" | "summary" | "createdAt" | "who">;
+  release?: ReleaseSummary;
   interrupted: boolean;
   exitCode: number;
   warnings: string[];
