@@ -1,9 +1,20 @@
 // `npm run bench`: every benchmark the issues ask for, printed as tables. Figures only; no
 // benchmark fails the build (tests never assert wall-clock time). `npm run bench -- NAME`
 // runs one of them.
+import { runLambdaBench } from "./lambda.js";
+import { runOrchestration } from "./orchestration.js";
 import { runPlanScale } from "./plan-scale.js";
 import { runStartup } from "./startup.js";
 
-const benches = { startup: runStartup, "plan-scale": runPlanScale };
+const benches = {
+  startup: runStartup,
+  "plan-scale": runPlanScale,
+  orchestration: runOrchestration,
+  lambda: runLambdaBench,
+};
 const only = process.argv[2];
+if (only && !(only in benches)) {
+  console.error(`unknown benchmark "${only}"; known: ${Object.keys(benches).join(", ")}`);
+  process.exit(1);
+}
 for (const [name, run] of Object.entries(benches)) if (!only || only === name) await run();

@@ -1,10 +1,12 @@
 // Writes oclif.manifest.json at build time so the CLI never scans the command folder on
 // start-up. Equivalent to `oclif manifest`, without the publishing toolchain that package
 // brings along.
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { Config } from "@oclif/core";
 
 const root = new URL("..", import.meta.url).pathname;
+// oclif reads an existing manifest instead of the commands, so a new command would never appear.
+rmSync(`${root}oclif.manifest.json`, { force: true });
 const config = await Config.load({ root, devPlugins: false, userPlugins: false });
 const commands = {};
 for (const c of [...config.commands].sort((a, b) => a.id.localeCompare(b.id))) {

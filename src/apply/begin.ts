@@ -3,6 +3,7 @@
 // the two-stage interrupt. The caller's signal is the soft stop (launch nothing new); once it
 // fires, calls in flight get `graceMs` to finish before their own signal aborts them.
 
+import { setMaxListeners } from "node:events";
 import type { Registry } from "../core/registry.js";
 import type { Stack } from "../manifest/types.js";
 import { currentHolder } from "../state/locks.js";
@@ -64,6 +65,8 @@ export async function withRun<T>(
   const holder = opts.holder ?? currentHolder(opts.env);
   const stop = new AbortController();
   const hard = new AbortController();
+  // Every call in flight listens on both (one per target at --concurrency 100): not a leak.
+  setMaxListeners(0, stop.signal, hard.signal);
   let grace: NodeJS.Timeout | undefined;
   const onStop = () => {
     if (stop.signal.aborted) return;

@@ -30,8 +30,12 @@ async function preview(res: Response): Promise<string> {
 
 function reason(e: unknown, timeoutMs: number): string {
   if (e instanceof Error && e.name === "TimeoutError") return `no response within ${timeoutMs} ms`;
-  const cause = e instanceof Error ? (e.cause as { code?: unknown } | undefined) : undefined;
+  // fetch wraps the socket error: its code (ECONNREFUSED) or message ("bad port") is the news.
+  const cause =
+    e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === "string") return cause.code;
+  if (cause && typeof cause.message === "string" && e instanceof Error)
+    return `${e.message}: ${cause.message}`;
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -30,6 +30,11 @@ export abstract class BaseCommand<T> extends Command {
 
   protected warnings: Diagnostic[] = [];
   protected jsonMode = false;
+  /**
+   * Commands that stream NDJSON progress events before their result print the envelope on one
+   * line too, so the whole of stdout is NDJSON and the envelope is its last line.
+   */
+  protected streamsEvents = false;
 
   /** Does the work and returns the typed result (the `--json` contract). */
   protected abstract exec(): Promise<Outcome<T>>;
@@ -52,7 +57,7 @@ export abstract class BaseCommand<T> extends Command {
       const { result, exitCode, error } = await this.exec();
       if (this.jsonMode) {
         const head = error ? { status: "error", error: error.toJSON() } : { status: "ok" };
-        printJson({ ...head, result, warnings: this.warnings });
+        printJson({ ...head, result, warnings: this.warnings }, this.streamsEvents);
       } else {
         this.printWarnings();
         const text = this.render(result);
@@ -73,7 +78,7 @@ export abstract class BaseCommand<T> extends Command {
   private fail(e: unknown): void {
     const error = toApishipError(fromOclif(e));
     if (this.jsonMode) {
-      printJson({ status: "error", error: error.toJSON(), warnings: this.warnings });
+      printJson({ status: "error", error: error.toJSON(), warnings: this.warnings }, this.streamsEvents);
     } else {
       this.printWarnings();
       this.printError(error);

@@ -3,6 +3,7 @@
 // adapter's pure plan(), assemble. A failure in one target becomes a diagnostic of that
 // target; the others still plan, and the CLI exits 1 when any diagnostic is an error.
 
+import { setMaxListeners } from "node:events";
 import { dirname, resolve } from "node:path";
 import type { DeployableTarget } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
@@ -147,6 +148,8 @@ export async function planStack(stack: Stack, opts: PlanStackOptions): Promise<P
   }
 
   const signal = opts.signal ?? new AbortController().signal;
+  // Each target's read in flight listens on it (100 targets, 100 listeners): not a leak.
+  setMaxListeners(0, signal);
   const observations = await refreshTargets(prepared, {
     stack,
     offline: opts.offline,

@@ -1,25 +1,37 @@
 // Every command, by its oclif id. The bundled CLI finds commands here (oclif's "explicit"
 // discovery) instead of scanning a folder: one file to load, nothing to search at start-up.
+import Deploy from "./deploy.js";
+import Destroy from "./destroy.js";
+import History from "./history.js";
 import Init from "./init.js";
+import Outputs from "./outputs.js";
 import Plan from "./plan.js";
 import Providers from "./providers.js";
+import Rollback from "./rollback.js";
 import Schema from "./schema.js";
 import StateExport from "./state/export.js";
 import StateList from "./state/list.js";
 import StateRm from "./state/rm.js";
 import StateShow from "./state/show.js";
 import StateUnlock from "./state/unlock.js";
+import Status from "./status.js";
 import Validate from "./validate.js";
 
 export const COMMANDS = {
+  deploy: Deploy,
+  destroy: Destroy,
+  history: History,
   init: Init,
+  outputs: Outputs,
   plan: Plan,
   providers: Providers,
+  rollback: Rollback,
   schema: Schema,
   "state:export": StateExport,
   "state:list": StateList,
   "state:rm": StateRm,
   "state:show": StateShow,
   "state:unlock": StateUnlock,
+  status: Status,
   validate: Validate,
 };

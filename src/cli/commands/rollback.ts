@@ -1,0 +1,83 @@
+import { dirname } from "node:path";
+import { Flags } from "@oclif/core";
+import { rollbackStack } from "../../apply/rollback.js";
+import type { DeployResult } from "../../apply/types.js";
+import { BaseCommand } from "../base-command.js";
+import type { Outcome } from "../base-command.js";
+import { JSON_STREAM_NOTE, confirm, engineIo, withJobs, worstExit, yesFlag } from "../engine.js";
+import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
+import { renderRun } from "../run-view.js";
+
+export interface RollbackCommandResult {
+  /** Empty when the prompt was declined. */
+  stacks: DeployResult[];
+  cancelled: boolean;
+}
+
+export default class RollbackCommand extends BaseCommand<RollbackCommandResult> {
+  protected override streamsEvents = true;
+  static override summary = "Put targets back on an earlier release (default: the previous healthy one).";
+  static override description =
+    "Each target goes back by its platform's own mechanism where it has one, else by re-applying the " +
+    "earlier release's recorded service and options (secrets are resolved again, never stored). Asks for " +
+    "confirmation on a terminal; elsewhere it needs --yes. `apiship history` lists the releases.\n\n" +
+    `${JSON_STREAM_NOTE}\n\n` +
+    "Exit codes: 0 rolled back; 3 some targets failed; 1 error (or cancelled); 130 interrupted.";
+  static override examples = [
+    "<%= config.bin %> rollback --env production",
+    "<%= config.bin %> rollback --env production --target web --to 12 --yes",
+  ];
+  static override flags = {
+    file: fileFlag,
+    env: envFlag,
+    target: targetFlag,
+    state: stateFlag,
+    to: Flags.integer({ description: "Release id to go back to (see `apiship history`).", min: 1 }),
+    yes: yesFlag,
+  };
+
+  protected async exec(): Promise<Outcome<RollbackCommandResult>> {
+    const { flags } = await this.parse(RollbackCommand);
+    return withJobs(
+      flags,
+      (d) => this.addWarning(d),
+      async (loaded, jobs) => {
+        const what = flags.to === undefined ? "the previous healthy release" : `release #${flags.to}`;
+        const where = jobs.map((j) => j.stack.id).join(", ");
+        const targets = flags.target ? ` (targets ${flags.target.join(", ")})` : "";
+        const ok = await confirm(`Roll ${where}${targets} back to ${what}?`, {
+          yes: flags.yes,
+          action: "roll back",
+        });
+        if (!ok) return { result: { stacks: [], cancelled: true }, exitCode: 1 };
+        const stacks: DeployResult[] = [];
+        for (const job of jobs) {
+          const io = engineIo(this.jsonMode);
+          try {
+            stacks.push(
+              await rollbackStack({
+                stack: job.stack,
+                registry: loaded.registry,
+                store: job.store,
+                env: process.env,
+                baseDir: dirname(job.manifest.file),
+                progress: io.progress,
+                signal: io.signal,
+                ...(flags.to !== undefined ? { to: flags.to } : {}),
+                ...(flags.target ? { targets: flags.target } : {}),
+              }),
+            );
+          } finally {
+            io.dispose();
+          }
+        }
+        return { result: { stacks, cancelled: false }, exitCode: worstExit(stacks.map((s) => s.exitCode)) };
+      },
+    );
+  }
+
+  protected render(r: RollbackCommandResult): string {
+    if (r.cancelled) return "Rollback cancelled; nothing was changed.";
+    return r.stacks.map((s) => renderRun("rollback", s)).join("\n\n");
+  }
+}

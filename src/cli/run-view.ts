@@ -1,0 +1,37 @@
+// The human view of an engine run's result (deploy, rollback, destroy): one row per target and
+// a closing line that says what the exit code means. Rendered from the typed result alone.
+
+import { describeHealth } from "../apply/health.js";
+import type { DeployResult, DestroyResult } from "../apply/types.js";
+import { table } from "./output.js";
+
+const MEANING: Record<number, string> = {
+  0: "ok",
+  1: "failed",
+  3: "partial: some targets failed, the others went through",
+  130: "interrupted: run it again to finish",
+};
+
+export function renderRun(command: string, r: DeployResult | DestroyResult): string {
+  const rows = r.targets.map((t) => {
+    const extra =
+      "endpoint" in t ? [t.endpoint ?? "", "release" in t && t.release ? `release ${t.release}` : ""] : [];
+    return [t.target, t.status, ...extra];
+  });
+  const lines = [`${command} ${r.stack}`];
+  if (rows.length > 0) lines.push(table(rows).replace(/^/gm, "  "));
+  else lines.push("  nothing recorded: nothing to do");
+  for (const t of r.targets) {
+    if (t.error) {
+      lines.push(`  ${t.target}: ${t.error.message}`);
+      if (t.error.hint) lines.push(`    hint: ${t.error.hint}`);
+    }
+    // The engine's error already quotes a failed check; a kept unhealthy release may have none.
+    else if ("health" in t && t.health && !t.health.ok)
+      lines.push(`  ${t.target}: health check ${describeHealth(t.health)}`);
+  }
+  for (const w of r.warnings) lines.push(`  warning: ${w}`);
+  const release = r.release ? ` Release #${r.release.id}: ${r.release.result}.` : "";
+  lines.push(`Result: ${MEANING[r.exitCode] ?? "failed"} (exit ${r.exitCode}).${release}`);
+  return lines.join("\n");
+}
