@@ -13,7 +13,7 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  minify: true,
+  minify: process.env.APISHIP_BUNDLE_MINIFY !== "0",
   keepNames: true,
   legalComments: "linked",
   logLevel: "warning",
