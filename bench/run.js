@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark the issues ask for, printed as tables. Figures only; no
 // benchmark fails the build (tests never assert wall-clock time). `npm run bench -- NAME`
 // runs one of them.
+import { runEcsBench } from "./ecs.js";
 import { runLambdaBench } from "./lambda.js";
 import { runOrchestration } from "./orchestration.js";
 import { runPlanScale } from "./plan-scale.js";
@@ -11,6 +12,7 @@ const benches = {
   "plan-scale": runPlanScale,
   orchestration: runOrchestration,
   lambda: runLambdaBench,
+  ecs: runEcsBench,
 };
 const only = process.argv[2];
 if (only && !(only in benches)) {

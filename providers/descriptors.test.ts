@@ -65,7 +65,7 @@ const CASES: Record<string, Case> = {
       assignPublicIp: false,
       logRetentionDays: 14,
     },
-    defaults: { cluster: "default", assignPublicIp: true, logRetentionDays: 30, platformVersion: "LATEST" },
+    defaults: { cluster: "apiship", assignPublicIp: true, logRetentionDays: 30, platformVersion: "LATEST" },
     bad: { region: "eu-central-1", logRetentionDays: 10 },
     badPath: ["logRetentionDays"],
     naming: rule(255, false, "-_", true),

@@ -18,13 +18,32 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type * as StsModule from "@aws-sdk/client-sts";
 import type { STSClient } from "@aws-sdk/client-sts";
 import type { ProviderConfig } from "../../src/core/provider.js";
+import type * as EcsModule from "@aws-sdk/client-ecs";
+import type { ECSClient } from "@aws-sdk/client-ecs";
+import type * as Ec2Module from "@aws-sdk/client-ec2";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type * as ElbModule from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type * as ScalingModule from "@aws-sdk/client-application-auto-scaling";
+import type { ApplicationAutoScalingClient } from "@aws-sdk/client-application-auto-scaling";
+import type * as LogsModule from "@aws-sdk/client-cloudwatch-logs";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 
 export type LambdaSdk = typeof LambdaModule;
 export type IamSdk = typeof IamModule;
 export type S3Sdk = typeof S3Module;
 export type StsSdk = typeof StsModule;
 
-export type AwsService = "LAMBDA" | "IAM" | "S3" | "STS";
+export type AwsService =
+  | "LAMBDA"
+  | "IAM"
+  | "S3"
+  | "STS"
+  | "ECS"
+  | "EC2"
+  | "ELASTIC_LOAD_BALANCING_V2"
+  | "APPLICATION_AUTO_SCALING"
+  | "CLOUDWATCH_LOGS";
 
 /** Lambda's limit for a zip sent inline in CreateFunction/UpdateFunctionCode. */
 export const INLINE_ZIP_LIMIT = 50 * 1024 * 1024;
@@ -115,5 +134,62 @@ export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients>
     pollIntervalMs: Number.isFinite(poll) && poll > 0 ? poll : 1000,
     forRegion: (region) =>
       createAwsClients({ ...cfg, target: { ...cfg.target, options: { ...cfg.target.options, region } } }),
+  };
+}
+
+export interface EcsSdks {
+  ecs: typeof EcsModule;
+  ec2: typeof Ec2Module;
+  elb: typeof ElbModule;
+  scaling: typeof ScalingModule;
+  logs: typeof LogsModule;
+  iam: IamSdk;
+}
+
+/** The clients of aws/ecs-fargate: ECS with the EC2, ELBv2, Auto Scaling, Logs and IAM it needs. */
+export interface EcsClients {
+  region: string;
+  /** Target name, for error messages. */
+  target: string;
+  ecs: ECSClient;
+  ec2: EC2Client;
+  elb: ElasticLoadBalancingV2Client;
+  scaling: ApplicationAutoScalingClient;
+  logs: CloudWatchLogsClient;
+  iam: IAMClient;
+  sdk: EcsSdks;
+  /** First pause of a wait (APISHIP_AWS_POLL_MS; tests shorten it). */
+  pollIntervalMs: number;
+  /** Longest wait for a rollout to finish (APISHIP_ECS_ROLLOUT_TIMEOUT_MS, default 20 minutes). */
+  rolloutTimeoutMs: number;
+  /** The same clients in another region: a state recorded there is read and torn down there. */
+  forRegion(region: string): Promise<EcsClients>;
+}
+
+export async function createEcsClients(cfg: ProviderConfig): Promise<EcsClients> {
+  const [ecs, ec2, elb, scaling, logs, iam] = await Promise.all([
+    import("@aws-sdk/client-ecs"),
+    import("@aws-sdk/client-ec2"),
+    import("@aws-sdk/client-elastic-load-balancing-v2"),
+    import("@aws-sdk/client-application-auto-scaling"),
+    import("@aws-sdk/client-cloudwatch-logs"),
+    import("@aws-sdk/client-iam"),
+  ]);
+  const poll = Number(cfg.env.APISHIP_AWS_POLL_MS);
+  const rollout = Number(cfg.env.APISHIP_ECS_ROLLOUT_TIMEOUT_MS);
+  return {
+    region: String(baseConfig("ECS", cfg).region),
+    target: cfg.target.name,
+    ecs: new ecs.ECSClient(baseConfig("ECS", cfg)),
+    ec2: new ec2.EC2Client(baseConfig("EC2", cfg)),
+    elb: new elb.ElasticLoadBalancingV2Client(baseConfig("ELASTIC_LOAD_BALANCING_V2", cfg)),
+    scaling: new scaling.ApplicationAutoScalingClient(baseConfig("APPLICATION_AUTO_SCALING", cfg)),
+    logs: new logs.CloudWatchLogsClient(baseConfig("CLOUDWATCH_LOGS", cfg)),
+    iam: new iam.IAMClient(baseConfig("IAM", cfg)),
+    sdk: { ecs, ec2, elb, scaling, logs, iam },
+    pollIntervalMs: Number.isFinite(poll) && poll > 0 ? poll : 2000,
+    rolloutTimeoutMs: Number.isFinite(rollout) && rollout > 0 ? rollout : 20 * 60_000,
+    forRegion: (region) =>
+      createEcsClients({ ...cfg, target: { ...cfg.target, options: { ...cfg.target.options, region } } }),
   };
 }

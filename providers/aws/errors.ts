@@ -34,6 +34,20 @@ const NOT_FOUND = new Set([
   "NoSuchBucket",
   "NoSuchKey",
   "ProvisionedConcurrencyConfigNotFoundException",
+  // ECS, ELBv2 (modeled names and their awsQuery codes), EC2, Application Auto Scaling.
+  "ClusterNotFoundException",
+  "ServiceNotFoundException",
+  "ServiceNotActiveException",
+  "LoadBalancerNotFoundException",
+  "LoadBalancerNotFound",
+  "TargetGroupNotFoundException",
+  "TargetGroupNotFound",
+  "ListenerNotFoundException",
+  "ListenerNotFound",
+  "RuleNotFoundException",
+  "RuleNotFound",
+  "InvalidGroup.NotFound",
+  "ObjectNotFoundException",
 ]);
 
 export const CREDENTIAL_CHAIN =
@@ -56,7 +70,12 @@ export function isNotFound(e: unknown): boolean {
 export function isAlreadyExists(e: unknown): boolean {
   const n = errorName(asSdk(e));
   return (
-    n === "EntityAlreadyExists" || n === "EntityAlreadyExistsException" || n === "ResourceConflictException"
+    n === "EntityAlreadyExists" ||
+    n === "EntityAlreadyExistsException" ||
+    n === "ResourceConflictException" ||
+    n === "ResourceAlreadyExistsException" ||
+    n === "InvalidGroup.Duplicate" ||
+    n === "InvalidPermission.Duplicate"
   );
 }
 

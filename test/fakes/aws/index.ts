@@ -6,6 +6,8 @@
 
 import type { FakeRequest, FakeResponse, FaultKnobs, RunningFake } from "../_shared/server.js";
 import { startFake } from "../_shared/server.js";
+import { containerFault, containerOp, handleContainer, handleIamInline, isReadOp } from "./containers.js";
+import type { ContainerService } from "./containers.js";
 import { handleQuery, isStsAction } from "./iam.js";
 import { LAMBDA_ROUTES, notRouted } from "./lambda.js";
 import { LAMBDA_EXTRA_ROUTES } from "./lambda-extras.js";
@@ -26,7 +28,7 @@ export interface AwsFakeOptions {
 export interface AwsFake extends RunningFake {
   world: FakeWorld;
   /** Which service each recorded request went to, same order as `requests`. */
-  services: Service[];
+  services: (Service | ContainerService)[];
 }
 
 const LAMBDA_PATH = /^\/(2015-03-31|2017-03-31|2017-10-31|2019-09-30|2021-10-31)\//;
@@ -39,7 +41,9 @@ function queryParams(req: FakeRequest): URLSearchParams | undefined {
   return p.has("Action") ? p : undefined;
 }
 
-export function serviceOf(req: FakeRequest): Service {
+export function serviceOf(req: FakeRequest): Service | ContainerService {
+  const container = containerOp(req);
+  if (container) return container.service;
   if (LAMBDA_PATH.test(req.path)) return "lambda";
   const p = queryParams(req);
   if (p) return isStsAction(p.get("Action") ?? "") ? "sts" : "iam";
@@ -57,6 +61,8 @@ function routeLambda(w: FakeWorld, req: FakeRequest): FakeResponse {
 
 /** True for a call that changes something (what the benchmark counts as "mutating"). */
 export function isMutating(req: FakeRequest): boolean {
+  const container = containerOp(req);
+  if (container) return !isReadOp(container.op);
   const p = queryParams(req);
   if (p) return !/^(Get|List)/.test(p.get("Action") ?? "");
   return req.method !== "GET" && req.method !== "HEAD";
@@ -64,6 +70,8 @@ export function isMutating(req: FakeRequest): boolean {
 
 /** The operation a request names, for logs and call counts: "lambda GET /2015-03-31/functions/x". */
 export function describeRequest(req: FakeRequest): string {
+  const container = containerOp(req);
+  if (container) return `${container.service} ${container.op}`;
   const p = queryParams(req);
   return p ? `${serviceOf(req)} ${p.get("Action") ?? ""}` : `${serviceOf(req)} ${req.method} ${req.path}`;
 }
@@ -71,16 +79,24 @@ export function describeRequest(req: FakeRequest): string {
 export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> {
   const world = newWorld(opts.world);
   const faults: FaultKnobs = { ...opts.knobs };
-  const services: Service[] = [];
+  const services: (Service | ContainerService)[] = [];
   const handler = (req: FakeRequest): FakeResponse => {
-    const service = serviceOf(req);
-    services.push(service);
     const rnd = faults.random ?? Math.random;
+    const container = containerOp(req);
+    services.push(container?.service ?? serviceOf(req));
+    if (container) {
+      if (faults.throttleRate && rnd() < faults.throttleRate)
+        return containerFault(container.service, "throttle");
+      if (faults.errorRate && rnd() < faults.errorRate) return containerFault(container.service, "error");
+      return handleContainer(world, req, container);
+    }
+    const service = serviceOf(req) as Service;
     if (faults.throttleRate && rnd() < faults.throttleRate) return throttled(service);
     if (faults.errorRate && rnd() < faults.errorRate) return internalError(service);
     if (service === "lambda") return routeLambda(world, req);
     if (service === "s3") return handleS3(world, req);
-    return handleQuery(world, queryParams(req) ?? new URLSearchParams());
+    const params = queryParams(req) ?? new URLSearchParams();
+    return handleIamInline(world, params) ?? handleQuery(world, params);
   };
   const running = await startFake({
     name: "aws",

@@ -2,6 +2,8 @@
 // concurrency), IAM roles, S3 buckets. Plain data the route handlers mutate.
 
 import { randomUUID } from "node:crypto";
+import { newContainerWorld } from "./containers-world.js";
+import type { ContainerWorld } from "./containers-world.js";
 
 export interface LambdaVersion {
   version: string;
@@ -42,7 +44,7 @@ export interface FakeRole {
   policies: Set<string>;
 }
 
-export interface FakeWorld {
+export interface FakeWorld extends ContainerWorld {
   account: string;
   region: string;
   /** How long a function stays Pending / InProgress, in milliseconds. */
@@ -64,6 +66,7 @@ export function newWorld(
   > = {},
 ): FakeWorld {
   return {
+    ...newContainerWorld(opts.region),
     account: opts.account ?? "123456789012",
     region: opts.region ?? "us-east-1",
     transitionMs: opts.transitionMs ?? 30,
