@@ -3,6 +3,8 @@ import { basename, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { Flags } from "@oclif/core";
 import { UsageError } from "../../errors.js";
+import type { NameRule } from "../../core/provider.js";
+import { physicalName } from "../../manifest/names.js";
 import type { Kind } from "../../manifest/types.js";
 import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
@@ -88,14 +90,15 @@ async function prompt(question: string, fallback: string): Promise<string> {
   }
 }
 
-/** A manifest name: lowercase letters, digits and hyphens, starting with a letter. */
+/** A manifest name (what the schema accepts: lowercase, digits, hyphens, a letter first, ≤ 40). */
+const MANIFEST_NAME: NameRule = {
+  resource: "manifest name",
+  maxLength: 40,
+  lowercase: true,
+  extraChars: "-",
+  startsWithLetter: true,
+};
+
 function slug(s: string): string {
-  const v = s
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40);
-  return /^[a-z]/.test(v) ? v : `api-${v}`.replace(/-$/, "");
+  return physicalName(MANIFEST_NAME, [s]);
 }
