@@ -84,6 +84,8 @@ interface Line {
   text: string;
   started: number;
   done: boolean;
+  /** When the target finished: its elapsed time stops there. */
+  ended?: number;
 }
 
 /** Live view: one line per target, redrawn in place; other events print above it. */
@@ -112,12 +114,23 @@ class TtySink implements ProgressSink {
     ) {
       this.line(e.target).text = describe(e).slice(e.target.length + 2);
     } else if (e.type === "target-end") {
-      Object.assign(this.line(e.target), { text: describe(e).slice(e.target.length + 2), done: true });
-    } else if (e.type === "warning" || e.type === "interrupt" || e.type === "summary") {
+      Object.assign(this.line(e.target), {
+        text: describe(e).slice(e.target.length + 2),
+        done: true,
+        ended: this.now(),
+      });
+    } else if (e.type === "summary") {
+      // The run is over: leave the final lines in place, once, and the summary under them.
+      this.redraw();
+      this.drawn = 0;
+      this.close();
+      this.stream.write(`${describe(e)}\n`);
+      return;
+    } else if (e.type === "warning" || e.type === "interrupt") {
       this.clear();
       this.stream.write(`${describe(e)}\n`);
     }
-    this.redraw();
+    if (this.timer) this.redraw();
   }
 
   private line(target: string): Line {
@@ -137,7 +150,7 @@ class TtySink implements ProgressSink {
     const width = Math.max(0, ...[...this.lines.keys()].map((k) => k.length));
     const rows = [...this.lines.values()].map((l) => {
       const mark = l.done ? "•" : FRAMES[this.frame];
-      const secs = ((this.now() - l.started) / 1000).toFixed(1);
+      const secs = (((l.ended ?? this.now()) - l.started) / 1000).toFixed(1);
       return `${mark} ${l.target.padEnd(width)}  ${l.text}  ${secs}s`;
     });
     if (rows.length > 0) this.stream.write(`${rows.join("\n")}\n`);

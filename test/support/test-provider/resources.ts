@@ -51,9 +51,13 @@ export function physicalName(base: string, type: ResourceType): string {
   return `${base}-${type}`;
 }
 
-/** Where the health check goes when the manifest names no endpoint: loopback, nothing listens. */
+/**
+ * Where the health check goes when the manifest names no endpoint: loopback, where nothing
+ * listens on port 2, so the check fails with ECONNREFUSED (fetch refuses port 9, "discard",
+ * outright, which would test nothing).
+ */
 export function defaultEndpoint(base: string): string {
-  return `http://127.0.0.1:9/${base}/`;
+  return `http://127.0.0.1:2/${base}/`;
 }
 
 type Attrs = Record<string, unknown>;
