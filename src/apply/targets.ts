@@ -1,6 +1,7 @@
 // One target's deploy: intent → apply (with retries) → record → resolve intent → health check
 // → rollback on an unhealthy release. A failed apply is settled from the cloud (intents.ts),
-// so the state says what the cloud holds even when the target half applied.
+// so the state says what the cloud holds even when the target half applied; a failed update
+// then rolls back too.
 
 import type { ApplyResult, PlannedChange } from "../core/provider.js";
 import type { ApishipError } from "../errors.js";
@@ -117,7 +118,7 @@ async function applyAndRecord(
   if (!res.ok) {
     if (await settleFromCloud(run, handle, job.record, job.changes))
       await run.session.resolveIntent(intent.id);
-    return fail(job, res.error, res.attempts, run);
+    return afterFailedApply(run, handle, job, o, fail(job, res.error, res.attempts, run));
   }
   const record = recordOf(run, handle, job, res.value);
   await run.session.write({ [job.name]: record });
@@ -168,6 +169,31 @@ async function afterHealth(
     attempts: attempts + back.attempts,
     health: shown,
     error: back.ok ? error : (back.error ?? error),
+  };
+}
+
+/**
+ * A failed update goes back to the last healthy release, as an unhealthy one does (DESIGN.md §6):
+ * a rollout whose pods cannot pull their image must not leave the target on that image. A failed
+ * create has no release to go back to, and an interrupted run launches nothing new.
+ */
+async function afterFailedApply(
+  run: RunContext,
+  handle: TargetHandle,
+  job: TargetJob,
+  o: TargetRunOptions,
+  failed: TargetOutcome,
+): Promise<TargetOutcome> {
+  const to = o.rollback && job.record && !run.stop.aborted ? o.previous(job.name) : undefined;
+  if (!to) return failed;
+  const back = await rollbackTarget(run, handle, run.session.state.targets[job.name], to);
+  if (back.desired) o.desired.set(job.name, back.desired);
+  return {
+    ...failed,
+    ...(back.record ? endpointOf(back.record) : {}),
+    status: back.ok ? "rolled-back" : "failed",
+    attempts: failed.attempts + back.attempts,
+    ...(back.ok || !back.error ? {} : { error: back.error }),
   };
 }
 

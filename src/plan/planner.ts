@@ -5,7 +5,7 @@
 
 import { setMaxListeners } from "node:events";
 import { dirname, resolve } from "node:path";
-import type { DeployableTarget } from "../core/provider.js";
+import type { Artifact, DeployableTarget } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
 import { UsageError, toApishipError } from "../errors.js";
 import { targetPhysicalName } from "../manifest/names.js";
@@ -105,6 +105,7 @@ function planTarget(
   t: Prepared,
   observed: Record<string, unknown> | undefined,
   secretHashes: Record<string, string>,
+  artifact: Artifact | undefined,
 ): TargetPlan | PlanDiagnostic {
   try {
     const { changes } = t.adapter.plan({
@@ -115,6 +116,7 @@ function planTarget(
       recorded: t.recorded,
       observed,
       secretHashes,
+      ...(artifact ? { artifact } : {}),
     });
     return { target: t.spec.name, platform: t.adapter.id, changes, recorded: t.recorded, observed };
   } catch (e) {
@@ -168,7 +170,7 @@ export async function planStack(stack: Stack, opts: PlanStackOptions): Promise<P
     const o = observations[i];
     if (!o) return;
     if (!o.ok) return void diagnostics.push(o.diagnostic);
-    const planned = planTarget(stack, t, o.observed, secrets.hashes);
+    const planned = planTarget(stack, t, o.observed, secrets.hashes, o.artifact);
     if (isDiagnostic(planned)) diagnostics.push(planned);
     else targets.push(planned);
   });

@@ -2,7 +2,7 @@
 // exists now. A target that cannot be read becomes one error diagnostic and the other targets
 // still plan; an offline plan reads nothing and takes the recorded state as observed.
 
-import type { DeployableTarget, Logger, Progress } from "../core/provider.js";
+import type { Artifact, DeployableTarget, Logger, Progress } from "../core/provider.js";
 import { isDeployable } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
 import { toApishipError } from "../errors.js";
@@ -62,7 +62,7 @@ export interface RefreshOptions {
 }
 
 export type Observation =
-  | { ok: true; target: string; observed: Record<string, unknown> | undefined }
+  | { ok: true; target: string; observed: Record<string, unknown> | undefined; artifact?: Artifact }
   | { ok: false; target: string; diagnostic: PlanDiagnostic };
 
 // Planning reports no step progress; the CLI shows one spinner for the whole refresh.
@@ -81,8 +81,12 @@ async function readOne(t: RefreshTarget, opts: RefreshOptions): Promise<Observat
       log: quietLog,
       signal: opts.signal,
     };
-    const observed = await t.adapter.read(ctx, t.recorded, t.name);
-    return { ok: true, target: t.spec.name, observed: observed as Record<string, unknown> | undefined };
+    const observed = (await t.adapter.read(ctx, t.recorded, t.name)) as Record<string, unknown> | undefined;
+    // The artifact's content hash is how plan() sees a code-only change (a function's zip);
+    // offline there is no build, and the adapter takes the code as unchanged.
+    if (!t.adapter.build) return { ok: true, target: t.spec.name, observed };
+    const artifact = await t.adapter.build(ctx, opts.stack.service);
+    return { ok: true, target: t.spec.name, observed, artifact };
   } catch (e) {
     if (opts.signal.aborted) throw e;
     return { ok: false, target: t.spec.name, diagnostic: refreshDiagnostic(t, e) };
