@@ -168,3 +168,35 @@ describe("refreshTargets", () => {
     ).rejects.toThrow("aborted");
   });
 });
+
+describe("refreshTargets and artifacts", () => {
+  const artifact = { path: "/tmp/a.zip", sha256: "ab".repeat(32), bytes: 3 };
+  function building(builds: string[]) {
+    const a = adapter(async () => ({ live: true }));
+    a.build = async (ctx) => {
+      builds.push(ctx.target.name);
+      return artifact;
+    };
+    return a;
+  }
+  const target = (a: DeployableTarget): RefreshTarget => ({
+    spec: spec("fn"),
+    adapter: a,
+    name: "phys-fn",
+    recorded: { old: true },
+  });
+
+  it("builds the artifact online, so plan() can see a code-only change", async () => {
+    const builds: string[] = [];
+    const [o] = await refreshTargets([target(building(builds))], { stack, offline: false, env: {}, signal });
+    expect(builds).toEqual(["fn"]);
+    expect(o).toMatchObject({ ok: true, observed: { live: true }, artifact });
+  });
+
+  it("builds nothing offline: the recorded state is all there is", async () => {
+    const builds: string[] = [];
+    const [o] = await refreshTargets([target(building(builds))], { stack, offline: true, env: {}, signal });
+    expect(builds).toEqual([]);
+    expect(o).toEqual({ ok: true, target: "fn", observed: { old: true } });
+  });
+});
