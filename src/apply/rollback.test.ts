@@ -52,6 +52,33 @@ async function deploy(stack: Stack, store: MemoryStateStore, rollback = true) {
   return { result, events: progress.events };
 }
 
+describe("a failed update", () => {
+  // The apply itself fails (as a rollout that cannot pull its image does): no health check runs.
+  const failing = (n: number): Stack =>
+    stackOf(
+      1,
+      () => ({ endpoint: server.url, failOn: "update:service" }),
+      service({ container: { image: `ghcr.io/acme/shop:${n}`, port: 8080 } }),
+    );
+
+  it("goes back to the last healthy release", async () => {
+    const store = new MemoryStateStore();
+    await deploy(v(1), store);
+    const { result } = await deploy(failing(2), store);
+    expect(result.targets[0]?.status).toBe("rolled-back");
+    expect(result.exitCode).not.toBe(0);
+    expect(image()).toBe("ghcr.io/acme/shop:1");
+  });
+
+  it("stays failed with --no-rollback", async () => {
+    const store = new MemoryStateStore();
+    await deploy(v(1), store);
+    const { result } = await deploy(failing(2), store, false);
+    expect(result.targets[0]?.status).toBe("failed");
+    expect(image()).toBe("ghcr.io/acme/shop:1");
+  });
+});
+
 describe("health check and rollback", () => {
   it("a healthy deploy reports the health check", async () => {
     const { result } = await deploy(v(1), new MemoryStateStore());
