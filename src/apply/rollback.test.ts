@@ -123,6 +123,28 @@ describe("health check and rollback", () => {
     expect(events.some((e) => e.type === "health" && e.status === 500)).toBe(true);
   });
 
+  it("rollbackStack after an automatic rollback goes back before what is running", async () => {
+    const store = new MemoryStateStore();
+    await deploy(v(1), store);
+    await deploy(v(2), store);
+    server.status = 500;
+    const { result } = await deploy(v(3), store);
+    expect(result.targets[0]?.status).toBe("rolled-back");
+    expect(image()).toBe("ghcr.io/acme/shop:2");
+    server.status = 200;
+    // The latest release is the automatic return to v2, which runs now: "back" is v1.
+    const back = await rollbackStack({
+      stack: v(3),
+      registry: w.registry,
+      store,
+      env: w.env,
+      baseDir: w.dir,
+      retry: FAST_RETRY,
+    });
+    expect(back.targets[0]?.status).toBe("rolled-back");
+    expect(image()).toBe("ghcr.io/acme/shop:1");
+  });
+
   it("rollbackStack goes back to the release before the latest, and --to a named one", async () => {
     const store = new MemoryStateStore();
     await deploy(v(1), store);

@@ -4,6 +4,7 @@
 // is re-applied from the service spec and options its snapshot kept (see rollback-target.ts).
 
 import { UsageError, toApishipError } from "../errors.js";
+import { canonicalJson } from "../plan/diff.js";
 import type { Release } from "../state/store.js";
 import { targetHandle } from "./adapters.js";
 import type { EngineOptions } from "./begin.js";
@@ -28,14 +29,24 @@ export interface RollbackStackOptions extends EngineOptions {
   command?: string;
 }
 
+const inputsOf = (d: Desired | undefined) => (d ? canonicalJson([d.service, d.options]) : undefined);
+
 function pickSnapshot(
   releases: readonly Release[],
   target: string,
   to: number | undefined,
 ): Snapshot | undefined {
   if (to === undefined) {
-    const latest = releases.reduce((m, r) => Math.max(m, r.id), 0);
-    return lastHealthy(releases, target, latest - 1);
+    // A deploy that failed and was rolled back records the release it went back to as the
+    // latest: the target already runs that one, so "back" means the healthy release before it.
+    const entry = [...releases].sort((a, b) => b.id - a.id).find((r) => r.targets[target])?.targets[target];
+    const running = entry ? inputsOf(splitSnapshot(entry).desired) : undefined;
+    let atMost = releases.reduce((m, r) => Math.max(m, r.id), 0) - 1;
+    for (let s = lastHealthy(releases, target, atMost); s; s = lastHealthy(releases, target, atMost)) {
+      if (running === undefined || inputsOf(s.desired) !== running) return s;
+      atMost = s.release - 1;
+    }
+    return undefined;
   }
   const entry = releases.find((r) => r.id === to)?.targets[target];
   return entry ? { release: to, ...splitSnapshot(entry) } : undefined;

@@ -84,6 +84,12 @@ export interface ContainerWorld {
     >;
   };
   elb: {
+    /**
+     * The DNSName CreateLoadBalancer hands out (default: the real `<name>-<id>.<region>.elb.amazonaws.com`
+     * form). An e2e test sets it to "127.0.0.1:PORT" so the health check of `http://<DNSName>`
+     * reaches a local server standing in for the load balancer.
+     */
+    dnsNameFor?: (name: string, scheme: string) => string;
     loadBalancers: Map<string, Json & { arn: string; name: string; securityGroups: string[] }>;
     targetGroups: Map<string, Json & { arn: string; name: string }>;
     listeners: Map<string, Json & { arn: string; lbArn: string; tgArns: string[] }>;

@@ -35,7 +35,9 @@ const createLoadBalancer: Op = (w, input) => {
     name,
     LoadBalancerArn: arn(w, `loadbalancer/app/${name}/${id}`),
     LoadBalancerName: name,
-    DNSName: `${scheme === "internal" ? "internal-" : ""}${name}-${id.slice(0, 10)}.${w.region}.elb.amazonaws.com`,
+    DNSName:
+      w.elb.dnsNameFor?.(name, scheme) ??
+      `${scheme === "internal" ? "internal-" : ""}${name}-${id.slice(0, 10)}.${w.region}.elb.amazonaws.com`,
     CanonicalHostedZoneId: "Z35SXDOTRQ7X7K",
     Scheme: scheme,
     VpcId: subnets[0]?.vpcId,
