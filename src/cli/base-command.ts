@@ -7,6 +7,7 @@ import { Command, Errors, Flags } from "@oclif/core";
 import type { ApishipError, Diagnostic } from "../errors.js";
 import { ExitCode, ManifestError, toApishipError, UsageError } from "../errors.js";
 import { formatDiagnostic } from "../manifest/format.js";
+import { diagnosticAnnotation, inGitHubActions } from "../ci/annotations.js";
 import { colorEnabled, err, out, paint, printJson } from "./output.js";
 
 export interface Outcome<T> {
@@ -73,6 +74,13 @@ export abstract class BaseCommand<T> extends Command {
   private printWarnings(): void {
     const p = paint(colorEnabled(process.stderr));
     for (const w of this.warnings) err(p("yellow", formatDiagnostic(w)));
+    this.annotate(this.warnings);
+  }
+
+  /** In GitHub Actions, problems also become annotations on the manifest's file and line. */
+  private annotate(diagnostics: readonly Diagnostic[]): void {
+    if (!inGitHubActions(process.env)) return;
+    for (const d of diagnostics) err(diagnosticAnnotation(d, process.env));
   }
 
   private fail(e: unknown): void {
@@ -92,6 +100,7 @@ export abstract class BaseCommand<T> extends Command {
     if (error instanceof ManifestError && error.diagnostics.length > 0) {
       for (const d of error.diagnostics)
         err(d.severity === "error" ? formatDiagnostic(d) : p("yellow", formatDiagnostic(d)));
+      this.annotate(error.diagnostics);
     }
     err(p("red", `Error: ${error.message}`));
     if (error.hint && !(error instanceof ManifestError && error.diagnostics.length > 0))

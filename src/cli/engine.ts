@@ -7,6 +7,7 @@ import { Flags } from "@oclif/core";
 import { createSink, defaultSinkKind } from "../apply/progress.js";
 import { installInterrupt } from "../apply/signals.js";
 import type { ProgressSink } from "../apply/types.js";
+import { groupedSink, inGitHubActions } from "../ci/annotations.js";
 import type { Diagnostic } from "../errors.js";
 import { UsageError } from "../errors.js";
 import type { Loaded } from "./context.js";
@@ -71,9 +72,12 @@ export interface EngineIo {
 
 /** Progress sink and Ctrl-C handler for one command; dispose() in a finally. */
 export function engineIo(json: boolean): EngineIo {
+  const kind = defaultSinkKind(process.stderr, process.env);
   const progress = json
     ? createSink("ndjson", process.stdout)
-    : createSink(defaultSinkKind(process.stderr, process.env), process.stderr);
+    : kind === "plain" && inGitHubActions(process.env)
+      ? groupedSink(process.stderr, (s) => createSink("plain", s))
+      : createSink(kind, process.stderr);
   const interrupt = installInterrupt({
     onFirst: () =>
       err("Interrupted: launching nothing new, waiting for calls in flight. Press Ctrl-C again to quit now."),
