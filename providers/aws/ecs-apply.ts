@@ -3,6 +3,7 @@
 // load balancer, cluster, logs, role, task definition, service, scaling), so an apply the
 // executor retries picks up where the failed attempt stopped. destroy runs the reverse order.
 
+import { resolvedSecrets } from "../_shared/plan.js";
 import type { ApplyResult, PlannedChange } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { canonicalJson } from "../../src/plan/diff.js";
@@ -31,25 +32,8 @@ function mustReplace(live: EcsState, o: EcsOptions, region: string): boolean {
   return live.loadBalancer !== undefined && live.loadBalancer.managed === (o.loadBalancer !== undefined);
 }
 
-function secretValues(
-  want: TaskDefAttrs,
-  resolved: Record<string, string>,
-  target: string,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of Object.keys(want.secrets)) {
-    const v = resolved[name];
-    if (v === undefined) {
-      throw new ProviderError(`secret ${name} has no value to give the task definition`, {
-        code: "SECRET_UNRESOLVED",
-        fault: "internal",
-        target,
-        hint: "the engine resolves secrets before apply and passes them in PlannedChange.secrets",
-      });
-    }
-    out[name] = v;
-  }
-  return out;
+function secretValues(want: TaskDefAttrs, resolved: Record<string, string>, target: string) {
+  return resolvedSecrets(Object.keys(want.secrets), resolved, target, "the task definition");
 }
 
 const attrsOf = (td: TaskDefState) =>

@@ -2,6 +2,7 @@
 // the manifest alone, and the attribute-level changes from what read() observed to that. Task
 // size and secret references are validated here, so an offline plan already refuses them.
 
+import { changeReason } from "../_shared/plan.js";
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import { ManifestError } from "../../src/errors.js";
 import { parseSecretRef } from "../../src/manifest/secrets.js";
@@ -253,20 +254,6 @@ export function observedAttrs(s: EcsState | undefined): Record<EcsResource, Attr
   };
 }
 
-function reasonFor(
-  action: Action,
-  changed: string[],
-  replacePaths: string[],
-  cascade: boolean,
-): string | undefined {
-  if (action === "create") return "not in the cloud";
-  if (action === "delete") return "no longer wanted";
-  if (action === "replace")
-    return cascade ? "replaced with the service" : `${replacePaths.join(", ")} cannot change in place`;
-  if (action === "update") return `${changed.join(", ")} changed`;
-  return undefined;
-}
-
 function physical(req: EcsPlanRequest, type: EcsResource): string {
   const n = req.name;
   const o = req.target.options;
@@ -317,7 +304,12 @@ export function planEcs(req: EcsPlanRequest): PlanResponse {
       replacePaths: diff.replacePaths,
       dependsOn: DEPENDS_ON[type].filter((d) => after[d] !== null),
     };
-    const reason = reasonFor(action, diff.changedPaths, diff.replacePaths, cascade);
+    const reason = changeReason(
+      action,
+      diff.changedPaths,
+      diff.replacePaths,
+      cascade ? "the service" : undefined,
+    );
     if (reason !== undefined) change.reason = reason;
     changes.push(change);
   }

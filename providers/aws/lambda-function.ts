@@ -3,9 +3,9 @@
 // LastUpdateStatus Successful) before the next change: Lambda refuses a change while another is in
 // progress (ResourceConflictException), the classic race of scripted deploys.
 
+import { resolvedSecrets } from "../_shared/plan.js";
 import type { FunctionConfiguration, GetFunctionCommandOutput } from "@aws-sdk/client-lambda";
 import type { Ctx } from "../../src/core/provider.js";
-import { ProviderError } from "../../src/errors.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
 import { poll } from "../_shared/poll.js";
 import { codeLocation } from "./artifact-bucket.js";
@@ -109,25 +109,8 @@ function configInput(d: FunctionAttrs, roleArn: string, secrets: Record<string, 
 }
 
 /** Secret values for the function's environment: each named secret must have been resolved. */
-export function secretEnv(
-  d: FunctionAttrs,
-  resolved: Record<string, string>,
-  target: string,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of Object.keys(d.secrets)) {
-    const v = resolved[name];
-    if (v === undefined) {
-      throw new ProviderError(`secret ${name} has no value to give the function`, {
-        code: "SECRET_UNRESOLVED",
-        fault: "internal",
-        target,
-        hint: "the engine resolves secrets before apply and passes them in PlannedChange.secrets",
-      });
-    }
-    out[name] = v;
-  }
-  return out;
+export function secretEnv(d: FunctionAttrs, resolved: Record<string, string>, target: string) {
+  return resolvedSecrets(Object.keys(d.secrets), resolved, target, "the function");
 }
 
 const ROLE_NOT_READY = /cannot be assumed|role defined for the function/i;

@@ -2,6 +2,7 @@
 // from the manifest alone, and the attribute-level changes from what read() observed to that.
 // No I/O here; lambda-read.ts observes and lambda-apply.ts acts.
 
+import { changeReason } from "../_shared/plan.js";
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
@@ -123,20 +124,6 @@ const DEPENDS_ON: Record<LambdaResource, LambdaResource[]> = {
   concurrency: ["alias"],
 };
 
-function reasonFor(
-  action: Action,
-  changed: string[],
-  replacePaths: string[],
-  withFunction: boolean,
-): string | undefined {
-  if (action === "create") return "not in the cloud";
-  if (action === "delete") return "no longer wanted";
-  if (action === "replace")
-    return withFunction ? "replaced with the function" : `${replacePaths.join(", ")} cannot change in place`;
-  if (action === "update") return `${changed.join(", ")} changed`;
-  return undefined;
-}
-
 function physical(req: LambdaPlanRequest, type: LambdaResource): string {
   if (type === "role") return roleNameFor(req.name);
   if (type === "function") return req.name;
@@ -173,7 +160,12 @@ export function planLambda(req: LambdaPlanRequest): PlanResponse {
       replacePaths: diff.replacePaths,
       dependsOn: DEPENDS_ON[type].filter((d) => d !== "role" || after.role !== null),
     };
-    const reason = reasonFor(action, diff.changedPaths, diff.replacePaths, withFunction);
+    const reason = changeReason(
+      action,
+      diff.changedPaths,
+      diff.replacePaths,
+      withFunction ? "the function" : undefined,
+    );
     if (reason !== undefined) change.reason = reason;
     changes.push(change);
   }
