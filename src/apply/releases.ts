@@ -17,6 +17,8 @@ export interface Desired {
   options: Record<string, unknown>;
   /** False when this release of the target failed its health check and was kept. */
   healthy: boolean;
+  /** Set when a rollback produced this entry: the release it returned to (what now runs). */
+  from?: number;
 }
 
 export interface Snapshot {
@@ -36,7 +38,12 @@ export function splitSnapshot(entry: TargetRecord): { record: TargetRecord; desi
   const d = raw as Partial<Desired> | undefined;
   const desired =
     d && typeof d === "object" && d.service && d.options
-      ? { service: d.service, options: d.options, healthy: d.healthy !== false }
+      ? {
+          service: d.service,
+          options: d.options,
+          healthy: d.healthy !== false,
+          ...(typeof d.from === "number" ? { from: d.from } : {}),
+        }
       : undefined;
   return { record: { ...entry, state }, desired };
 }

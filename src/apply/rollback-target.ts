@@ -183,6 +183,9 @@ async function rollbackOnce(
   const record = recordFrom(run, handle, res.value.res, res.value.state);
   await run.session.write({ [handle.name]: record });
   if (intentId) await run.session.resolveIntent(intentId);
-  const desired = to.desired ? { ...to.desired, healthy: true } : undefined;
+  // Remember which release now runs, so a later `rollback` goes back before it.
+  const desired = to.desired
+    ? { ...to.desired, healthy: true, from: to.desired.from ?? to.release }
+    : undefined;
   return { ok: true, method, attempts: res.attempts, record, ...(desired ? { desired } : {}) };
 }

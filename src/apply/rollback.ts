@@ -4,8 +4,7 @@
 // is re-applied from the service spec and options its snapshot kept (see rollback-target.ts).
 
 import { UsageError, toApishipError } from "../errors.js";
-import { canonicalJson } from "../plan/diff.js";
-import type { Release } from "../state/store.js";
+import type { Release, TargetRecord } from "../state/store.js";
 import { targetHandle } from "./adapters.js";
 import type { EngineOptions } from "./begin.js";
 import { withRun } from "./begin.js";
@@ -29,24 +28,21 @@ export interface RollbackStackOptions extends EngineOptions {
   command?: string;
 }
 
-const inputsOf = (d: Desired | undefined) => (d ? canonicalJson([d.service, d.options]) : undefined);
-
 function pickSnapshot(
   releases: readonly Release[],
   target: string,
   to: number | undefined,
 ): Snapshot | undefined {
   if (to === undefined) {
-    // A deploy that failed and was rolled back records the release it went back to as the
-    // latest: the target already runs that one, so "back" means the healthy release before it.
-    const entry = [...releases].sort((a, b) => b.id - a.id).find((r) => r.targets[target])?.targets[target];
-    const running = entry ? inputsOf(splitSnapshot(entry).desired) : undefined;
-    let atMost = releases.reduce((m, r) => Math.max(m, r.id), 0) - 1;
-    for (let s = lastHealthy(releases, target, atMost); s; s = lastHealthy(releases, target, atMost)) {
-      if (running === undefined || inputsOf(s.desired) !== running) return s;
-      atMost = s.release - 1;
-    }
-    return undefined;
+    // What runs now is the newest release of the target, or, when a rollback (automatic, after a
+    // failed deploy, or asked for) produced that entry, the release it returned to: "back" is the
+    // newest healthy release before that one. Comparing releases, not inputs, also covers a
+    // code-only change, whose service spec and options are the same as the release before.
+    const newest = [...releases].sort((a, b) => b.id - a.id).find((r) => r.targets[target]);
+    if (!newest) return undefined;
+    const entry = splitSnapshot(newest.targets[target] as TargetRecord);
+    const running = entry.desired?.from ?? newest.id;
+    return lastHealthy(releases, target, running - 1);
   }
   const entry = releases.find((r) => r.id === to)?.targets[target];
   return entry ? { release: to, ...splitSnapshot(entry) } : undefined;
