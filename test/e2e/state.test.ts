@@ -83,7 +83,7 @@ describe("state commands on a seeded store", () => {
     expect(r.stdout).toMatch(/^Stack shop\/dev\s+serial 1/m);
     expect(r.stdout).toContain("Not locked.");
     expect(r.stdout).toMatch(
-      /^web\s+test\/service\s+shop-dev-web\s+1\s+http:\/\/127\.0\.0\.1:9\/shop-dev-web\//m,
+      /^web\s+test\/service\s+shop-dev-web\s+1\s+http:\/\/127\.0\.0\.1:2\/shop-dev-web\//m,
     );
     expect(r.stdout).toMatch(/^Releases: 1 \(last: #1 succeeded/m);
     const shown = envelope<StateShowResult>(await state(["show", "shop/prod", "--json"])).result;
