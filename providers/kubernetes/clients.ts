@@ -88,7 +88,9 @@ async function loadFiles(kc: KubeConfig, files: string[], target: string, tried:
     } catch (e) {
       throw credentialsError(
         target,
-        [...tried, `${f} (unreadable: ${e instanceof Error ? e.message : String(e)})`],
+        // Only the first line: a YAML parser's message quotes the file around the error, and
+        // a kubeconfig holds tokens.
+        [...tried, `${f} (unreadable: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]})`],
         e,
       );
     }

@@ -150,6 +150,20 @@ describe("interrupts and intents", () => {
     h.dispose();
     expect(proc.listenerCount("SIGINT")).toBe(0);
   });
+
+  it("treats SIGTERM (a cancelled CI job) like the first Ctrl-C", () => {
+    const proc = new EventEmitter();
+    const exits: number[] = [];
+    const h = installInterrupt({
+      target: proc as unknown as NodeJS.Process,
+      exit: (c) => void exits.push(c),
+    });
+    proc.emit("SIGTERM");
+    expect(h.signal.aborted).toBe(true);
+    expect(exits).toEqual([]);
+    h.dispose();
+    expect(proc.listenerCount("SIGTERM")).toBe(0);
+  });
 });
 
 describe("destroyStack and stackStatus", () => {

@@ -29,6 +29,14 @@ export function installInterrupt(opts: InterruptOptions = {}): InterruptHandle {
     controller.abort();
     opts.onFirst?.();
   };
+  // SIGTERM (a cancelled CI job, a stopped container) gets the same graceful first stop.
   target.on("SIGINT", onSigint);
-  return { signal: controller.signal, dispose: () => void target.off("SIGINT", onSigint) };
+  target.on("SIGTERM", onSigint);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      target.off("SIGINT", onSigint);
+      target.off("SIGTERM", onSigint);
+    },
+  };
 }

@@ -57,8 +57,16 @@ export async function runAction(ctx: ActionContext): Promise<number> {
 /** A password in the state URL is masked in the whole job's log before anything could print it. */
 function maskState(ctx: ActionContext, inputs: ActionInputs): void {
   if (!inputs.state || !inGitHubActions(ctx.env) || !URL.canParse(inputs.state)) return;
-  const password = decodeURIComponent(new URL(inputs.state).password);
-  if (password) line(ctx, `::add-mask::${password}`);
+  const raw = new URL(inputs.state).password;
+  if (!raw) return;
+  // Mask both spellings; a malformed %-escape must not fail the step.
+  let decoded = raw;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    decoded = raw;
+  }
+  for (const p of new Set([raw, decoded])) line(ctx, `::add-mask::${p}`);
 }
 
 function annotate(env: Env, kind: "error" | "warning" | "notice", title: string, message: string): string {

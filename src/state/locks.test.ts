@@ -59,6 +59,22 @@ describe("currentHolder", () => {
     });
     expect(currentHolder({}, ["node", "run.js"]).ciRunUrl).toBeUndefined();
   });
+
+  it("never carries a password from a URL argument", () => {
+    const argv = [
+      "node",
+      "run.js",
+      "deploy",
+      "--state",
+      "postgres://ci:s3cr%40t@db:5432/apiship",
+      "--state=postgresql://u:pw@h/d",
+    ];
+    const h = currentHolder({}, argv);
+    expect(h.command).toBe(
+      "apiship deploy --state postgres://ci:***@db:5432/apiship --state=postgresql://u:***@h/d",
+    );
+    expect(h.command).not.toContain("s3cr");
+  });
 });
 
 describe("pidIsAlive", () => {

@@ -47,12 +47,22 @@ function currentUser(env: Record<string, string | undefined>): string {
   }
 }
 
+/** `scheme://user:***@host/...` for any argument (or `--flag=value`) holding a URL with a password. */
+export function maskUrlPassword(arg: string): string {
+  return arg.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@/\s]+@/gi, "$1***@");
+}
+
 /** The holder describing this process: what another run's LockError will show. */
 export function currentHolder(
   env: Record<string, string | undefined> = process.env,
   argv: string[] = process.argv,
 ): LockHolder {
-  const args = argv.slice(2).map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a));
+  // The command line is shown to other users (LockError) and kept in the release history: a
+  // password in a URL argument (--state postgres://u:pw@...) must not travel with it.
+  const args = argv
+    .slice(2)
+    .map(maskUrlPassword)
+    .map((a) => (/[\s"']/.test(a) ? JSON.stringify(a) : a));
   const holder: LockHolder = {
     user: currentUser(env),
     host: os.hostname(),
