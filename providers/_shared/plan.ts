@@ -43,3 +43,25 @@ export function resolvedSecrets(
   }
   return out;
 }
+
+/** Secret schemes the engine resolves itself before apply (src/apply/secrets.ts). */
+const LOCAL_SCHEMES = ["env", "file"];
+
+/**
+ * For platforms that take secret values from the engine: a reference to a cloud secret manager
+ * it cannot resolve yet is a user error at plan time, not a failure in the middle of a deploy.
+ */
+export function requireLocalSecrets(secrets: Record<string, string>, platform: string): void {
+  for (const [name, ref] of Object.entries(secrets)) {
+    const scheme = ref.slice(0, Math.max(0, ref.indexOf(":")));
+    if (LOCAL_SCHEMES.includes(scheme)) continue;
+    throw new ProviderError(
+      `secret ${name} refers to ${scheme}:, which ${platform} cannot resolve in this version`,
+      {
+        code: "SECRET_SCHEME_UNSUPPORTED",
+        fault: "user",
+        hint: `use an env: or file: reference for this target (aws/ecs-fargate reads aws-sm: itself)`,
+      },
+    );
+  }
+}

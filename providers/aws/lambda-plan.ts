@@ -2,7 +2,7 @@
 // from the manifest alone, and the attribute-level changes from what read() observed to that.
 // No I/O here; lambda-read.ts observes and lambda-apply.ts acts.
 
-import { changeReason } from "../_shared/plan.js";
+import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
@@ -132,6 +132,7 @@ function physical(req: LambdaPlanRequest, type: LambdaResource): string {
 
 /** PURE. Changes in dependency order; resources neither present nor wanted are left out. */
 export function planLambda(req: LambdaPlanRequest): PlanResponse {
+  requireLocalSecrets(req.service.secrets, "aws/lambda");
   const before = observedAttrs(req.observed);
   const fnDiff = diffAttributes(before.function, desiredFunction(req) as unknown as Attrs, {
     forcesReplace: FUNCTION_FORCES_REPLACE,

@@ -2,6 +2,7 @@
 // read() observed to what manifests.ts builds. A namespace change cannot move an object, so it
 // replaces every namespaced one (apply creates the new, then prunes the old).
 
+import { requireLocalSecrets } from "../_shared/plan.js";
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import {
@@ -152,6 +153,7 @@ const DEPENDS_ON: Readonly<Record<ObjectKind, ObjectKind[]>> = {
 
 /** PURE. Changes in apply order; kinds that neither exist nor are wanted are left out. */
 export function planChanges(req: KubePlanRequest): PlanResponse {
+  requireLocalSecrets(req.service.secrets, "kubernetes/kubernetes");
   const desired = desiredFor(req);
   const changes: ResourceChange[] = [];
   for (const kind of OBJECT_KINDS) {
