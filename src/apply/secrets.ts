@@ -51,8 +51,23 @@ const MIN_SCRUB_LENGTH = 4;
 
 export type Redact = (text: string) => string;
 
+/**
+ * The spellings a secret can come back in: as given, escaped inside JSON (a cloud echoing a
+ * request body), base64 (a Kubernetes Secret's data), URL-encoded, and line by line (a PEM key
+ * quoted in part).
+ */
+function spellings(v: string): string[] {
+  return [
+    v,
+    JSON.stringify(v).slice(1, -1),
+    Buffer.from(v, "utf8").toString("base64"),
+    encodeURIComponent(v),
+    ...v.split(/\r?\n/),
+  ];
+}
+
 export function redactor(values: readonly string[]): Redact {
-  const secrets = [...new Set(values)]
+  const secrets = [...new Set(values.flatMap(spellings))]
     .filter((v) => v.length >= MIN_SCRUB_LENGTH)
     .sort((a, b) => b.length - a.length);
   if (secrets.length === 0) return (t) => t;
