@@ -246,10 +246,12 @@ describe("the built-in registry", () => {
     expect(calls).toEqual({ gcp: 1 });
   });
 
-  it("picks the default platform when a target names only kubernetes or heroku", async () => {
+  it("picks the default platform when a target names only kubernetes, heroku or firebase", async () => {
     const registry = createBuiltinRegistry();
     expect((await registry.platform("kubernetes", undefined))?.id).toBe("kubernetes/kubernetes");
     expect((await registry.platform("heroku", undefined))?.id).toBe("heroku/heroku");
+    // A provider with a single platform defaults to it.
+    expect((await registry.platform("firebase", undefined))?.id).toBe("firebase/functions");
     expect(await registry.platform("aws", undefined)).toBeUndefined();
   });
 

@@ -192,7 +192,7 @@ export interface ProviderModule {
   readonly summary: string;
   /** Platforms by their short name ("lambda"). */
   readonly targets: Readonly<Record<string, TargetAdapter>>;
-  /** Platform chosen when a target names only the provider (kubernetes, heroku). */
+  /** Platform chosen when a target names only the provider (kubernetes, heroku; any provider with one platform). */
   readonly defaultPlatform?: string;
 }
 
@@ -215,7 +215,9 @@ export function defineProvider(p: {
     if (t.provider !== p.id) throw new Error(`platform ${t.id} declares provider ${t.provider}, not ${p.id}`);
     targets[t.platform] = t as TargetAdapter;
   }
-  return { id: p.id, summary: p.summary, targets, defaultPlatform: p.defaultPlatform };
+  // A provider with a single platform needs no `platform:` in a manifest's target.
+  const only = p.targets.length === 1 ? p.targets[0]?.platform : undefined;
+  return { id: p.id, summary: p.summary, targets, defaultPlatform: p.defaultPlatform ?? only };
 }
 
 export function isDeployable(t: TargetAdapter): t is DeployableTarget {
