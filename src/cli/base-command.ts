@@ -78,7 +78,7 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   /** In GitHub Actions, problems also become annotations on the manifest's file and line. */
-  private annotate(diagnostics: readonly Diagnostic[]): void {
+  protected annotate(diagnostics: readonly Diagnostic[]): void {
     if (!inGitHubActions(process.env)) return;
     for (const d of diagnostics) err(diagnosticAnnotation(d, process.env));
   }

@@ -12,7 +12,7 @@ import { parseOutputs } from "../../src/ci/github.js";
 import type { FakeGitHub } from "../fakes/github/server.js";
 import { fakeGitHub } from "../fakes/github/server.js";
 import type { HealthServer, Project } from "./deploy-helpers.js";
-import { Runs, healthServer, ownedResources, project, readCloud } from "./deploy-helpers.js";
+import { Runs, SECRET_VAR, healthServer, ownedResources, project, readCloud } from "./deploy-helpers.js";
 import type { RunResult } from "./helpers.js";
 import { BIN, ROOT, cleanup, ensureBuilt, tempDir } from "./helpers.js";
 
@@ -132,6 +132,15 @@ describe.sequential("the CLI in CI", () => {
     expect(r.stderr).toMatch(/refusing to deploy without confirmation/);
     expect(r.stderr).not.toMatch(PROMPT);
     write("ghcr.io/acme/shop:1");
+  });
+
+  it("plan problems become annotations on the manifest too", async () => {
+    // Without the secret's variable, the plan warns, and the warning is annotated on apiship.yaml.
+    const env = runnerEnv();
+    const r = await runs.cli(["plan", "--offline"], { ...env, [SECRET_VAR]: undefined });
+    expect(r.stderr).toMatch(
+      /^::warning file=apiship\.yaml,title=apiship%3A secret-unset at service\.secrets\.[A-Z_]+::/m,
+    );
   });
 
   it("a broken manifest gives ::error annotations at its file and line", async () => {

@@ -102,7 +102,12 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
     if (this.format === "markdown") return result.plans.map(renderMarkdown).join("\n\n");
     // Diagnostics go to stderr, so they stay on the terminal when the plan is redirected.
     const color = colorEnabled(process.stderr);
-    for (const p of result.plans) if (p.diagnostics.length > 0) err(renderHumanDiagnostics(p, { color }));
+    for (const p of result.plans) {
+      if (p.diagnostics.length === 0) continue;
+      err(renderHumanDiagnostics(p, { color }));
+      // In GitHub Actions each becomes an annotation on the manifest (plans know no line).
+      this.annotate(p.diagnostics.map((d) => ({ ...d, file: p.manifest.path })));
+    }
     return result.plans.map((p) => renderHuman(p, { color: this.color, diagnostics: false })).join("\n\n");
   }
 }
