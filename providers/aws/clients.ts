@@ -103,7 +103,17 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
   return () => (p ??= make());
 }
 
+/**
+ * The SDK warns on Node 20 that its releases after January 2027 will need Node 22. The version
+ * package-lock.json pins runs on Node 20, so the warning only tells apiship's users about an
+ * upgrade that is ours to make; a user who sets the variable keeps their choice.
+ */
+function quietNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+}
+
 export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients> {
+  quietNodeVersionWarning();
   const [lambdaSdk, iamSdk] = await Promise.all([
     import("@aws-sdk/client-lambda"),
     import("@aws-sdk/client-iam"),
@@ -167,6 +177,7 @@ export interface EcsClients {
 }
 
 export async function createEcsClients(cfg: ProviderConfig): Promise<EcsClients> {
+  quietNodeVersionWarning();
   const [ecs, ec2, elb, scaling, logs, iam] = await Promise.all([
     import("@aws-sdk/client-ecs"),
     import("@aws-sdk/client-ec2"),
