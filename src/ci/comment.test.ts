@@ -56,6 +56,20 @@ describe("upsertComment against a fake GitHub API", () => {
     ]);
   });
 
+  it("never edits a person's comment that quotes the marker", async () => {
+    const quoted = `why is ${commentMarker("shop/dev")} in the plan comment?`;
+    gh.comments.push({
+      id: 7,
+      body: quoted,
+      issue: 12,
+      html_url: "",
+      user: { login: "alice", type: "User" },
+    });
+    const r = await upsertComment(target, "shop/dev", commentBody("shop/dev", "the plan"));
+    expect(r.action).toBe("created");
+    expect(gh.comments.find((c) => c.id === 7)?.body).toBe(quoted);
+  });
+
   it("keeps one comment per stack, and finds its own past the first page", async () => {
     for (let i = 0; i < 150; i++)
       gh.comments.push({ id: i + 1, body: `chatter ${i}`, issue: 12, html_url: "" });

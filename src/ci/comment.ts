@@ -50,6 +50,7 @@ interface IssueComment {
   id: number;
   body?: string | null;
   html_url?: string;
+  user?: { login?: string; type?: string } | null;
 }
 
 const PAGE = 100;
@@ -82,12 +83,18 @@ async function call<T>(t: CommentTarget, method: string, path: string, body?: un
   return (await res.json()) as T;
 }
 
-/** The first comment on the PR whose body holds the marker, looking through every page. */
+/**
+ * The first comment on the PR whose body holds the marker, looking through every page. A
+ * person's comment that quotes the marker is not ours to edit: only a bot's (the workflow
+ * token's) comment counts.
+ */
 export async function findComment(t: CommentTarget, marker: string): Promise<IssueComment | undefined> {
   const base = `/repos/${t.pr.owner}/${t.pr.repo}/issues/${t.pr.number}/comments`;
   for (let page = 1; ; page++) {
     const list = await call<IssueComment[]>(t, "GET", `${base}?per_page=${PAGE}&page=${page}`);
-    const hit = list.find((c) => typeof c.body === "string" && c.body.includes(marker));
+    const hit = list.find(
+      (c) => typeof c.body === "string" && c.body.includes(marker) && c.user?.type !== "User",
+    );
     if (hit || list.length < PAGE) return hit;
   }
 }

@@ -10,6 +10,8 @@ export interface FakeComment {
   body: string;
   issue: number;
   html_url: string;
+  /** Who wrote it: the workflow token writes as a bot. */
+  user?: { login: string; type: "Bot" | "User" };
 }
 
 export interface FakeGitHub {
@@ -54,7 +56,13 @@ export async function fakeGitHub(opts: { token: string; repo: string }): Promise
       }
       if (list && req.method === "POST" && typeof body.body === "string") {
         const id = nextId++;
-        const c = { id, body: body.body, issue: Number(list[3]), html_url: `https://github.test/c/${id}` };
+        const c: FakeComment = {
+          id,
+          body: body.body,
+          issue: Number(list[3]),
+          html_url: `https://github.test/c/${id}`,
+          user: { login: "github-actions[bot]", type: "Bot" },
+        };
         state.comments.push(c);
         return reply(201, c);
       }
