@@ -52,21 +52,56 @@ export async function resolve(specifier, context, next) {
   return r;
 }
 `;
-const PROBE = `
-import { register } from "node:module";
+// Timed runs load only this: peak RSS at exit, no hooks (a resolve hook costs every import a
+// round trip to its thread, which would inflate the times it is not there to measure).
+const RSS_PROBE = `
 import { writeFileSync } from "node:fs";
-register(new URL("./hooks.mjs", import.meta.url));
 process.on("exit", () => writeFileSync(process.env.BENCH_PROBE_OUT, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })));
+`;
+// One extra, untimed run per size also records every module resolved.
+const TRACE_PROBE = `
+import { register } from "node:module";
+register(new URL("./hooks.mjs", import.meta.url));
 `;
 
 function sdkLoaded(out) {
   return existsSync(`${out}.sdk`) ? readFileSync(`${out}.sdk`, "utf8").split("\n").filter(Boolean) : [];
 }
 
+function planRun(work, probes, out) {
+  const args = [
+    ...probes.flatMap((p) => ["--import", p]),
+    join(root, "bin/run.js"),
+    "plan",
+    "--offline",
+    "--env",
+    "production",
+    "-f",
+    `${work}/*/apiship.yaml`,
+    "--state",
+    `sqlite:${join(work, "state.db")}`,
+    "--json",
+  ];
+  rmSync(join(work, "state.db"), { force: true });
+  const env = benchEnv({
+    APISHIP_PLUGINS: plugin,
+    BENCH_TOKEN: "bench-secret",
+    BENCH_PROBE_OUT: out,
+    CI: "1",
+  });
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { env, encoding: "utf8", maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`plan exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
+  return { ms, plans: JSON.parse(r.stdout).result.plans.length };
+}
+
 export function runPlanScale() {
   const dir = mkdtempSync(join(tmpdir(), "apiship-plan-scale-"));
-  const probe = join(dir, "probe.mjs");
-  writeFileSync(probe, PROBE);
+  const rss = join(dir, "rss.mjs");
+  const trace = join(dir, "trace.mjs");
+  writeFileSync(rss, RSS_PROBE);
+  writeFileSync(trace, TRACE_PROBE);
   writeFileSync(join(dir, "hooks.mjs"), HOOKS);
   const rows = [];
   try {
@@ -75,59 +110,27 @@ export function runPlanScale() {
       generate(work, n);
       const out = join(dir, `probe-${n}.json`);
       const times = [];
-      let probeResult = { maxRssKiB: 0 };
       for (let run = 0; run < 3; run++) {
-        rmSync(join(work, "state.db"), { force: true });
-        const t0 = process.hrtime.bigint();
-        const r = spawnSync(
-          process.execPath,
-          [
-            "--import",
-            probe,
-            join(root, "bin/run.js"),
-            "plan",
-            "--offline",
-            "--env",
-            "production",
-            "-f",
-            `${work}/*/apiship.yaml`,
-            "--state",
-            `sqlite:${join(work, "state.db")}`,
-            "--json",
-          ],
-          {
-            env: benchEnv({
-              APISHIP_PLUGINS: plugin,
-              BENCH_TOKEN: "bench-secret",
-              BENCH_PROBE_OUT: out,
-              CI: "1",
-            }),
-            encoding: "utf8",
-            maxBuffer: 1 << 30,
-          },
-        );
-        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-        if (r.status !== 0)
-          throw new Error(`plan of ${n} manifests exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
-        const plans = JSON.parse(r.stdout).result.plans;
-        if (plans.length !== n) throw new Error(`expected ${n} plans, got ${plans.length}`);
-        probeResult = JSON.parse(readFileSync(out, "utf8"));
-        probeResult.sdk = sdkLoaded(out);
+        const r = planRun(work, [rss], out);
+        if (r.plans !== n) throw new Error(`expected ${n} plans, got ${r.plans}`);
+        times.push(r.ms);
       }
-      const ms = median(times);
+      const { maxRssKiB } = JSON.parse(readFileSync(out, "utf8"));
+      planRun(work, [trace], out);
+      const sdk = sdkLoaded(out);
       rows.push([
         n,
         n * TARGETS,
-        ms.toFixed(0),
-        (probeResult.maxRssKiB / 1024).toFixed(1),
-        probeResult.sdk.length === 0 ? "none" : probeResult.sdk.join(","),
+        median(times).toFixed(0),
+        (maxRssKiB / 1024).toFixed(1),
+        sdk.length === 0 ? "none" : sdk.join(","),
       ]);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   printTable(
-    "Offline plan at scale (median of 3 runs; one CLI process per size)",
+    "Offline plan at scale (median of 3 runs; one CLI process per size; SDKs traced in a 4th run)",
     ["manifests", "targets", "wall ms", "peak RSS MiB", "cloud SDKs loaded"],
     rows,
   );
