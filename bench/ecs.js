@@ -1,35 +1,13 @@
 // ECS Fargate benchmark (run after `npm run build`; imports the adapter from dist/): AWS API
 // calls, counted in the AWS fake's request log, for a first deploy, an unchanged redeploy
 // (goal: 0 mutating, reads only) and an image change. The fake lives under test/ (not compiled
-// to dist/), so it is bundled with esbuild on the fly, as bench/lambda.js does.
+// to dist/), so it is bundled with esbuild on the fly (bench/lib.js loadAwsFake).
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
-import { printTable } from "./lib.js";
+import { countSince, loadAwsFake, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
-
-async function loadFake() {
-  const dir = join(ROOT, "node_modules", ".cache", "apiship-bench");
-  const outfile = join(dir, "aws-fake-ecs.mjs");
-  await build({
-    entryPoints: [join(ROOT, "test/fakes/aws/index.ts")],
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
-  return import(pathToFileURL(outfile).href);
-}
-
-function countSince(fake, isMutating, from) {
-  const reqs = fake.requests.slice(from);
-  const mutating = reqs.filter((r) => isMutating(r)).length;
-  return { total: reqs.length, reads: reqs.length - mutating, mutating };
-}
 
 function serviceOf(image) {
   return {
@@ -47,7 +25,7 @@ function serviceOf(image) {
 
 export async function runEcsBench() {
   const { ecsFargate } = await import(pathToFileURL(join(DIST, "providers/aws/ecs-fargate.js")).href);
-  const { startAwsFake, isMutating } = await loadFake();
+  const { startAwsFake, isMutating } = await loadAwsFake(ROOT);
   const fake = await startAwsFake();
   fake.world.ecs.rolloutMs = 20;
   const target = {

@@ -10,8 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
-import { printTable } from "./lib.js";
+import { countSince, loadAwsFake, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
@@ -111,30 +110,9 @@ async function zipThroughput(buildZip) {
   }
 }
 
-async function loadFake() {
-  const dir = join(ROOT, "node_modules", ".cache", "apiship-bench");
-  const outfile = join(dir, "aws-fake.mjs");
-  await build({
-    entryPoints: [join(ROOT, "test/fakes/aws/index.ts")],
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
-  return import(pathToFileURL(outfile).href);
-}
-
-function countSince(fake, isMutating, from) {
-  const reqs = fake.requests.slice(from);
-  const mutating = reqs.filter((r) => isMutating(r)).length;
-  return { total: reqs.length, reads: reqs.length - mutating, mutating };
-}
-
 async function apiCalls() {
   const { lambda } = await import(pathToFileURL(join(DIST, "providers/aws/lambda.js")).href);
-  const { startAwsFake, isMutating } = await loadFake();
+  const { startAwsFake, isMutating } = await loadAwsFake(ROOT);
   const fake = await startAwsFake({ world: { transitionMs: 5 } });
   const src = mkdtempSync(join(tmpdir(), "apiship-bench-fn-"));
   writeFileSync(join(src, "index.mjs"), "export const handler = async () => ({ statusCode: 200 });\n");

@@ -36,3 +36,31 @@ export function printTable(title, header, rows) {
     if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
   }
 }
+
+/**
+ * The AWS fake for the AWS benchmarks. It lives under test/ (TypeScript, not compiled to dist/),
+ * so it is bundled with esbuild into node_modules/.cache on the fly.
+ */
+export async function loadAwsFake(root) {
+  const { build } = await import("esbuild");
+  const { join } = await import("node:path");
+  const { pathToFileURL } = await import("node:url");
+  const outfile = join(root, "node_modules", ".cache", "apiship-bench", "aws-fake.mjs");
+  await build({
+    entryPoints: [join(root, "test/fakes/aws/index.ts")],
+    bundle: true,
+    packages: "external",
+    format: "esm",
+    platform: "node",
+    outfile,
+    logLevel: "silent",
+  });
+  return import(pathToFileURL(outfile).href);
+}
+
+/** Requests the fake received since index `from`: total, reads and mutating calls. */
+export function countSince(fake, isMutating, from) {
+  const reqs = fake.requests.slice(from);
+  const mutating = reqs.filter((r) => isMutating(r)).length;
+  return { total: reqs.length, reads: reqs.length - mutating, mutating };
+}
