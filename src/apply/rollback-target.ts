@@ -114,6 +114,8 @@ async function reapply(
   if (!read.ok) return { res: read };
   const secrets = await resolveSecrets(desired.service, run.env, run.baseDir);
   if (secrets.error) return { res: { ok: false, error: secrets.error, attempts: read.attempts } };
+  // The older release may name other secrets than the manifest the run started from.
+  run.redact.add(Object.values(secrets.values));
   const hashes = await fingerprintSecrets(desired.service, run.session.state.secretKey, run.env, run.baseDir);
   const req = {
     stack: run.stack,

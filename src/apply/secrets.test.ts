@@ -20,6 +20,13 @@ describe("redactor", () => {
     expect(redactor([])("anything")).toBe("anything");
   });
 
+  it("learns more values while a run goes on", () => {
+    const r = redactor(["first-secret"]);
+    expect(r("older-secret")).toBe("older-secret");
+    r.add(["older-secret"]);
+    expect(r("first-secret older-secret")).toBe("(sensitive) (sensitive)");
+  });
+
   it("scrubs every string of a JSON value", () => {
     expect(redactDeep({ a: ["x hunter2-secret"], b: 1 }, redact)).toEqual({ a: ["x (sensitive)"], b: 1 });
   });

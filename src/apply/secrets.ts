@@ -49,7 +49,11 @@ export async function resolveSecrets(
 /** Secrets shorter than this are not scrubbed: "1" would blank every digit of a report. */
 const MIN_SCRUB_LENGTH = 4;
 
-export type Redact = (text: string) => string;
+export interface Redact {
+  (text: string): string;
+  /** Learns more values to scrub: a rollback resolves an older release's secrets mid-run. */
+  add(values: readonly string[]): void;
+}
 
 /**
  * The spellings a secret can come back in: as given, escaped inside JSON (a cloud echoing a
@@ -67,15 +71,20 @@ function spellings(v: string): string[] {
 }
 
 export function redactor(values: readonly string[]): Redact {
-  const secrets = [...new Set(values.flatMap(spellings))]
-    .filter((v) => v.length >= MIN_SCRUB_LENGTH)
-    .sort((a, b) => b.length - a.length);
-  if (secrets.length === 0) return (t) => t;
-  return (text) => secrets.reduce((t, v) => t.split(v).join("(sensitive)"), text);
+  const known = new Set<string>();
+  let secrets: string[] = [];
+  const redact = ((text: string) => secrets.reduce((t, v) => t.split(v).join("(sensitive)"), text)) as Redact;
+  redact.add = (more) => {
+    for (const v of more.flatMap(spellings)) if (v.length >= MIN_SCRUB_LENGTH) known.add(v);
+    // Longest first, so a secret containing another is scrubbed whole.
+    secrets = [...known].sort((a, b) => b.length - a.length);
+  };
+  redact.add(values);
+  return redact;
 }
 
 /** A JSON value with every string scrubbed. */
-export function redactDeep<T>(value: T, redact: Redact): T {
+export function redactDeep<T>(value: T, redact: (text: string) => string): T {
   if (typeof value === "string") return redact(value) as T;
   if (Array.isArray(value)) return value.map((v: unknown) => redactDeep(v, redact)) as T;
   if (value && typeof value === "object") {
