@@ -2,7 +2,8 @@
 // is there now and makes only the calls that close the gap, so an apply the executor retries
 // after a throttled or dropped call picks up where the failed attempt stopped.
 
-import { mkdtemp } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
@@ -45,8 +46,17 @@ export async function buildLambda(ctx: AwsCtx, svc: ServiceSpec): Promise<ZipArt
     });
   }
   const root = isAbsolute(source) ? source : resolve(ctx.stack.baseDir ?? process.cwd(), source);
-  const dir = await mkdtemp(join(tmpdir(), "apiship-lambda-"));
-  return buildZip(root, join(dir, "function.zip"));
+  // One file per target, overwritten by each build, instead of a new temp folder every plan and
+  // deploy. Built under a per-process name and renamed, so a concurrent build never tears it.
+  const dir = join(tmpdir(), "apiship-artifacts");
+  await mkdir(dir, { recursive: true });
+  // The source folder's path is part of the name: two checkouts of one stack never share a file.
+  const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
+  const name = `${ctx.stack.id}-${ctx.target.name}-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
+  const final = join(dir, `${name}.zip`);
+  const zip = await buildZip(root, join(dir, `${name}.${process.pid}.zip`));
+  await rename(zip.path, final);
+  return { ...zip, path: final };
 }
 
 const CONFIG_KEYS = [
