@@ -4,7 +4,7 @@
 // to dist/), so it is bundled with esbuild on the fly (bench/lib.js loadAwsFake).
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { countSince, loadAwsFake, printTable } from "./lib.js";
+import { awsBenchContext, countSince, loadAwsFake, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
@@ -36,20 +36,7 @@ export async function runEcsBench() {
   };
   let service = serviceOf("ghcr.io/acme/sentiment-api:1.0.0");
   const stack = { id: "bench/dev", app: "bench", environment: "dev", service, targets: [target] };
-  const env = {
-    AWS_ENDPOINT_URL: fake.url,
-    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "example",
-    APISHIP_AWS_POLL_MS: "5",
-  };
-  const ctx = {
-    clients: await ecsFargate.createClients({ target, env }),
-    stack,
-    target,
-    progress: { step() {}, done() {} },
-    log: { debug() {}, info() {}, warn() {} },
-    signal: new globalThis.AbortController().signal,
-  };
+  const ctx = await awsBenchContext(ecsFargate, target, stack, fake.url);
   let recorded;
   // As the engine deploys: read, plan; apply only when something changes.
   const deploy = async () => {

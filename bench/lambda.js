@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { countSince, loadAwsFake, printTable } from "./lib.js";
+import { awsBenchContext, countSince, loadAwsFake, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
@@ -134,20 +134,7 @@ async function apiCalls() {
     options: lambda.options.parse({ region: "us-east-1" }),
   };
   const stack = { id: "bench/dev", app: "bench", environment: "dev", service, targets: [target] };
-  const env = {
-    AWS_ENDPOINT_URL: fake.url,
-    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "example",
-    APISHIP_AWS_POLL_MS: "5",
-  };
-  const ctx = {
-    clients: await lambda.createClients({ target, env }),
-    stack,
-    target,
-    progress: { step() {}, done() {} },
-    log: { debug() {}, info() {}, warn() {} },
-    signal: new globalThis.AbortController().signal,
-  };
+  const ctx = await awsBenchContext(lambda, target, stack, fake.url);
   let recorded;
   // As the engine deploys: build, read, plan; apply only when something changes.
   const deploy = async () => {

@@ -64,3 +64,21 @@ export function countSince(fake, isMutating, from) {
   const mutating = reqs.filter((r) => isMutating(r)).length;
   return { total: reqs.length, reads: reqs.length - mutating, mutating };
 }
+
+/** A Ctx for an AWS adapter whose clients talk to the AWS fake at `url`, with fake credentials. */
+export async function awsBenchContext(adapter, target, stack, url) {
+  const env = {
+    AWS_ENDPOINT_URL: url,
+    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+    AWS_SECRET_ACCESS_KEY: "example",
+    APISHIP_AWS_POLL_MS: "5",
+  };
+  return {
+    clients: await adapter.createClients({ target, env }),
+    stack,
+    target,
+    progress: { step() {}, done() {} },
+    log: { debug() {}, info() {}, warn() {} },
+    signal: new globalThis.AbortController().signal,
+  };
+}

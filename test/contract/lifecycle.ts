@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { Ctx, DeployableTarget, ResourceChange } from "../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
+import { readAndPlan } from "../support/read-plan.js";
 
 export interface LifecycleFixture<S extends object = object> {
   adapter: DeployableTarget<Record<string, unknown>, S, unknown>;
@@ -38,19 +39,17 @@ async function planAndApply<S extends object>(
   apply = true,
 ): Promise<Step<S>> {
   const ctx = await f.ctx(target);
-  const observed = await f.adapter.read(ctx, recorded, f.name);
-  const req = {
+  const planned = await readAndPlan(f.adapter, ctx, {
     stack: { ...f.stack, service },
     target,
     service,
     name: f.name,
     recorded,
-    observed,
     secretHashes: f.secretHashes ?? {},
-  };
-  const { changes } = f.adapter.plan(req);
-  if (!apply || changes.every((c) => c.action === "no-op")) return { changes, state: observed };
-  const result = await f.adapter.apply(ctx, { ...req, changes, secrets: f.secrets ?? {} });
+  });
+  const { changes } = planned;
+  if (!apply || changes.every((c) => c.action === "no-op")) return { changes, state: planned.observed };
+  const result = await f.adapter.apply(ctx, { ...planned, secrets: f.secrets ?? {} });
   return { changes, state: result.state };
 }
 

@@ -2,6 +2,7 @@
 // a stack and target, a Ctx whose clients reach the fake through AWS_ENDPOINT_URL, and
 // read → plan → apply the way the engine drives them. No vitest here.
 
+import { readAndPlan } from "../../support/read-plan.js";
 import type { Ctx, DeployableTarget, PlanRequest, ResourceChange } from "../../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../../src/manifest/types.js";
 import type { EcsClients } from "../../../providers/aws/clients.js";
@@ -83,18 +84,14 @@ export async function ecsPlan(
   target: TargetSpec & { options: EcsOptions } = w.target,
   recorded?: EcsState,
 ): Promise<EcsPlanned> {
-  const ctx = await w.ctx(target);
-  const observed = await ecsAdapter.read(ctx, recorded, ECS_NAME);
-  const req = {
+  return readAndPlan(ecsAdapter, await w.ctx(target), {
     stack: { ...w.stack, service },
     target,
     service,
     name: ECS_NAME,
     recorded,
-    observed,
     secretHashes: { HF_TOKEN: "hmac-sha256:1" },
-  };
-  return { ...req, changes: ecsAdapter.plan(req).changes };
+  });
 }
 
 export async function ecsDeploy(

@@ -2,6 +2,7 @@
 // temp dir, a stack and target, a Ctx whose clients reach the fake through AWS_ENDPOINT_URL (as
 // a LocalStack user's would), and plan → apply the way the engine drives them. No vitest here.
 
+import { readAndPlan } from "../../support/read-plan.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,18 +104,14 @@ export async function planFor(
   target: TargetSpec & { options: LambdaOptions } = w.target,
   recorded?: LambdaState,
 ): Promise<Planned> {
-  const ctx = await w.ctx(target);
-  const observed = await adapter.read(ctx, recorded, NAME);
-  const req = {
+  return readAndPlan(adapter, await w.ctx(target), {
     stack: { ...w.stack, service },
     target,
     service,
     name: NAME,
     recorded,
-    observed,
     secretHashes: { API_KEY: "hmac-sha256:1" },
-  };
-  return { ...req, changes: adapter.plan(req).changes };
+  });
 }
 
 /** read → plan → apply. */
