@@ -151,6 +151,13 @@ export interface ApplyResult<State> {
   outputs: Record<string, string>;
   /** Platform release identifier (version, revision, task definition). */
   release?: string;
+  /**
+   * True when `endpoint` cannot be reached from the deploying machine (access: private, an
+   * internal load balancer, a ClusterIP Service): unless the manifest sets `health.probe`, the
+   * engine then checks health through `status()` (the platform's own readiness signal) instead
+   * of an HTTP probe.
+   */
+  privateEndpoint?: boolean;
 }
 
 export interface StatusReport {
@@ -170,6 +177,10 @@ export interface TargetBehaviour<Opts, State extends object, C> {
   apply(ctx: Ctx<C>, change: PlannedChange<Opts, State>): Promise<ApplyResult<State>>;
   /** Idempotent: a resource already gone is success. */
   destroy(ctx: Ctx<C>, state: State): Promise<void>;
+  /**
+   * The platform's own view of the target. With `health.probe: platform` (the default for a
+   * private endpoint) the health check is this call: "ready" passes, anything else fails.
+   */
   status(ctx: Ctx<C>, state: State): Promise<StatusReport>;
   /** Native rollback, when the platform has one. */
   rollback?(ctx: Ctx<C>, state: State, to: State): Promise<ApplyResult<State>>;
