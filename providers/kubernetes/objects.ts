@@ -92,7 +92,9 @@ export async function listObjects(
       labelSelector,
     ),
   );
-  return (list.items ?? []).map(plain);
+  // A real API server leaves kind and apiVersion off list items (kubernetes#3030); the objects
+  // are handed on to delete/apply, which need both, so they come from the list request.
+  return (list.items ?? []).map((item) => ({ ...plain(item), apiVersion, kind }));
 }
 
 export function refOf(kind: ObjectKind, name: string, namespace: string): ObjectRef {

@@ -13,6 +13,7 @@ import {
   objectName,
 } from "./manifests.js";
 import type { K8sObject, K8sOptions, ObjectKind } from "./manifests.js";
+import { FIELD_MANAGER } from "./objects.js";
 import type { KubeState } from "./state.js";
 
 type Attrs = Record<string, unknown>;
@@ -37,6 +38,25 @@ function parseHashes(obj: K8sObject): Record<string, string> {
   }
 }
 
+/**
+ * False only when the object's managedFields show that apiship's apply does not set the field:
+ * a live Deployment always has spec.replicas (defaulted, or an HPA's), and a plan that compared
+ * it with a desired object that leaves replicas to the HPA would never settle. Objects with no
+ * managedFields (built here, or from an old server) own every field they have.
+ */
+export function ownsField(obj: K8sObject, path: readonly string[]): boolean {
+  const entries = obj.metadata.managedFields;
+  if (!Array.isArray(entries)) return true;
+  const mine = entries.map(rec).find((e) => e.manager === FIELD_MANAGER && e.operation === "Apply");
+  if (!mine || typeof mine.fieldsV1 !== "object" || mine.fieldsV1 === null) return true;
+  let node: unknown = mine.fieldsV1;
+  for (const p of path) {
+    node = rec(node)[`f:${p}`];
+    if (node === undefined) return false;
+  }
+  return true;
+}
+
 function deploymentAttrs(obj: K8sObject): Attrs {
   const spec = rec(obj.spec);
   const tpl = rec(spec.template);
@@ -55,7 +75,7 @@ function deploymentAttrs(obj: K8sObject): Attrs {
     port,
     command: c.command,
     args: c.args,
-    replicas: spec.replicas,
+    replicas: ownsField(obj, ["spec", "replicas"]) ? spec.replicas : undefined,
     resources: c.resources,
     env,
     secretEnv: secretEnv.sort(),

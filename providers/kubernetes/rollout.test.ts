@@ -13,6 +13,7 @@ import {
   actions,
   deploy,
   k8s,
+  planFor,
   service,
   worldOf,
 } from "../../test/fakes/kubernetes/harness.js";
@@ -133,6 +134,21 @@ describe("kubernetes/kubernetes against the fake API server", () => {
     });
     expect(fake.store.all().some((o) => o.kind === "Ingress")).toBe(false);
     expect(again.result.state.objects.ingress).toBeUndefined();
+  });
+
+  it("re-plans no change right after a deploy whose replicas an HPA owns", async () => {
+    const w = await world();
+    expect(service.scaling.max).toBeGreaterThan(service.scaling.min);
+    const { result } = await deploy(w);
+    const live = fake.store.all().find((o) => o.kind === "Deployment");
+    // The server defaulted replicas although apiship left them to the HPA.
+    expect((live?.spec as { replicas?: number }).replicas).toBe(1);
+    const again = await planFor(w, service, undefined, result.state);
+    expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+    // Moving to a fixed count (min = max) makes replicas apiship's again: an update.
+    const fixed = { ...service, scaling: { ...service.scaling, min: 2, max: 2 } };
+    const pinned = await planFor(w, fixed, undefined, result.state);
+    expect(actions(pinned.changes)).toMatchObject({ deployment: "update", hpa: "delete" });
   });
 
   it("refuses to take over an object another stack owns", async () => {

@@ -87,6 +87,37 @@ describe("fake Kubernetes API server", () => {
     expect(req?.query.get("force")).toBe("true");
   });
 
+  it("lists items without kind and apiVersion, and defaults fields the way kube-apiserver does", async () => {
+    await ssa(ns);
+    const applied = deployment("img:1");
+    delete (applied.spec as { replicas?: number }).replicas;
+    await ssa(applied);
+    const raw = await fetch(`${fake.url}/apis/apps/v1/namespaces/apis/deployments`);
+    const body = (await raw.json()) as { kind: string; items: Record<string, unknown>[] };
+    expect(body.kind).toBe("DeploymentList");
+    expect(body.items).toHaveLength(1);
+    expect(body.items[0]).not.toHaveProperty("kind");
+    expect(body.items[0]).not.toHaveProperty("apiVersion");
+    const live = body.items[0] as {
+      metadata: { managedFields: { manager: string; fieldsV1: Record<string, Record<string, unknown>> }[] };
+      spec: Record<string, unknown> & { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    expect(live.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
+    expect(live.spec.strategy).toEqual({
+      type: "RollingUpdate",
+      rollingUpdate: { maxUnavailable: "25%", maxSurge: "25%" },
+    });
+    expect(live.spec.template.spec.containers[0]).toMatchObject({
+      terminationMessagePath: "/dev/termination-log",
+      terminationMessagePolicy: "File",
+      imagePullPolicy: "IfNotPresent",
+    });
+    // The applied configuration owned no replicas, so apiship's field set has none.
+    const mine = live.metadata.managedFields.find((m) => m.manager === "apiship");
+    expect(mine?.fieldsV1["f:spec"]).toHaveProperty("f:template");
+    expect(mine?.fieldsV1["f:spec"]).not.toHaveProperty("f:replicas");
+  });
+
   it("refuses a merge patch, an apply without a namespace, and reports missing objects as 404", async () => {
     const merge = objects.patch(ns, undefined, undefined, "apiship", undefined, PatchStrategy.MergePatch);
     await expect(merge).rejects.toMatchObject({ code: 415 });

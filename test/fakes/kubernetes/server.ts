@@ -108,7 +108,11 @@ class KubeApi {
   }
 
   private list(r: Route, req: FakeRequest): FakeResponse {
-    const items = this.store.list(r.rt, r.namespace, req.query.get("labelSelector"));
+    // A real kube-apiserver sends list items without kind and apiVersion (kubernetes#3030):
+    // only the list itself says what it holds.
+    const items = this.store
+      .list(r.rt, r.namespace, req.query.get("labelSelector"))
+      .map(({ kind: _kind, apiVersion: _apiVersion, ...item }) => item);
     return {
       status: 200,
       body: {

@@ -1,9 +1,11 @@
 // The fake API server's object store: the kinds apiship applies, with server-side-apply
 // semantics for a single field manager (the applied configuration owns every field it sets;
-// a field it stops setting is removed), resourceVersion, uid, creationTimestamp, and a
-// generation bumped only when the spec (or a Secret's data) changes.
+// a field it stops setting is removed), the server's defaults and managedFields (defaults.ts),
+// resourceVersion, uid, creationTimestamp, and a generation bumped only when the spec (or a
+// Secret's data) changes.
 
 import { randomUUID } from "node:crypto";
+import { applyDefaults, fieldsV1 } from "./defaults.js";
 
 export type Obj = {
   apiVersion: string;
@@ -107,6 +109,7 @@ export class ObjectStore {
   ): { obj: Obj; created: boolean; specChanged: boolean } {
     const prior = this.get(rt, applied.metadata.namespace, applied.metadata.name);
     const obj: Obj = structuredClone(applied);
+    applyDefaults(obj, prior);
     const generation = Number(prior?.metadata.generation ?? 0);
     const specChanged = prior === undefined || specOf(prior) !== specOf(obj);
     obj.metadata = {
@@ -115,7 +118,16 @@ export class ObjectStore {
       creationTimestamp: prior?.metadata.creationTimestamp ?? new Date().toISOString(),
       resourceVersion: this.nextVersion(),
       generation: specChanged ? generation + 1 : generation,
-      managedFields: [{ manager, operation: "Apply", apiVersion: applied.apiVersion }],
+      managedFields: [
+        {
+          manager,
+          operation: "Apply",
+          apiVersion: applied.apiVersion,
+          time: new Date().toISOString(),
+          fieldsType: "FieldsV1",
+          fieldsV1: fieldsV1(applied),
+        },
+      ],
     };
     if (rt.namespaced) obj.metadata.namespace = applied.metadata.namespace ?? "default";
     if (prior?.status !== undefined) obj.status = prior.status;
