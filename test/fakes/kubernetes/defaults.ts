@@ -68,10 +68,7 @@ function defaultService(spec: Rec): void {
 }
 
 /** Fills the server's defaults into `obj` in place. */
-export function applyDefaults(
-  obj: { kind: string; spec?: unknown },
-  prior: { spec?: unknown } | undefined,
-): void {
+export function applyDefaults(obj: Rec & { kind: string }, prior: Rec | undefined): void {
   if (obj.spec === undefined) return;
   const spec = rec(obj.spec);
   if (obj.kind === "Deployment") defaultDeployment(spec, rec(prior?.spec).replicas);
