@@ -36,11 +36,29 @@ export function specOf(stack: Stack, name: string, record: TargetRecord | undefi
   return { name, provider, platform, options: record.options ?? {} };
 }
 
-function progressFor(target: string, emit: Emit): Progress {
+/**
+ * Adapters announce each mutating call with step() before they make it. Once the run's soft stop
+ * fired (the first Ctrl-C), a step that has not started must not start (DESIGN.md §6): step()
+ * throws, the adapter's call unwinds, and the intent log lets the next run converge whatever
+ * the target had done so far.
+ */
+function progressFor(target: string, emit: Emit, stop: AbortSignal | undefined): Progress {
   return {
-    step: (step) => emit({ type: "step-start", target, step }),
+    step: (step) => {
+      if (stop?.aborted) throw stepInterrupted(target, step);
+      emit({ type: "step-start", target, step });
+    },
     done: (step) => emit({ type: "step-end", target, step, ok: true }),
   };
+}
+
+export function stepInterrupted(target: string, step: string): ProviderError {
+  return new ProviderError(`${target}: "${step}" not started, the run was interrupted`, {
+    code: "INTERRUPTED",
+    fault: "user",
+    target,
+    hint: "run the deploy again: it reads the cloud and finishes what this run started",
+  });
 }
 
 function loggerFor(target: string, emit: Emit): Logger {
@@ -56,6 +74,8 @@ export interface HandleOptions {
   stack: Stack;
   env: Record<string, string | undefined>;
   emit: Emit;
+  /** The run's soft stop: once aborted, adapters' steps refuse to start. */
+  stop?: AbortSignal;
 }
 
 /** The handle of target `name`; throws a ProviderError when its platform cannot be reached. */
@@ -98,7 +118,7 @@ export async function targetHandle(
       clients: c,
       stack: opts.stack,
       target: spec,
-      progress: progressFor(name, opts.emit),
+      progress: progressFor(name, opts.emit, opts.stop),
       log: loggerFor(name, opts.emit),
       signal,
     }),

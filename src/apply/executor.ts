@@ -103,7 +103,7 @@ async function appendIfChanged(
     createdAt: run.now().toISOString(),
     who: opts.who,
     command: opts.command,
-    result: releaseResult(outcomes),
+    result: releaseResult(outcomes, run.stop.aborted),
     summary: acted.map((o) => run.redact(summaryLine(o, detailOf(byName.get(o.target))))),
     targets: snapshotTargets(run.session.state.targets, desired, previous),
   });

@@ -84,8 +84,12 @@ export function snapshotTargets(
 
 const FAILED = new Set(["failed", "rolled-back"]);
 
-/** succeeded / rolled-back / partial / failed from the outcomes of the targets that did something. */
-export function releaseResult(outcomes: readonly TargetOutcome[]): ReleaseResult {
+/**
+ * succeeded / rolled-back / partial / failed from the outcomes of the targets that did something;
+ * "interrupted" whenever the run was stopped, whatever the targets that finished did.
+ */
+export function releaseResult(outcomes: readonly TargetOutcome[], interrupted = false): ReleaseResult {
+  if (interrupted) return "interrupted";
   const acted = outcomes.filter((o) => o.status !== "unchanged" && o.status !== "skipped");
   const bad = acted.filter((o) => FAILED.has(o.status));
   const skipped = outcomes.some((o) => o.status === "skipped");

@@ -84,7 +84,8 @@ export function emitSummary(
 ): void {
   const counts: Record<string, number> = {};
   for (const t of r.targets) counts[t.status] = (counts[t.status] ?? 0) + 1;
-  const result = r.release?.result ?? (r.exitCode === 0 ? "no changes" : "failed");
+  const result =
+    r.release?.result ?? (r.exitCode === 0 ? "no changes" : r.exitCode === 130 ? "interrupted" : "failed");
   run.emit({
     type: "summary",
     stack: r.stack,

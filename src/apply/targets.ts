@@ -8,7 +8,7 @@ import type { ApishipError } from "../errors.js";
 import { ProviderError, toApishipError } from "../errors.js";
 import { withRecordedResources } from "../plan/assemble.js";
 import type { TargetRecord } from "../state/store.js";
-import { adapterStateOf, targetHandle } from "./adapters.js";
+import { adapterStateOf, stepInterrupted, targetHandle } from "./adapters.js";
 import type { TargetHandle } from "./adapters.js";
 import { checkHealth, describeHealth } from "./health.js";
 import { recordIntent, settleFromCloud } from "./intents.js";
@@ -118,7 +118,10 @@ async function applyAndRecord(
   if (!res.ok) {
     if (await settleFromCloud(run, handle, job.record, job.changes))
       await run.session.resolveIntent(intent.id);
-    return afterFailedApply(run, handle, job, o, fail(job, res.error, res.attempts, run));
+    const failed = fail(job, res.error, res.attempts, run);
+    // Stopped part-way: no rollback is launched; the next run converges from the intent log.
+    if (run.stop.aborted) return { ...failed, status: "interrupted" };
+    return afterFailedApply(run, handle, job, o, failed);
   }
   const record = recordOf(run, handle, job, res.value);
   await run.session.write({ [job.name]: record });
@@ -140,8 +143,15 @@ async function afterHealth(
     o.desired.set(job.name, desired);
     return { ...base, status: "deployed" };
   }
+  // Applied, but stopped before it could be checked: unverified, and no rollback is launched.
+  const stopped = (): TargetOutcome => {
+    o.desired.set(job.name, { ...desired, healthy: false });
+    const e = reportError(stepInterrupted(job.name, "health check"), run.redact);
+    return { ...base, status: "interrupted", error: e };
+  };
+  if (run.stop.aborted) return stopped();
   const health = await checkHealth(record.endpoint, run.stack.service.health, {
-    signal: run.signal,
+    signal: run.stop,
     onAttempt: (r) => run.emit({ type: "health", target: job.name, ...redactHealth(r, run) }),
   });
   const shown = redactHealth(health, run);
@@ -149,6 +159,7 @@ async function afterHealth(
     o.desired.set(job.name, desired);
     return { ...base, status: "deployed", health: shown };
   }
+  if (run.stop.aborted) return { ...stopped(), health: shown };
   const error = reportError(unhealthy(shown, job.name), run.redact);
   const to = o.rollback ? o.previous(job.name) : undefined;
   if (!to) {

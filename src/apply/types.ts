@@ -6,7 +6,11 @@ import type { Health } from "../core/provider.js";
 import type { Release } from "../state/store.js";
 
 /** What became of one target in a deploy or rollback. */
-export type TargetStatus = "deployed" | "unchanged" | "failed" | "rolled-back" | "skipped";
+/**
+ * "skipped": not started, the run was stopped first; "interrupted": started, then stopped by
+ * the first Ctrl-C before it finished (a step, or the health check, did not start).
+ */
+export type TargetStatus = "deployed" | "unchanged" | "failed" | "rolled-back" | "skipped" | "interrupted";
 
 /** An error as reported in results and events: the closed set's JSON shape. */
 export interface ReportedError {

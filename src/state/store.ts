@@ -43,7 +43,7 @@ export interface TargetRecord {
   deployedAt: string;
 }
 
-export type ReleaseResult = "succeeded" | "failed" | "partial" | "rolled-back";
+export type ReleaseResult = "succeeded" | "failed" | "partial" | "rolled-back" | "interrupted";
 
 export interface Release {
   /** 1, 2, 3 ... per stack. */

@@ -23,6 +23,8 @@ export interface AwsFakeOptions {
   knobs?: FaultKnobs;
   world?: Parameters<typeof newWorld>[0];
   logFile?: string;
+  /** Awaited before a request is answered: a test can act (signal a deploy) while a call is in flight. */
+  beforeAnswer?: (req: FakeRequest) => Promise<void> | void;
 }
 
 export interface AwsFake extends RunningFake {
@@ -98,9 +100,10 @@ export async function startAwsFake(opts: AwsFakeOptions = {}): Promise<AwsFake> 
     const params = queryParams(req) ?? new URLSearchParams();
     return handleIamInline(world, params) ?? handleQuery(world, params);
   };
+  const hook = opts.beforeAnswer;
   const running = await startFake({
     name: "aws",
-    handler,
+    handler: hook ? async (req) => (await hook(req), handler(req)) : handler,
     ...(opts.logFile ? { logFile: opts.logFile } : {}),
   });
   // Throttling and errors are answered above in each protocol's own shape; the framework keeps
