@@ -1,33 +1,23 @@
 // Heroku: an app whose web process runs the container image (container stack); every deploy
 // is a release, and a rollback is Heroku's release rollback (DESIGN.md §7). Heroku can also
-// build source with buildpacks, but apiship's function kind is not a buildpack app, so the
-// platform takes containers only. Descriptor only; the behaviour lands later.
+// build source with buildpacks (source.ts), but apiship's function kind is not a buildpack
+// app, so the platform takes containers only for now.
+// Behaviour: clients.ts (fetch client, credentials), plan.ts (pure), read.ts, apply.ts.
+// Nothing here loads the HTTP client: clients.ts imports it inside createClients.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { endpointOption } from "../_shared/options.js";
+import { apply, destroy, rollback } from "./apply.js";
+import { createHerokuClients } from "./clients.js";
+import type { HerokuClients } from "./clients.js";
+import { DYNO_SIZES } from "./dynos.js";
+import type { HerokuOptions } from "./plan.js";
+import { planChanges } from "./plan.js";
+import { read, status } from "./read.js";
+import type { HerokuState } from "./state.js";
 
-// Cedar-generation dyno sizes; the schema's dyno-size names are read-only data with no enum.
-// The API accepts them case-insensitively ("Standard-1X").
-const DYNO_SIZES = [
-  "eco",
-  "basic",
-  "standard-1x",
-  "standard-2x",
-  "performance-m",
-  "performance-l",
-  "performance-l-ram",
-  "performance-xl",
-  "performance-2xl",
-  "private-s",
-  "private-m",
-  "private-l",
-  "shield-s",
-  "shield-m",
-  "shield-l",
-] as const;
-
-export const heroku = defineTarget({
+export const heroku = defineTarget<HerokuOptions, HerokuState, HerokuClients>({
   id: "heroku/heroku",
   provider: "heroku",
   platform: "heroku",
@@ -86,4 +76,11 @@ export const heroku = defineTarget({
   // app.name: ^[a-z][a-z0-9-]{1,28}[a-z0-9]$
   naming: { resource: "Heroku app", maxLength: 30, lowercase: true, extraChars: "-", startsWithLetter: true },
   concurrency: 8,
+  createClients: createHerokuClients,
+  read,
+  plan: planChanges,
+  apply,
+  destroy,
+  status,
+  rollback,
 });

@@ -1,0 +1,158 @@
+// The typed Heroku Platform API client the adapter uses: one method per schema link, each
+// with its request and response shape (types.ts). Transport, retries and error mapping are in
+// transport.ts; this file knows paths, bodies and which statuses mean "absent".
+
+import { isNotFound } from "./errors.js";
+import type { Send } from "./transport.js";
+import type {
+  App,
+  AppCreate,
+  AppUpdate,
+  Build,
+  BuildCreate,
+  ConfigVars,
+  ConfigVarsUpdate,
+  Dyno,
+  Formation,
+  FormationBatchUpdate,
+  Release,
+  ReleaseRollback,
+  Source,
+  TeamAppCreate,
+} from "./types.js";
+
+const seg = (s: string) => encodeURIComponent(s);
+
+export class HerokuApi {
+  constructor(
+    private readonly send: Send,
+    /** Target name, for error messages. */
+    private readonly target: string,
+  ) {}
+
+  private async call<T>(
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    path: string,
+    what: string,
+    signal: AbortSignal,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> {
+    const res = await this.send<T>({
+      method,
+      path,
+      op: { what, target: this.target },
+      signal,
+      ...(body !== undefined ? { body } : {}),
+      ...(headers ? { headers } : {}),
+    });
+    return res.data;
+  }
+
+  /** GET /apps/{app}; undefined when there is none (a name held by another account is 403). */
+  async getApp(app: string, signal: AbortSignal): Promise<App | undefined> {
+    try {
+      return await this.call<App>("GET", `/apps/${seg(app)}`, `read app ${app}`, signal);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+  }
+
+  createApp(body: AppCreate, signal: AbortSignal): Promise<App> {
+    return this.call("POST", "/apps", `create app ${body.name ?? ""}`, signal, body);
+  }
+
+  createTeamApp(body: TeamAppCreate, signal: AbortSignal): Promise<App> {
+    return this.call(
+      "POST",
+      "/teams/apps",
+      `create app ${body.name ?? ""} in team ${body.team ?? ""}`,
+      signal,
+      body,
+    );
+  }
+
+  updateApp(app: string, body: AppUpdate, signal: AbortSignal): Promise<App> {
+    return this.call("PATCH", `/apps/${seg(app)}`, `update app ${app}`, signal, body);
+  }
+
+  /** DELETE /apps/{app}; false when it was already gone. */
+  async deleteApp(app: string, signal: AbortSignal): Promise<boolean> {
+    try {
+      await this.call<App>("DELETE", `/apps/${seg(app)}`, `delete app ${app}`, signal);
+      return true;
+    } catch (e) {
+      if (isNotFound(e)) return false;
+      throw e;
+    }
+  }
+
+  getConfigVars(app: string, signal: AbortSignal): Promise<ConfigVars> {
+    return this.call("GET", `/apps/${seg(app)}/config-vars`, `read config vars of ${app}`, signal);
+  }
+
+  /** The body holds secret values: the op names the keys' count, never them. */
+  updateConfigVars(app: string, body: ConfigVarsUpdate, signal: AbortSignal): Promise<ConfigVars> {
+    return this.call("PATCH", `/apps/${seg(app)}/config-vars`, `update config vars of ${app}`, signal, body);
+  }
+
+  listFormation(app: string, signal: AbortSignal): Promise<Formation[]> {
+    return this.call("GET", `/apps/${seg(app)}/formation`, `read formation of ${app}`, signal);
+  }
+
+  updateFormation(app: string, body: FormationBatchUpdate, signal: AbortSignal): Promise<Formation[]> {
+    const what = body.updates.some((u) => u.docker_image !== undefined)
+      ? `release image to ${app}`
+      : `scale formation of ${app}`;
+    return this.call("PATCH", `/apps/${seg(app)}/formation`, what, signal, body);
+  }
+
+  /** Newest first: `Range: version ..; order=desc, max=N` (the API's paging header). */
+  listReleases(app: string, max: number, signal: AbortSignal): Promise<Release[]> {
+    return this.call("GET", `/apps/${seg(app)}/releases`, `list releases of ${app}`, signal, undefined, {
+      range: `version ..; order=desc, max=${max}`,
+    });
+  }
+
+  getRelease(app: string, idOrVersion: string, signal: AbortSignal): Promise<Release> {
+    return this.call(
+      "GET",
+      `/apps/${seg(app)}/releases/${seg(idOrVersion)}`,
+      `read release ${idOrVersion} of ${app}`,
+      signal,
+    );
+  }
+
+  rollback(app: string, body: ReleaseRollback, signal: AbortSignal): Promise<Release> {
+    return this.call("POST", `/apps/${seg(app)}/releases`, `roll ${app} back`, signal, body);
+  }
+
+  listDynos(app: string, signal: AbortSignal): Promise<Dyno[]> {
+    return this.call("GET", `/apps/${seg(app)}/dynos`, `list dynos of ${app}`, signal);
+  }
+
+  createSource(signal: AbortSignal): Promise<Source> {
+    return this.call("POST", "/sources", "create a source upload URL", signal);
+  }
+
+  /** PUT the tarball to the put_url: a presigned URL, so no API key and no JSON. */
+  async putSource(url: string, data: Buffer, signal: AbortSignal): Promise<void> {
+    await this.send({
+      method: "PUT",
+      path: url,
+      raw: data,
+      headers: { "content-type": "" },
+      op: { what: "upload the source tarball", target: this.target },
+      signal,
+    });
+  }
+
+  createBuild(app: string, body: BuildCreate, signal: AbortSignal): Promise<Build> {
+    return this.call("POST", `/apps/${seg(app)}/builds`, `start a build of ${app}`, signal, body);
+  }
+
+  getBuild(app: string, id: string, signal: AbortSignal): Promise<Build> {
+    return this.call("GET", `/apps/${seg(app)}/builds/${seg(id)}`, `read build ${id} of ${app}`, signal);
+  }
+}

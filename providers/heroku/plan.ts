@@ -1,0 +1,198 @@
+// The PURE planner of heroku/heroku: four resources in apply order. The app (a region or team
+// change recreates it: Heroku cannot move an app), its config vars (env and secrets, secrets
+// compared by keyed hash), the release (the image by id, or a source build by its tarball's
+// hash) and the web formation (dyno size and count). Checks what Heroku cannot do as user errors
+// here, before anything is created.
+
+import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
+import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import { diffAttributes } from "../../src/plan/diff.js";
+import { chooseDyno, memoryOf, quantityFor } from "./dynos.js";
+import type { DynoSize } from "./dynos.js";
+import { herokuImageId } from "./image.js";
+import { MANAGED_VAR } from "./state.js";
+import type { HerokuState } from "./state.js";
+
+export interface HerokuOptions {
+  app?: string;
+  region: "us" | "eu";
+  stack: "container" | "heroku-24" | "heroku-22";
+  dynoSize: DynoSize;
+  team?: string;
+  endpoint?: string;
+}
+
+export type HerokuPlanRequest = PlanRequest<HerokuOptions, HerokuState>;
+type Attrs = Record<string, unknown>;
+
+export const RESOURCES = ["app", "config", "release", "formation"] as const;
+export type HerokuResource = (typeof RESOURCES)[number];
+
+/** Config vars Heroku or apiship own: the manifest may not set them. */
+const RESERVED = ["PORT", "DYNO", MANAGED_VAR];
+
+const DEPENDS_ON: Record<HerokuResource, HerokuResource[]> = {
+  app: [],
+  config: ["app"],
+  release: ["app", "config"],
+  formation: ["release"],
+};
+
+export function appNameOf(req: Pick<HerokuPlanRequest, "name" | "target">): string {
+  return req.target.options.app ?? req.name;
+}
+
+function userError(
+  req: HerokuPlanRequest,
+  message: string,
+  hint: string,
+  code = "UNSUPPORTED",
+): ProviderError {
+  return new ProviderError(message, { code, fault: "user", target: req.target.name, hint });
+}
+
+function check(req: HerokuPlanRequest): void {
+  const { service: svc, target } = req;
+  requireLocalSecrets(svc.secrets, "heroku/heroku");
+  if (svc.access === "private")
+    throw userError(
+      req,
+      "heroku/heroku apps are public",
+      "Common Runtime apps always have a public herokuapp.com URL; use access: public (a Private Space with internal routing is not supported yet)",
+    );
+  for (const k of [...Object.keys(svc.env), ...Object.keys(svc.secrets)]) {
+    if (RESERVED.includes(k))
+      throw userError(
+        req,
+        `config var ${k} is set by ${k === MANAGED_VAR ? "apiship" : "Heroku"}`,
+        `remove ${k} from service.env/secrets; the web process reads its port from $PORT`,
+      );
+  }
+  if (svc.kind === "container") {
+    if (target.options.stack !== "container")
+      throw userError(
+        req,
+        `a container image runs on the container stack, not ${target.options.stack}`,
+        "set `stack: container` on the target (the default)",
+      );
+    if (svc.container?.command !== undefined || svc.container?.args !== undefined)
+      throw userError(
+        req,
+        "heroku/heroku runs the image's own CMD",
+        "remove service.container.command/args and bake them into the image (Heroku's formation has no command for container releases)",
+      );
+  } else if (target.options.stack === "container") {
+    throw userError(req, "a source build needs a buildpack stack", "set `stack: heroku-24` on the target");
+  }
+}
+
+/** Secret name → keyed hash; an offline plan keeps what the app holds for a name it cannot hash. */
+function secretHashes(req: HerokuPlanRequest): Record<string, string> {
+  const seen = req.observed?.config.secrets ?? {};
+  const out: Record<string, string> = {};
+  for (const n of Object.keys(req.service.secrets).sort()) out[n] = req.secretHashes[n] ?? seen[n] ?? "";
+  return out;
+}
+
+function releaseAttrs(req: HerokuPlanRequest, app: string): Attrs {
+  if (req.service.kind === "container")
+    return { image: herokuImageId(req.service.container?.image ?? "", app, req.target.name) };
+  // An offline plan has no artifact: the source is what was last built.
+  const source = req.artifact ? req.artifact.sha256.slice(0, 12) : req.observed?.release?.source;
+  return { source: source ?? "(built at deploy)" };
+}
+
+function formationAttrs(req: HerokuPlanRequest): Attrs {
+  const quantity = quantityFor(req.service.scaling.min);
+  const memory = req.service.resources.memory;
+  const choice = chooseDyno(req.target.options.dynoSize, memory, quantity);
+  if (!choice)
+    throw userError(
+      req,
+      `no dyno size of ${req.target.options.dynoSize}'s family has ${memory} MiB`,
+      `lower service.resources.memory, or pick a larger dynoSize (${req.target.options.dynoSize} has ${memoryOf(req.target.options.dynoSize)} MiB)`,
+    );
+  return { type: "web", quantity, size: choice.size };
+}
+
+/** Desired attributes of each resource. */
+export function desiredAttrs(req: HerokuPlanRequest): Record<HerokuResource, Attrs> {
+  check(req);
+  const o = req.target.options;
+  const app = appNameOf(req);
+  return {
+    app: { name: app, region: o.region, stack: o.stack, team: o.team ?? null },
+    config: { env: { ...req.service.env }, secrets: secretHashes(req) },
+    release: releaseAttrs(req, app),
+    formation: formationAttrs(req),
+  };
+}
+
+/** Observed attributes of each resource, null where the app has none yet. */
+export function observedAttrs(s: HerokuState | undefined): Record<HerokuResource, Attrs | null> {
+  if (!s) return { app: null, config: null, release: null, formation: null };
+  const rel = s.release;
+  const release =
+    rel?.image !== undefined
+      ? { image: rel.image }
+      : rel?.source !== undefined
+        ? { source: rel.source }
+        : null;
+  return {
+    app: { name: s.app, region: s.region, stack: s.stack, team: s.team },
+    config: { env: s.config.env, secrets: s.config.secrets },
+    release,
+    formation: s.formation ? { type: "web", ...s.formation } : null,
+  };
+}
+
+const FORCES: Record<HerokuResource, string[]> = {
+  app: ["name", "region", "team"],
+  config: [],
+  release: [],
+  formation: [],
+};
+
+function changeOf(
+  kind: HerokuResource,
+  app: string,
+  before: Attrs | null,
+  after: Attrs,
+  appReplaced: boolean,
+): ResourceChange {
+  const diff = diffAttributes(before, after, {
+    sensitive: kind === "config" ? ["secrets"] : [],
+    forcesReplace: FORCES[kind],
+  });
+  const cascade = appReplaced && kind !== "app" && before !== null;
+  const action: Action = cascade ? "replace" : diff.action;
+  const change: ResourceChange = {
+    type: kind,
+    name: kind === "app" ? app : `${app}/${kind}`,
+    action,
+    before,
+    after,
+    sensitivePaths: diff.sensitivePaths,
+    replacePaths: diff.replacePaths,
+    dependsOn: DEPENDS_ON[kind],
+  };
+  const reason = changeReason(action, diff.changedPaths, diff.replacePaths, cascade ? "the app" : undefined);
+  if (reason !== undefined) change.reason = reason;
+  return change;
+}
+
+/** PURE. */
+export function planChanges(req: HerokuPlanRequest): PlanResponse {
+  const desired = desiredAttrs(req);
+  const observed = observedAttrs(req.observed);
+  const app = appNameOf(req);
+  const changes: ResourceChange[] = [];
+  let appReplaced = false;
+  for (const kind of RESOURCES) {
+    const c = changeOf(kind, app, observed[kind], desired[kind], appReplaced);
+    if (kind === "app") appReplaced = c.action === "replace";
+    changes.push(c);
+  }
+  return { changes };
+}

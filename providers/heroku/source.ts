@@ -1,0 +1,143 @@
+// Source builds: a deterministic tar.gz of `function.source` (sorted entries, zero times and
+// owners, modes 0644/0755, .gitignore/.apiship-ignore honoured), uploaded through the Sources
+// API (POST /sources → PUT put_url) and built by Heroku's buildpacks (POST /apps/{app}/builds
+// with source_blob.url and checksum), polled until it succeeds or fails. Heroku runs the
+// Procfile's `web` process, so the source must have one.
+
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import type { Artifact } from "../../src/core/provider.js";
+import type { ServiceSpec } from "../../src/manifest/types.js";
+import { ProviderError } from "../../src/errors.js";
+import { listSourceFiles } from "../_shared/artifact.js";
+import { poll } from "../_shared/poll.js";
+import type { HerokuChange } from "./apply.js";
+import type { HerokuCtx } from "./read.js";
+
+const gzipAsync = promisify(gzip);
+
+function octal(n: number, width: number): string {
+  return `${n.toString(8).padStart(width - 1, "0")}\0`;
+}
+
+function header(path: string, size: number, mode: number): Buffer {
+  const h = Buffer.alloc(512);
+  let name = path;
+  let prefix = "";
+  if (Buffer.byteLength(path) > 100) {
+    const cut = path.lastIndexOf("/", 155);
+    prefix = path.slice(0, cut);
+    name = path.slice(cut + 1);
+    if (cut < 0 || Buffer.byteLength(name) > 100 || Buffer.byteLength(prefix) > 155)
+      throw new ProviderError(`path too long for a tarball: ${path}`, {
+        code: "ARTIFACT_PATH",
+        fault: "user",
+        hint: "shorten the path or list it in .apiship-ignore",
+      });
+  }
+  h.write(name, 0, "utf8");
+  h.write(octal(mode, 8), 100, "ascii");
+  h.write(octal(0, 8), 108, "ascii");
+  h.write(octal(0, 8), 116, "ascii");
+  h.write(octal(size, 12), 124, "ascii");
+  h.write(octal(0, 12), 136, "ascii");
+  h.write("        ", 148, "ascii");
+  h.write("0", 156, "ascii");
+  h.write("ustar\u000000", 257, "binary");
+  h.write(prefix, 345, "utf8");
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(octal(sum, 7), 148, "ascii");
+  return h;
+}
+
+/** The tar.gz of `root`: the same files give the same bytes. */
+export async function tarball(root: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for (const f of await listSourceFiles(root)) {
+    const data = await readFile(f.abs);
+    parts.push(header(f.path, data.length, f.executable ? 0o755 : 0o644), data);
+    const pad = (512 - (data.length % 512)) % 512;
+    if (pad > 0) parts.push(Buffer.alloc(pad));
+  }
+  parts.push(Buffer.alloc(1024));
+  return gzipAsync(Buffer.concat(parts), { level: 9 });
+}
+
+/** build() for a source service: the tarball under the temp dir, one file per stack and target. */
+export async function buildTarball(ctx: HerokuCtx, svc: ServiceSpec): Promise<Artifact> {
+  const src = svc.function?.source;
+  if (src === undefined)
+    throw new ProviderError("a source build needs service.function.source", {
+      code: "NO_SOURCE",
+      fault: "user",
+    });
+  const root = resolve(ctx.stack.baseDir ?? ".", src);
+  if (!existsSync(join(root, "Procfile"))) {
+    throw new ProviderError(`${src} has no Procfile: Heroku runs its \`web\` process`, {
+      code: "NO_PROCFILE",
+      fault: "user",
+      target: ctx.target.name,
+      hint: "add a Procfile with a line such as `web: node server.js` whose server listens on $PORT",
+    });
+  }
+  const data = await tarball(root);
+  const file = join(
+    tmpdir(),
+    "apiship-heroku",
+    `${ctx.stack.id.replace(/[^\w-]/g, "_")}-${ctx.target.name}.tgz`,
+  );
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(`${file}.tmp`, data);
+  await rename(`${file}.tmp`, file);
+  return { path: file, sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
+}
+
+/** Uploads the planned tarball and builds it; Heroku releases a successful build itself. */
+export async function buildSource(ctx: HerokuCtx, change: HerokuChange, app: string): Promise<void> {
+  const artifact = change.artifact;
+  if (!artifact)
+    throw new ProviderError("no source tarball was built for this plan", {
+      code: "NO_ARTIFACT",
+      fault: "internal",
+      hint: "plan online (without --offline) so the source is packaged",
+    });
+  const { api, timing } = ctx.clients;
+  const data = await readFile(artifact.path);
+  const source = await step(ctx, "create source upload URL", () => api.createSource(ctx.signal));
+  await step(ctx, `upload source (${data.length} bytes)`, () =>
+    api.putSource(source.source_blob.put_url, data, ctx.signal),
+  );
+  const version = artifact.sha256.slice(0, 12);
+  const build = await step(ctx, `build ${version} on ${app}`, () =>
+    api.createBuild(
+      app,
+      { source_blob: { url: source.source_blob.get_url, checksum: `SHA256:${artifact.sha256}`, version } },
+      ctx.signal,
+    ),
+  );
+  await poll(
+    () => api.getBuild(app, build.id, ctx.signal),
+    (b) => b.status === "succeeded",
+    {
+      what: `build ${build.id} of ${app}`,
+      failed: (b) =>
+        b.status === "failed" ? `the buildpack failed; its output: ${b.output_stream_url}` : undefined,
+      intervalMs: timing.pollMs,
+      timeoutMs: timing.buildTimeoutMs,
+      signal: ctx.signal,
+    },
+  );
+}
+
+async function step<T>(ctx: HerokuCtx, name: string, fn: () => Promise<T>): Promise<T> {
+  ctx.progress.step(name);
+  const out = await fn();
+  ctx.progress.done(name);
+  return out;
+}
