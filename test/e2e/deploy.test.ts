@@ -134,6 +134,25 @@ describe.sequential("deploy lifecycle", () => {
     expect(imageOf("api")).toBe("ghcr.io/acme/shop:2");
   });
 
+  it("refuses a saved plan that shows no changes once the state moved (PLAN_STALE, exit 1)", async () => {
+    const noop = join(p.dir, "noop.json");
+    planFiles.push(noop);
+    const planned = await runs.cli(["plan", "--out", noop]);
+    expect(planned.code, planned.stderr).toBe(0);
+    expect(planned.stdout).toMatch(/No changes\./);
+    // Another deploy moves the state away and back: the manifest is the plan's again.
+    write("ghcr.io/acme/shop:5");
+    expect((await runs.cli(["deploy", "--yes"])).code).toBe(0);
+    write("ghcr.io/acme/shop:2");
+    expect((await runs.cli(["deploy", "--yes"])).code).toBe(0);
+    const before = mutating();
+    const r = await runs.cli(["deploy", "--plan", noop, "--json"]);
+    expect(r.code).toBe(1);
+    expect(envelope(r).error?.code).toBe("PLAN_STALE");
+    expect(r.stdout).not.toMatch(/No changes/);
+    expect(mutating()).toBe(before);
+  });
+
   it("refuses a saved plan whose state moved since (PLAN_STALE, exit 1)", async () => {
     write("ghcr.io/acme/shop:3");
     const stale = join(p.dir, "stale.json");

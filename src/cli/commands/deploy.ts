@@ -3,7 +3,7 @@ import { Flags } from "@oclif/core";
 import { deployStack } from "../../apply/executor.js";
 import type { DeployResult } from "../../apply/types.js";
 import { ProviderError, UsageError } from "../../errors.js";
-import { readPlanFile } from "../../plan/file.js";
+import { assertPlanCurrent, readPlanFile } from "../../plan/file.js";
 import { planStack } from "../../plan/planner.js";
 import { renderHuman } from "../../plan/render/human.js";
 import type { Plan } from "../../plan/types.js";
@@ -169,6 +169,15 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
         hint: `pass the -f and --env the plan was made with (selected: ${jobs.map((j) => j.stack.id).join(", ")})`,
       });
     }
+    // Checked here, before the no-change short cut: like Terraform, a saved plan whose state or
+    // manifest moved is refused whatever it holds, even when it shows no changes. The engine
+    // checks again under the lock.
+    const state = await job.store.read(plan.stack);
+    assertPlanCurrent(plan, {
+      stack: job.stack.id,
+      stateSerial: state?.serial ?? 0,
+      manifestSha256: job.manifestRef.sha256,
+    });
     return [{ job, plan }];
   }
 
