@@ -1,0 +1,289 @@
+// A small typed HTTP client on the global `fetch`, for the clouds whose APIs apiship calls
+// without an SDK (DigitalOcean, Heroku). It sends and parses JSON, adds bearer auth, stops on
+// an AbortSignal and retries what the server says to retry: 429 and 5xx, waiting what
+// `Retry-After` or `RateLimit-Reset` asks for, else a full-jitter exponential backoff (so many
+// clients throttled together do not come back in lockstep). Every other failure becomes an
+// HttpError that the provider's `mapError` turns into its own ProviderError at the boundary.
+
+import { ProviderError } from "../../src/errors.js";
+import { sleep as abortableSleep } from "./poll.js";
+
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/** A response the client did not accept (status >= 400), or a request that never got one. */
+export class HttpError extends Error {
+  override readonly name = "HttpError";
+  constructor(
+    message: string,
+    readonly method: HttpMethod,
+    /** The path as requested (no query string: it may hold names the user did not mean to log). */
+    readonly path: string,
+    /** 0 when no response arrived (connection refused, reset, DNS). */
+    readonly status: number,
+    /** The parsed JSON body, or the text when it was not JSON. */
+    readonly body: unknown,
+    readonly headers: Headers,
+    /** Seconds the server asked us to wait, when it said so. */
+    readonly retryAfter: number | undefined,
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get requestId(): string | undefined {
+    return this.headers.get("x-request-id") ?? this.headers.get("request-id") ?? undefined;
+  }
+}
+
+export interface HttpRequestInfo {
+  method: HttpMethod;
+  path: string;
+  /** 0 when the request failed without a response. */
+  status: number;
+  attempt: number;
+}
+
+export interface HttpClientOptions {
+  /** e.g. "https://api.digitalocean.com"; request paths are appended to it. */
+  baseUrl: string;
+  /** Sent with every request (Accept, User-Agent, API version headers). */
+  headers?: Record<string, string>;
+  /** Bearer token, or a function resolving it on first use (so a missing token fails late). */
+  token?: string | (() => string | Promise<string>);
+  fetch?: typeof globalThis.fetch;
+  /** Tries per request, including the first (default 5). */
+  maxAttempts?: number;
+  /** Stops every request of this client (e.g. the run's ctx.signal). */
+  signal?: AbortSignal;
+  /** Turns a failed request into the provider's error; default: a generic ProviderError. */
+  mapError?: (error: HttpError) => Error;
+  /** First backoff ceiling in ms (default 500) and the cap of any wait (default 30000). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Called after every attempt (for call counting in benchmarks and tests). */
+  onRequest?: (info: HttpRequestInfo) => void;
+  /** Injected for tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface HttpRequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  /** A plain value is sent as JSON; a string or bytes are sent as they are. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** false: never retry this request (a non-idempotent call the caller reconciles itself). */
+  retry?: boolean;
+}
+
+export interface HttpResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface HttpClient {
+  /** The parsed body of a 2xx response (undefined for 204 or an empty body). */
+  request<T>(method: HttpMethod, path: string, options?: HttpRequestOptions): Promise<T>;
+  /** Like request, with the status and headers. */
+  send<T>(method: HttpMethod, path: string, options?: HttpRequestOptions): Promise<HttpResponse<T>>;
+  readonly baseUrl: string;
+}
+
+const RETRY_STATUS = (s: number): boolean => s === 429 || s >= 500;
+
+/**
+ * Seconds to wait from `Retry-After` (seconds or an HTTP date) or `RateLimit-Reset` (a Unix
+ * epoch time on DigitalOcean; seconds from now in the IETF draft, told apart by size).
+ */
+export function retryAfterSeconds(headers: Headers, nowMs: number): number | undefined {
+  const ra = headers.get("retry-after");
+  if (ra !== null && ra.trim() !== "") {
+    const n = Number(ra);
+    if (Number.isFinite(n)) return Math.max(0, n);
+    const at = Date.parse(ra);
+    if (!Number.isNaN(at)) return Math.max(0, (at - nowMs) / 1000);
+  }
+  const reset = headers.get("ratelimit-reset");
+  if (reset !== null && reset.trim() !== "") {
+    const n = Number(reset);
+    if (Number.isFinite(n)) return n > 1_000_000_000 ? Math.max(0, n - nowMs / 1000) : Math.max(0, n);
+  }
+  return undefined;
+}
+
+function buildUrl(baseUrl: string, path: string, query?: HttpRequestOptions["query"]): string {
+  const url = new URL(baseUrl.replace(/\/+$/, "") + (path.startsWith("/") ? path : `/${path}`));
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  return url.toString();
+}
+
+function encodeBody(body: unknown): { payload?: BodyInit; contentType?: string } {
+  if (body === undefined) return {};
+  if (typeof body === "string") return { payload: body, contentType: "text/plain" };
+  if (body instanceof Uint8Array) return { payload: body, contentType: "application/octet-stream" };
+  return { payload: JSON.stringify(body), contentType: "application/json" };
+}
+
+async function parseBody(res: Response): Promise<unknown> {
+  if (res.status === 204) return undefined;
+  const text = await res.text();
+  if (text === "") return undefined;
+  if ((res.headers.get("content-type") ?? "").includes("json")) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function describe(body: unknown): string {
+  if (typeof body === "object" && body !== null) {
+    const b = body as { message?: unknown; error?: unknown; id?: unknown };
+    const msg = typeof b.message === "string" ? b.message : typeof b.error === "string" ? b.error : undefined;
+    if (msg) return typeof b.id === "string" ? `${b.id}: ${msg}` : msg;
+  }
+  return typeof body === "string" ? body.slice(0, 200) : "";
+}
+
+function defaultMapError(e: HttpError): Error {
+  return new ProviderError(e.message, {
+    cause: e,
+    code: e.status === 0 ? "NETWORK" : `HTTP_${e.status}`,
+    fault: e.status >= 400 && e.status < 500 && e.status !== 429 ? "user" : "cloud",
+    retryable: e.status === 0 || RETRY_STATUS(e.status),
+    requestId: e.requestId,
+    retryAfter: e.retryAfter,
+  });
+}
+
+function aborted(method: string, path: string, cause: unknown): ProviderError {
+  return new ProviderError(`cancelled during ${method} ${path}`, {
+    cause,
+    code: "ABORTED",
+    fault: "user",
+    hint: "the run was interrupted; the next run picks up from what the cloud holds",
+  });
+}
+
+function combine(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return AbortSignal.any([a, b]);
+}
+
+export function createHttpClient(opts: HttpClientOptions): HttpClient {
+  const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
+  const base = opts.baseDelayMs ?? 500;
+  const cap = opts.maxDelayMs ?? 30_000;
+  const wait = opts.sleep ?? abortableSleep;
+  const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+  const mapError = opts.mapError ?? defaultMapError;
+  let token: Promise<string> | undefined;
+  const bearer = (): Promise<string> | undefined => {
+    if (opts.token === undefined) return undefined;
+    const t = opts.token;
+    token ??= Promise.resolve(typeof t === "function" ? t() : t);
+    return token;
+  };
+
+  async function headersFor(extra: Record<string, string> | undefined, contentType?: string) {
+    const h: Record<string, string> = { accept: "application/json", ...opts.headers };
+    if (contentType) h["content-type"] = contentType;
+    const t = await bearer();
+    if (t) h.authorization = `Bearer ${t}`;
+    return { ...h, ...extra };
+  }
+
+  async function send<T>(
+    method: HttpMethod,
+    path: string,
+    ro: HttpRequestOptions = {},
+  ): Promise<HttpResponse<T>> {
+    const signal = combine(opts.signal, ro.signal);
+    const url = buildUrl(opts.baseUrl, path, ro.query);
+    const { payload, contentType } = encodeBody(ro.body);
+    const headers = await headersFor(ro.headers, contentType);
+    const retries = ro.retry !== false;
+    for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw aborted(method, path, signal.reason);
+      let res: Response;
+      try {
+        res = await doFetch(url, { method, headers, body: payload, signal });
+      } catch (e) {
+        opts.onRequest?.({ method, path, status: 0, attempt });
+        if (signal?.aborted) throw aborted(method, path, e);
+        const err = new HttpError(
+          `${method} ${path}: no response (${(e as Error).message})`,
+          method,
+          path,
+          0,
+          undefined,
+          new Headers(),
+          undefined,
+          attempt,
+          { cause: e },
+        );
+        // A request that got no answer may or may not have been applied: only reads repeat.
+        const idempotent = method === "GET" || method === "HEAD" || method === "PUT" || method === "DELETE";
+        if (!retries || !idempotent || attempt >= maxAttempts) throw mapError(err);
+        await pause(attempt, undefined, signal, method, path);
+        continue;
+      }
+      opts.onRequest?.({ method, path, status: res.status, attempt });
+      const body = await parseBody(res);
+      if (res.status < 400) return { status: res.status, headers: res.headers, body: body as T };
+      const after = retryAfterSeconds(res.headers, now());
+      if (retries && RETRY_STATUS(res.status) && attempt < maxAttempts && (after ?? 0) * 1000 <= cap) {
+        await pause(attempt, after, signal, method, path);
+        continue;
+      }
+      const detail = describe(body);
+      throw mapError(
+        new HttpError(
+          `${method} ${path} returned ${res.status}${detail ? `: ${detail}` : ""}`,
+          method,
+          path,
+          res.status,
+          body,
+          res.headers,
+          after,
+          attempt,
+        ),
+      );
+    }
+  }
+
+  async function pause(
+    attempt: number,
+    after: number | undefined,
+    signal: AbortSignal | undefined,
+    m: string,
+    p: string,
+  ) {
+    const ms =
+      after !== undefined
+        ? Math.ceil(after * 1000)
+        : Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
+    try {
+      await wait(ms, signal);
+    } catch (e) {
+      throw aborted(m, p, e);
+    }
+  }
+
+  return {
+    baseUrl: opts.baseUrl,
+    send,
+    async request<T>(method: HttpMethod, path: string, ro?: HttpRequestOptions): Promise<T> {
+      return (await send<T>(method, path, ro)).body;
+    },
+  };
+}
