@@ -4,6 +4,7 @@
 
 import { z } from "zod";
 import { DURATION_PATTERN, tryParseDuration } from "./durations.js";
+import { checkImageRef } from "./image-ref.js";
 import { own } from "./issues.js";
 import { normalizeRuntime } from "./runtimes.js";
 import { SECRET_SCHEMES } from "./secrets.js";
@@ -67,7 +68,20 @@ export const containerSchema = z
     image: z
       .string()
       .min(1)
-      .meta({ description: "Container image reference.", examples: ["ghcr.io/acme/sentiment-api:1.4.2"] }),
+      .superRefine((v, ctx) => {
+        const bad = checkImageRef(v);
+        if (bad)
+          ctx.addIssue({
+            code: "custom",
+            message: `is not a valid image reference: it ${bad.message}`,
+            params: { hint: bad.hint },
+          });
+      })
+      .meta({
+        description:
+          "Container image reference: [registry/]repository[:tag][@digest] (OCI distribution grammar).",
+        examples: ["ghcr.io/acme/sentiment-api:1.4.2"],
+      }),
     port: int(1, 65535).default(8080).meta({ description: "Port the container listens on." }),
     command: z
       .array(z.string())
