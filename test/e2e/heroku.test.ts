@@ -1,0 +1,170 @@
+// A container API on heroku/heroku through the built CLI, against the Heroku fake reached by the
+// target's `endpoint` option (HEROKU_API_KEY as a user sets it). The fake also plays the app's
+// router, so the deploy's health check reaches the "dynos"; a crashing image fails it and the
+// engine rolls back through Heroku's own release rollback.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
+import type { DestroyCommandResult } from "../../src/cli/commands/destroy.js";
+import type { StatusCommandResult } from "../../src/cli/commands/status.js";
+import { startHerokuFake } from "../fakes/heroku/server.js";
+import type { HerokuFake } from "../fakes/heroku/server.js";
+import { jsonStream } from "./deploy-helpers.js";
+import type { RunResult } from "./helpers.js";
+import { apiship, cleanup, ensureBuilt, envelope, tempDir } from "./helpers.js";
+
+const APP = "sentiment-api-e2e";
+const id = (n: string) => `sha256:${n.repeat(64 / n.length)}`;
+const [V1, V2, V3] = [id("1a"), id("2b"), id("3c")];
+const SECRET = "hf-e2e-secret-4b1d";
+
+function manifest(endpoint: string, extra = ""): string {
+  return [
+    "apiVersion: apiship/v1",
+    "name: sentiment-api",
+    "service:",
+    `  container: { image: "registry.heroku.com/\${env:HEROKU_APP:-${APP}}/web@\${env:IMAGE}", port: 8000 }`,
+    "  env: { LOG_LEVEL: info }",
+    '  secrets: { HF_TOKEN: "env:HF_TOKEN" }',
+    "  resources: { cpu: 1, memory: 2048 }",
+    "  scaling: { min: 2, max: 4 }",
+    "  health: { path: /healthz, attempts: 2, interval: 50ms, timeout: 2s }",
+    "targets:",
+    `  paas: { provider: heroku, app: "\${env:HEROKU_APP:-${APP}}", region: eu, endpoint: "${endpoint}"${extra} }`,
+    "environments:",
+    "  production: { targets: [paas] }",
+    "defaultEnvironment: production",
+    "",
+  ].join("\n");
+}
+
+let fake: HerokuFake;
+let dir: string;
+let logFile: string;
+const env = { HEROKU_API_KEY: "e2e-key", HF_TOKEN: SECRET, APISHIP_HEROKU_POLL_MS: "5" };
+const cli = (args: string[], extra: Record<string, string> = {}): Promise<RunResult> =>
+  apiship(args, { cwd: dir, env: { ...env, IMAGE: V1, ...extra } });
+const app = () => fake.world.apps.get(APP);
+const current = () => (app() ? fake.world.current(app()!) : undefined);
+
+beforeAll(async () => {
+  ensureBuilt();
+  dir = tempDir("apiship-e2e-heroku-");
+  logFile = join(dir, "fake-requests.ndjson");
+  fake = await startHerokuFake({ logFile });
+  for (const v of [V1, V2, V3]) fake.world.pushImage(APP, v);
+  fake.world.crashImages.add(V3);
+  writeFileSync(join(dir, "apiship.yaml"), manifest(fake.url));
+}, 180_000);
+afterAll(async () => {
+  await fake?.close();
+  cleanup();
+});
+
+describe.sequential("heroku through the built CLI", () => {
+  it("deploy creates the app, sets config vars, releases the image and scales the formation", async () => {
+    const r = await cli(["deploy", "--yes", "--json"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const { events, envelope: out } = jsonStream<DeployCommandResult>(r);
+    expect(out.result?.stacks[0]?.deploy?.targets.map((t) => [t.target, t.status])).toEqual([
+      ["paas", "deployed"],
+    ]);
+    expect(events.filter((e) => e.type === "health").at(-1)?.ok).toBe(true);
+    expect(app()?.app.region.name).toBe("eu");
+    expect(app()?.app.stack.name).toBe("container");
+    expect(app()?.config.LOG_LEVEL).toBe("info");
+    expect(app()?.config.HF_TOKEN).toBe(SECRET);
+    expect(current()?.image).toBe(V1);
+    // 2048 MiB needs performance-m (basic has 512 MiB); scaling.min 2 → 2 dynos.
+    expect(app()?.formation.get("web")).toMatchObject({ quantity: 2, dyno_size: { name: "Performance-M" } });
+    const sent = fake.requests.filter((q) => !q.path.startsWith("/__"));
+    for (const q of sent) expect(q.headers.accept).toBe("application/vnd.heroku+json; version=3");
+    expect(fake.rejected).toEqual([]);
+    // The secret value travels only in the config-vars PATCH, and never comes out.
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    const state = await cli(["state", "export", "--json"]);
+    expect(state.stdout).not.toContain(SECRET);
+    expect(readFileSync(logFile, "utf8")).toContain("config-vars");
+  });
+
+  it("status reports the web dynos' readiness", async () => {
+    const r = await cli(["status", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const t = envelope<StatusCommandResult>(r).result?.stacks[0]?.targets[0];
+    expect([t?.target, t?.health, t?.endpoint]).toEqual(["paas", "ready", `${fake.url}/__router/${APP}/`]);
+  });
+
+  it("an unchanged redeploy makes no mutating call", async () => {
+    const before = fake.mutations().length;
+    const r = await cli(["deploy", "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/No changes\./);
+    expect(fake.mutations().length).toBe(before);
+  });
+
+  it("an image change is one formation PATCH with the new docker_image", async () => {
+    const before = fake.mutations().length;
+    const r = await cli(["deploy", "--yes"], { IMAGE: V2 });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const made = fake.mutations().slice(before);
+    expect(made.map((q) => `${q.method} ${q.path}`)).toEqual([`PATCH /apps/${APP}/formation`]);
+    expect(made[0]?.json).toEqual({ updates: [{ type: "web", docker_image: V2 }] });
+    expect(current()?.image).toBe(V2);
+  });
+
+  it("an image that crashes fails the health check and rolls back by Heroku's release rollback", async () => {
+    const good = current();
+    const r = await cli(["deploy", "--yes"], { IMAGE: V3 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}paas {2}rolled-back /m);
+    const rollback = fake.requests.filter((q) => q.method === "POST" && q.path === `/apps/${APP}/releases`);
+    expect(rollback.map((q) => q.json)).toEqual([{ release: good?.id }]);
+    expect(current()?.image).toBe(V2);
+    expect(current()?.description).toBe(`Rollback to v${good?.version}`);
+    const st = envelope<StatusCommandResult>(await cli(["status", "--json"], { IMAGE: V2 }));
+    expect(st.result?.stacks[0]?.targets[0]?.health).toBe("ready");
+  });
+
+  it("an image outside registry.heroku.com is refused at plan time, saying what to push", async () => {
+    const r = await cli(["plan"], { HEROKU_APP: APP, IMAGE: "nope" });
+    expect(r.code).toBe(1);
+    const other = tempDir("apiship-e2e-heroku-ghcr-");
+    writeFileSync(
+      join(other, "apiship.yaml"),
+      manifest(fake.url).replace(/image: "[^"]+"/, 'image: "ghcr.io/acme/sentiment-api:v1"'),
+    );
+    const g = await apiship(["plan"], { cwd: other, env });
+    expect(g.code).toBe(1);
+    expect(g.stdout + g.stderr).toContain("registry.heroku.com/sentiment-api-e2e/web");
+    expect(g.stdout + g.stderr).toMatch(/docker push registry\.heroku\.com\/sentiment-api-e2e\/web/);
+  });
+
+  it("a name another account holds is a conflict whose hint is the target's `app`", async () => {
+    fake.world.taken.add("taken-by-someone");
+    const fresh = tempDir("apiship-e2e-heroku-taken-");
+    writeFileSync(join(fresh, "apiship.yaml"), manifest(fake.url));
+    const before = fake.mutations().length;
+    const r = await apiship(["deploy", "--yes"], {
+      cwd: fresh,
+      env: { ...env, IMAGE: V1, HEROKU_APP: "taken-by-someone" },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/taken-by-someone is taken by another account/);
+    expect(r.stdout + r.stderr).toMatch(/set `app:` on target paas to a free name/);
+    expect(fake.mutations().length).toBe(before);
+  });
+
+  it("destroy deletes the app, and a second destroy exits 0 without a call that changes anything", async () => {
+    const r = await cli(["destroy", "--confirm", "production", "--json"], { IMAGE: V2 });
+    expect(r.code, r.stderr).toBe(0);
+    const out = jsonStream<DestroyCommandResult>(r).envelope;
+    expect(out.result?.stacks[0]?.targets.map((t) => [t.target, t.status])).toEqual([["paas", "destroyed"]]);
+    expect(app()).toBeUndefined();
+    const before = fake.mutations().length;
+    const again = await cli(["destroy", "--confirm", "production"], { IMAGE: V2 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(fake.mutations().length).toBe(before);
+  });
+});
