@@ -1,9 +1,13 @@
-// The HTTP transport of the Heroku client: one request on `fetch` with the Platform API's
-// headers, retried on 429 (always: the request was not processed) and on 5xx or a dropped
-// connection when the method is idempotent. A wait honours RateLimit-Reset, then Retry-After,
-// else backs off exponentially with full jitter. Every wait and request stops on ctx.signal.
+// The transport of the Heroku client, on the shared fetch client (providers/_shared/http.ts):
+// the Platform API's Accept header and bearer key, errors mapped with the operation's name.
+// Idempotent methods let the shared client retry 429 and 5xx (honouring RateLimit-Reset and
+// Retry-After). A POST (create an app, a build, a rollback) is retried here on 429 only: a
+// 429 was not processed, but a 5xx may have been, and repeating it could create twice.
+// A source upload goes to its presigned put_url: another host, no API key, raw bytes.
 
 import { ProviderError } from "../../src/errors.js";
+import { HttpError, createHttpClient } from "../_shared/http.js";
+import type { HttpClient, HttpClientOptions, HttpRequestInfo } from "../_shared/http.js";
 import { sleep } from "../_shared/poll.js";
 import { httpError, networkError } from "./errors.js";
 import type { HerokuOp } from "./errors.js";
@@ -35,122 +39,89 @@ export interface TransportOptions {
   apiKey: string;
   /** Attempts per request, the first included (default 5). */
   attempts?: number;
-  /** First backoff in ms (default 250). */
   baseDelayMs?: number;
-  /** Longest single wait, even when the server asks for more (default 60 s). */
+  /** Longest single wait (default 30 s). */
   maxDelayMs?: number;
-  /** Per-attempt timeout in ms (default 60 s). */
+  /** Longest time one request may take, retries included (default 120 s). */
   timeoutMs?: number;
-  /** Called before each retry wait, so a caller can log it. */
-  onRetry?: (info: { op: string; status: number | string; waitMs: number; attempt: number }) => void;
-  random?: () => number;
+  /** Called after every attempt (benchmarks count calls with it). */
+  onRequest?: (info: HttpRequestInfo) => void;
   fetch?: typeof fetch;
+  sleep?: HttpClientOptions["sleep"];
+  random?: () => number;
 }
 
-const IDEMPOTENT = new Set(["GET", "PUT", "PATCH", "DELETE"]);
-
-/** Seconds to wait, from RateLimit-Reset (delta seconds, or an epoch time) or Retry-After. */
-export function serverWaitMs(h: Headers, nowMs = Date.now()): number | undefined {
-  const reset = h.get("ratelimit-reset");
-  if (reset !== null && /^\d+(\.\d+)?$/.test(reset.trim())) {
-    const n = Number(reset);
-    return Math.max(0, n > 1e9 ? n * 1000 - nowMs : n * 1000);
-  }
-  const after = h.get("retry-after");
-  if (after === null) return undefined;
-  if (/^\d+(\.\d+)?$/.test(after.trim())) return Number(after) * 1000;
-  const at = Date.parse(after);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
-}
-
-async function parse(res: Response): Promise<unknown> {
-  const text = await res.text();
-  if (text === "") return undefined;
-  if (!/json/.test(res.headers.get("content-type") ?? "")) return text;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
-  }
-}
-
-function urlOf(endpoint: string, path: string): string {
-  return /^https?:\/\//.test(path) ? path : `${endpoint.replace(/\/+$/, "")}${path}`;
-}
-
-function init(o: TransportOptions, req: HttpRequest): RequestInit {
-  const headers: Record<string, string> = { "user-agent": "apiship", ...req.headers };
-  let body: RequestInit["body"];
-  if (req.raw !== undefined) {
-    body = req.raw;
-  } else {
-    headers.accept = ACCEPT;
-    headers.authorization = `Bearer ${o.apiKey}`;
-    if (req.body !== undefined) {
-      headers["content-type"] = "application/json";
-      body = JSON.stringify(req.body);
-    }
-  }
-  const signal = AbortSignal.any([req.signal, AbortSignal.timeout(o.timeoutMs ?? 60_000)]);
-  return { method: req.method, headers, ...(body !== undefined ? { body } : {}), signal };
-}
-
-/** One attempt: an HttpResponse, or the error with the wait the server asked for. */
-async function attempt<T>(
-  o: TransportOptions,
-  req: HttpRequest,
-): Promise<{ ok: HttpResponse<T> } | { error: ProviderError; waitMs?: number; status: number | string }> {
-  let res: Response;
-  try {
-    res = await (o.fetch ?? fetch)(urlOf(o.endpoint, req.path), init(o, req));
-  } catch (e) {
-    if (req.signal.aborted) throw abortError(req, e);
-    const error = networkError(e, req.op, o.endpoint);
-    return { error, status: error.code };
-  }
-  const data = await parse(res);
-  if (res.ok) return { ok: { status: res.status, headers: res.headers, data: data as T } };
-  const waitMs = serverWaitMs(res.headers);
-  const error = httpError(
-    res.status,
-    data,
-    req.op,
-    res.headers.get("request-id") ?? undefined,
-    waitMs === undefined ? undefined : Math.ceil(waitMs / 1000),
-  );
-  return { error, status: res.status, ...(waitMs !== undefined ? { waitMs } : {}) };
-}
-
-function abortError(req: HttpRequest, cause: unknown): ProviderError {
-  return new ProviderError(`${req.op.what}: cancelled`, {
-    code: "ABORTED",
-    fault: "user",
-    target: req.op.target,
-    cause,
-    hint: "the run was interrupted; the next run picks up from what Heroku holds",
+function clientFor(o: TransportOptions, baseUrl: string, token: string | undefined): HttpClient {
+  return createHttpClient({
+    baseUrl,
+    ...(token !== undefined ? { token, headers: { accept: ACCEPT, "user-agent": "apiship" } } : {}),
+    maxAttempts: o.attempts ?? 5,
+    ...(o.baseDelayMs !== undefined ? { baseDelayMs: o.baseDelayMs } : {}),
+    ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}),
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+    ...(o.onRequest ? { onRequest: o.onRequest } : {}),
+    ...(o.sleep ? { sleep: o.sleep } : {}),
+    ...(o.random ? { random: o.random } : {}),
+    // Mapped below, where the operation's name is known.
+    mapError: (e) => e,
   });
 }
 
-function retryable(req: HttpRequest, status: number | string, error: ProviderError): boolean {
-  if (status === 429) return true;
-  return error.retryable && IDEMPOTENT.has(req.method);
+function mapped(e: unknown, req: HttpRequest, endpoint: string, timedOut: boolean): ProviderError {
+  if (e instanceof HttpError) {
+    if (e.status === 0) return networkError(e.cause ?? e, req.op, endpoint);
+    return httpError(e.status, e.body, req.op, e.requestId, e.retryAfter);
+  }
+  if (timedOut) {
+    return new ProviderError(`${req.op.what}: no answer from the Heroku API at ${endpoint} in time`, {
+      code: "ETIMEDOUT",
+      fault: "cloud",
+      retryable: true,
+      target: req.op.target,
+      cause: e,
+      hint: "Heroku is slow or unreachable; run the command again",
+    });
+  }
+  if (e instanceof ProviderError) return e;
+  return networkError(e, req.op, endpoint);
 }
 
 export function createTransport(o: TransportOptions): Send {
+  const api = clientFor(o, o.endpoint, o.apiKey);
   const attempts = o.attempts ?? 5;
-  const random = o.random ?? Math.random;
+  const wait = o.sleep ?? sleep;
   return async <T>(req: HttpRequest): Promise<HttpResponse<T>> => {
+    const timeout = AbortSignal.timeout(o.timeoutMs ?? 120_000);
+    const signal = AbortSignal.any([req.signal, timeout]);
+    const absolute = /^https?:\/\//.test(req.path);
+    const url = absolute ? new URL(req.path) : undefined;
+    const client = url ? clientFor(o, url.origin, undefined) : api;
+    const path = url ? `${url.pathname}${url.search}` : req.path;
+    const body = req.raw ?? req.body;
+    const isPost = req.method === "POST";
     for (let n = 1; ; n++) {
-      const r = await attempt<T>(o, req);
-      if ("ok" in r) return r.ok;
-      if (n >= attempts || !retryable(req, r.status, r.error)) throw r.error;
-      const backoff = random() * Math.min(o.maxDelayMs ?? 60_000, (o.baseDelayMs ?? 250) * 2 ** (n - 1));
-      const waitMs = Math.min(o.maxDelayMs ?? 60_000, r.waitMs ?? backoff);
-      o.onRetry?.({ op: req.op.what, status: r.status, waitMs, attempt: n });
       try {
-        await sleep(waitMs, req.signal);
+        const res = await client.send<T>(req.method, path, {
+          ...(body !== undefined ? { body } : {}),
+          ...(req.headers ? { headers: req.headers } : {}),
+          signal,
+          retry: !isPost,
+        });
+        return { status: res.status, headers: res.headers, data: res.body };
       } catch (e) {
-        throw abortError(req, e);
+        const throttled = e instanceof HttpError && e.status === 429;
+        if (!isPost || !throttled || n >= attempts || signal.aborted)
+          throw mapped(e, req, o.endpoint, timeout.aborted && !req.signal.aborted);
+        const ms = e.retryAfter !== undefined ? e.retryAfter * 1000 : Math.random() * 250 * 2 ** n;
+        await wait(Math.min(ms, o.maxDelayMs ?? 30_000), req.signal).catch((cause: unknown) => {
+          throw new ProviderError(`${req.op.what}: cancelled`, {
+            code: "ABORTED",
+            fault: "user",
+            target: req.op.target,
+            cause,
+            hint: "the run was interrupted; the next run picks up from what Heroku holds",
+          });
+        });
       }
     }
   };
