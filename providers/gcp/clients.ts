@@ -1,0 +1,315 @@
+// The ONLY place Google Cloud clients are built (DESIGN.md §9.3). Each client library costs
+// 400-560 ms to load, so each loads on first use, inside a function, and only the ones a
+// platform calls: Cloud Run needs `run`, Cloud Functions `functions` and `run` (IAM and traffic
+// of its underlying service), GKE `container`.
+//
+// Transport: gax's REST fallback (`fallback: true`), everywhere, so the code that runs against
+// Google is the code the tests run against the fake: JSON over HTTP/1.1, numeric enums.
+// Endpoint: the target's `endpoint` option, else CLOUDSDK_API_ENDPOINT_OVERRIDES_<API> (RUN,
+// CLOUDFUNCTIONS, CONTAINER; gcloud's variables), else Google's. Credentials: a static token from
+// GOOGLE_OAUTH_ACCESS_TOKEN when set; a plain-http endpoint (an emulator) without one gets a
+// dummy token; otherwise Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS,
+// workload identity federation, gcloud's application-default login, the metadata server).
+
+import type { protos as RunProtos } from "@google-cloud/run";
+import type * as FnProtos from "@google-cloud/functions/build/protos/protos.js";
+import type { protos as GkeProtos } from "@google-cloud/container";
+import type { ClientOptions } from "google-gax";
+import type { ProviderConfig } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import { poll } from "../_shared/poll.js";
+import { gcp, gcpMaybe } from "./errors.js";
+
+export type RunService = RunProtos.google.cloud.run.v2.IService;
+export type RunRevision = RunProtos.google.cloud.run.v2.IRevision;
+export type IamPolicy = RunProtos.google.iam.v1.IPolicy;
+export type CloudFunction = FnProtos.google.cloud.functions.v2.IFunction;
+export type Cluster = GkeProtos.google.container.v1.ICluster;
+export type StorageSource = FnProtos.google.cloud.functions.v2.IStorageSource;
+
+export type GcpApi = "RUN" | "CLOUDFUNCTIONS" | "CONTAINER";
+
+/** A finished long-running operation's error, as the API reported it. */
+export interface OperationFailure {
+  code: number;
+  message: string;
+  /** Operation metadata (Functions: stages with the build log's URL). */
+  metadata?: Record<string, unknown>;
+}
+
+/** Cloud Run Admin v2, as the adapters use it: long-running writes come back finished. */
+export interface RunApi {
+  getService(name: string): Promise<RunService | undefined>;
+  createService(
+    parent: string,
+    serviceId: string,
+    service: RunService,
+    signal: AbortSignal,
+  ): Promise<RunService>;
+  updateService(service: RunService, updateMask: string[], signal: AbortSignal): Promise<RunService>;
+  deleteService(name: string, signal: AbortSignal): Promise<void>;
+  getRevision(name: string): Promise<RunRevision | undefined>;
+  getIamPolicy(resource: string): Promise<IamPolicy>;
+  setIamPolicy(resource: string, policy: IamPolicy): Promise<IamPolicy>;
+}
+
+export interface FunctionsApi {
+  getFunction(name: string): Promise<CloudFunction | undefined>;
+  generateUploadUrl(parent: string): Promise<{ uploadUrl: string; storageSource: StorageSource }>;
+  createFunction(
+    parent: string,
+    functionId: string,
+    fn: CloudFunction,
+    signal: AbortSignal,
+  ): Promise<CloudFunction>;
+  updateFunction(fn: CloudFunction, updateMask: string[], signal: AbortSignal): Promise<CloudFunction>;
+  deleteFunction(name: string, signal: AbortSignal): Promise<void>;
+  /** PUT of the zip to the signed URL generateUploadUrl gave. */
+  upload(url: string, zip: Buffer, signal: AbortSignal): Promise<void>;
+}
+
+export interface ContainerApi {
+  getCluster(name: string): Promise<Cluster | undefined>;
+  /** An OAuth access token of the same credentials, for the cluster's API server. */
+  accessToken(): Promise<string>;
+}
+
+export interface GcpClients {
+  /** Target name, for error messages. */
+  target: string;
+  run(): Promise<RunApi>;
+  functions(): Promise<FunctionsApi>;
+  container(): Promise<ContainerApi>;
+  /** First pause of an operation poll (APISHIP_GCP_POLL_MS; tests shorten it). */
+  pollIntervalMs: number;
+}
+
+const DEFAULT_HOST: Record<GcpApi, string> = {
+  RUN: "run.googleapis.com",
+  CLOUDFUNCTIONS: "cloudfunctions.googleapis.com",
+  CONTAINER: "container.googleapis.com",
+};
+const SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
+
+/** The endpoint an API's client talks to, or undefined for Google's. */
+export function endpointFor(api: GcpApi, cfg: ProviderConfig): string | undefined {
+  const o = cfg.target.options as { endpoint?: unknown };
+  if (typeof o.endpoint === "string") return o.endpoint;
+  return cfg.env[`CLOUDSDK_API_ENDPOINT_OVERRIDES_${api}`] || undefined;
+}
+
+/** gax client options for one API: REST transport, endpoint, credentials. */
+export async function clientOptions(api: GcpApi, cfg: ProviderConfig): Promise<ClientOptions> {
+  const out: ClientOptions & Record<string, unknown> = { fallback: true };
+  const endpoint = endpointFor(api, cfg);
+  let plainHttp = false;
+  if (endpoint !== undefined) {
+    const u = new URL(endpoint);
+    plainHttp = u.protocol === "http:";
+    out.apiEndpoint = u.hostname;
+    out.port = Number(u.port) || (plainHttp ? 80 : 443);
+    out.protocol = plainHttp ? "http" : "https";
+  } else out.apiEndpoint = DEFAULT_HOST[api];
+  const token = cfg.env.GOOGLE_OAUTH_ACCESS_TOKEN || (plainHttp ? "emulator" : undefined);
+  if (token !== undefined) {
+    // A static token: nothing looks for ADC, a metadata server or gcloud.
+    const { OAuth2Client } = await import("google-auth-library");
+    const auth = new OAuth2Client();
+    auth.setCredentials({ access_token: token });
+    // gax may carry its own copy of google-auth-library: the client is used by its methods only.
+    out.authClient = auth as unknown as ClientOptions["authClient"];
+  } else out.scopes = SCOPES;
+  return out;
+}
+
+export function pollInterval(env: ProviderConfig["env"]): number {
+  const n = Number(env.APISHIP_GCP_POLL_MS);
+  return Number.isFinite(n) && n >= 0 && env.APISHIP_GCP_POLL_MS !== undefined ? n : 1000;
+}
+
+function memo<T>(make: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () =>
+    (p ??= make().catch((e: unknown) => {
+      p = undefined;
+      throw e;
+    }));
+}
+
+interface LroLike {
+  name?: string | null;
+}
+interface CheckedOp<T> {
+  done?: boolean | null;
+  result?: T | null;
+  error?: { code?: number | null; message?: string | null } | null;
+  metadata?: unknown;
+}
+
+/** Polls a long-running operation to its end with our backoff and the run's signal. */
+async function finish<T>(
+  what: string,
+  target: string,
+  op: LroLike,
+  check: (name: string) => Promise<CheckedOp<T>>,
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<T> {
+  const name = op.name ?? "";
+  const last = await poll(
+    () => gcp(`${what} (operation)`, target, () => check(name)),
+    (o) => o.done === true,
+    {
+      what: `${what} to finish`,
+      intervalMs,
+      maxIntervalMs: Math.max(intervalMs, 5000),
+      timeoutMs: 1_800_000,
+      signal,
+    },
+  );
+  if (last.error && (last.error.code ?? 0) !== 0) {
+    const failure: OperationFailure = { code: last.error.code ?? 2, message: last.error.message ?? "" };
+    if (last.metadata && typeof last.metadata === "object")
+      failure.metadata = last.metadata as Record<string, unknown>;
+    throw operationError(what, target, failure);
+  }
+  return last.result as T;
+}
+
+export function operationError(what: string, target: string, f: OperationFailure): ProviderError {
+  return new ProviderError(`${what} failed: ${f.message}`, {
+    code: "OPERATION_FAILED",
+    fault: "user",
+    target,
+    cause: f,
+    hint: "the cloud refused the new configuration; fix what the message names and deploy again",
+  });
+}
+
+/**
+ * The resource as it stands after its operation: an operation's `response` is a raw protobuf
+ * message (numeric enums, no defaults), a GET gives the same shape every read gives.
+ */
+async function reread<T>(op: string, target: string, get: () => Promise<[T, ...unknown[]]>): Promise<T> {
+  return (await gcp(op, target, get))[0];
+}
+
+async function makeRun(cfg: ProviderConfig, intervalMs: number): Promise<RunApi> {
+  const { ServicesClient, RevisionsClient } = await import("@google-cloud/run");
+  const opts = await clientOptions("RUN", cfg);
+  const c = new ServicesClient(opts);
+  const rev = new RevisionsClient(opts);
+  const t = cfg.target.name;
+  const check = (n: string) => c.checkUpdateServiceProgress(n) as unknown as Promise<CheckedOp<RunService>>;
+  return {
+    getService: (name) => gcpMaybe("GetService", t, async () => (await c.getService({ name }))[0]),
+    createService: async (parent, serviceId, service, signal) => {
+      const [op] = await gcp("CreateService", t, () => c.createService({ parent, serviceId, service }));
+      await finish("CreateService", t, op, check, intervalMs, signal);
+      return reread("GetService", t, () => c.getService({ name: `${parent}/services/${serviceId}` }));
+    },
+    updateService: async (service, paths, signal) => {
+      const [op] = await gcp("UpdateService", t, () => c.updateService({ service, updateMask: { paths } }));
+      await finish("UpdateService", t, op, check, intervalMs, signal);
+      return reread("GetService", t, () => c.getService({ name: service.name ?? "" }));
+    },
+    deleteService: async (name, signal) => {
+      const op = await gcpMaybe("DeleteService", t, async () => (await c.deleteService({ name }))[0]);
+      if (op)
+        await gcpMaybe("DeleteService", t, () => finish("DeleteService", t, op, check, intervalMs, signal));
+    },
+    getRevision: (name) => gcpMaybe("GetRevision", t, async () => (await rev.getRevision({ name }))[0]),
+    getIamPolicy: (resource) => gcp("GetIamPolicy", t, async () => (await c.getIamPolicy({ resource }))[0]),
+    setIamPolicy: (resource, policy) =>
+      gcp("SetIamPolicy", t, async () => (await c.setIamPolicy({ resource, policy }))[0]),
+  };
+}
+
+async function makeFunctions(cfg: ProviderConfig, intervalMs: number): Promise<FunctionsApi> {
+  const { v2 } = await import("@google-cloud/functions");
+  const c = new v2.FunctionServiceClient(await clientOptions("CLOUDFUNCTIONS", cfg));
+  const t = cfg.target.name;
+  const check = (n: string) =>
+    c.checkUpdateFunctionProgress(n) as unknown as Promise<CheckedOp<CloudFunction>>;
+  return {
+    getFunction: (name) => gcpMaybe("GetFunction", t, async () => (await c.getFunction({ name }))[0]),
+    generateUploadUrl: async (parent) => {
+      const [r] = await gcp("GenerateUploadUrl", t, () => c.generateUploadUrl({ parent }));
+      return { uploadUrl: r.uploadUrl ?? "", storageSource: r.storageSource ?? {} };
+    },
+    createFunction: async (parent, functionId, fn, signal) => {
+      const [op] = await gcp("CreateFunction", t, () =>
+        c.createFunction({ parent, functionId, function: fn }),
+      );
+      await finish("CreateFunction", t, op, check, intervalMs, signal);
+      return reread("GetFunction", t, () => c.getFunction({ name: `${parent}/functions/${functionId}` }));
+    },
+    updateFunction: async (fn, paths, signal) => {
+      const [op] = await gcp("UpdateFunction", t, () =>
+        c.updateFunction({ function: fn, updateMask: { paths } }),
+      );
+      await finish("UpdateFunction", t, op, check, intervalMs, signal);
+      return reread("GetFunction", t, () => c.getFunction({ name: fn.name ?? "" }));
+    },
+    deleteFunction: async (name, signal) => {
+      const op = await gcpMaybe("DeleteFunction", t, async () => (await c.deleteFunction({ name }))[0]);
+      if (op)
+        await gcpMaybe("DeleteFunction", t, () => finish("DeleteFunction", t, op, check, intervalMs, signal));
+    },
+    upload: (url, zip, signal) => uploadZip(url, zip, t, signal),
+  };
+}
+
+/** The signed URL is the credential: no Authorization header, and the content type it was signed for. */
+async function uploadZip(url: string, zip: Buffer, target: string, signal: AbortSignal): Promise<void> {
+  const res = await gcp("UploadSource", target, () =>
+    fetch(url, { method: "PUT", body: zip, headers: { "content-type": "application/zip" }, signal }),
+  );
+  if (!res.ok) {
+    const text = (await res.text()).slice(0, 300);
+    throw new ProviderError(`uploading the function source failed: HTTP ${res.status} ${text}`, {
+      code: res.status === 429 || res.status >= 500 ? "GCP_UNAVAILABLE" : "UPLOAD_FAILED",
+      retryable: res.status === 429 || res.status >= 500,
+      target,
+      hint: "the signed upload URL expires after 30 minutes; deploying again asks for a new one",
+    });
+  }
+}
+
+async function makeContainer(cfg: ProviderConfig): Promise<ContainerApi> {
+  const { ClusterManagerClient } = await import("@google-cloud/container");
+  const opts = await clientOptions("CONTAINER", cfg);
+  const c = new ClusterManagerClient(opts);
+  const t = cfg.target.name;
+  return {
+    getCluster: (name) => gcpMaybe("GetCluster", t, async () => (await c.getCluster({ name }))[0]),
+    accessToken: async () => {
+      const tok = await gcp("GetAccessToken", t, () => c.auth.getAccessToken());
+      const value =
+        typeof tok === "string" ? tok : (tok as { token?: string | null } | null | undefined)?.token;
+      if (!value)
+        throw new ProviderError("Application Default Credentials gave no access token", {
+          code: "CREDENTIALS",
+          fault: "user",
+          target: t,
+          hint: CREDENTIALS_HINT,
+        });
+      return value;
+    },
+  };
+}
+
+export const CREDENTIALS_HINT =
+  "run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key or workload identity federation file, or GOOGLE_OAUTH_ACCESS_TOKEN to an access token";
+
+/** createClients of every gcp platform: nothing loads until a platform asks for its API. */
+export function createGcpClients(cfg: ProviderConfig): GcpClients {
+  const intervalMs = pollInterval(cfg.env);
+  return {
+    target: cfg.target.name,
+    pollIntervalMs: intervalMs,
+    run: memo(() => makeRun(cfg, intervalMs)),
+    functions: memo(() => makeFunctions(cfg, intervalMs)),
+    container: memo(() => makeContainer(cfg)),
+  };
+}
