@@ -5,6 +5,12 @@
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { endpointOption, mapRuntime } from "../_shared/options.js";
+import { applyApp, destroyApp, readApp, rollbackApp, statusApp } from "./app-apply.js";
+import { planApp } from "./app-plan.js";
+import type { AppState } from "./app-plan.js";
+import type { AppOptions } from "./app-spec.js";
+import { createDoClients } from "./clients.js";
+import type { DoClients } from "./clients.js";
 import { DO_FUNCTIONS_RUNTIMES, spellDoRuntime } from "./functions.js";
 
 // app_spec.region of the OpenAPI: an enum of App Platform's regions (not datacenters).
@@ -29,7 +35,7 @@ const INSTANCE_SIZES = [
   "apps-d-8vcpu-32gb",
 ] as const;
 
-export const appPlatform = defineTarget({
+export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
   id: "digitalocean/app-platform",
   provider: "digitalocean",
   platform: "app-platform",
@@ -66,6 +72,13 @@ export const appPlatform = defineTarget({
     startsWithLetter: true,
   },
   concurrency: 8,
+  createClients: createDoClients,
+  read: readApp,
+  plan: planApp,
+  apply: applyApp,
+  destroy: destroyApp,
+  status: statusApp,
+  rollback: rollbackApp,
 });
 
 /** The functions component's spelling, as for DigitalOcean Functions: nodejs18 → "nodejs:18". */

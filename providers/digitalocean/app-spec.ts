@@ -1,0 +1,250 @@
+// PURE pieces of digitalocean/app-platform: the app spec apiship submits for a container
+// service (#/components/schemas/app_spec), and the attributes a plan compares, read the same
+// way from what the manifest wants and from the spec the app holds. Secret envs are compared by
+// keyed hash: the app only ever returns their encrypted value (EV[...]).
+
+import type { ServiceSpec } from "../../src/manifest/types.js";
+import { configError } from "./errors.js";
+import type { AppImageSource, AppServiceSpec, AppSpec, AppVariable } from "./types.js";
+
+/** The service component's name inside the app spec. */
+export const COMPONENT = "api";
+
+export interface AppOptions {
+  region: string;
+  instanceSize: string;
+  endpoint?: string;
+}
+
+/** What a plan compares; secrets are name → keyed hash. */
+export interface AppAttributes {
+  region: string;
+  image: AppImageSource;
+  port: number;
+  runCommand: string | null;
+  instanceSize: string;
+  instanceCount: number | null;
+  autoscaling: { min: number; max: number } | null;
+  healthPath: string | null;
+  env: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+// instance_size_slug → [vCPU, MiB], from the slugs' names (app_component_instance_base).
+const SIZES: Record<string, readonly [number, number]> = {
+  "apps-s-1vcpu-0.5gb": [1, 512],
+  "apps-s-1vcpu-1gb-fixed": [1, 1024],
+  "apps-s-1vcpu-1gb": [1, 1024],
+  "apps-s-1vcpu-2gb": [1, 2048],
+  "apps-s-2vcpu-4gb": [2, 4096],
+  "apps-d-1vcpu-0.5gb": [1, 512],
+  "apps-d-1vcpu-1gb": [1, 1024],
+  "apps-d-1vcpu-2gb": [1, 2048],
+  "apps-d-1vcpu-4gb": [1, 4096],
+  "apps-d-2vcpu-4gb": [2, 4096],
+  "apps-d-2vcpu-8gb": [2, 8192],
+  "apps-d-4vcpu-8gb": [4, 8192],
+  "apps-d-4vcpu-16gb": [4, 16384],
+  "apps-d-8vcpu-32gb": [8, 32768],
+};
+
+const dedicated = (slug: string) => slug.startsWith("apps-d-");
+
+/**
+ * The target's instance size, or the smallest size of the same family (shared apps-s-*,
+ * dedicated apps-d-*) that holds `resources` when the manifest asks for more than it gives.
+ */
+export function instanceSizeFor(option: string, res: ServiceSpec["resources"]): string {
+  const [cpu, mem] = SIZES[option] ?? [1, 512];
+  const wantCpu = res.cpu ?? 0;
+  if (cpu >= wantCpu && mem >= res.memory) return option;
+  const fit = Object.entries(SIZES).find(
+    ([slug, [c, m]]) =>
+      dedicated(slug) === dedicated(option) &&
+      slug !== "apps-s-1vcpu-1gb-fixed" &&
+      c >= wantCpu &&
+      m >= res.memory,
+  );
+  if (!fit)
+    throw configError(
+      `no App Platform instance size holds ${wantCpu} vCPU and ${res.memory} MiB`,
+      "lower service.resources, or pick a dedicated size (apps-d-*) with `instanceSize`",
+    );
+  return fit[0];
+}
+
+/** An image reference → the app spec's image source (DOCR, Docker Hub or GHCR). */
+export function imageSource(ref: string): AppImageSource {
+  const at = ref.indexOf("@");
+  const digest = at >= 0 ? ref.slice(at + 1) : undefined;
+  let rest = at >= 0 ? ref.slice(0, at) : ref;
+  let tag: string | undefined;
+  const colon = rest.lastIndexOf(":");
+  if (colon > rest.lastIndexOf("/")) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const parts = rest.split("/");
+  const host = parts.length > 1 && /[.:]|^localhost$/.test(parts[0] ?? "") ? parts.shift() : undefined;
+  const version = digest ? { digest } : { tag: tag ?? "latest" };
+  if (host === "registry.digitalocean.com") {
+    // DOCR: `registry` must be left empty; the path is <registry>/<repository>.
+    return { registry_type: "DOCR", repository: parts.slice(1).join("/"), ...version };
+  }
+  const kind =
+    host === undefined || host === "docker.io" || host === "registry.hub.docker.com"
+      ? "DOCKER_HUB"
+      : host === "ghcr.io"
+        ? "GHCR"
+        : undefined;
+  if (!kind)
+    throw configError(
+      `App Platform pulls images from DOCR, Docker Hub or GHCR, not ${host}`,
+      "push the image to registry.digitalocean.com, docker.io or ghcr.io",
+    );
+  const registry = parts.length > 1 ? parts.shift() : "library";
+  return { registry_type: kind, registry, repository: parts.join("/"), ...version };
+}
+
+function runCommand(svc: ServiceSpec): string | null {
+  const words = [...(svc.container?.command ?? []), ...(svc.container?.args ?? [])];
+  if (words.length === 0) return null;
+  return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" ");
+}
+
+/** What the manifest wants, as plan attributes. */
+export function desiredAttributes(
+  svc: ServiceSpec,
+  opts: AppOptions,
+  secretHashes: Record<string, string>,
+): AppAttributes {
+  if (svc.kind !== "container" || !svc.container)
+    throw configError(
+      "digitalocean/app-platform deploys container images in this version; a functions component builds from a git repository",
+      "use the digitalocean/functions platform for a function, or give the service a `container`",
+    );
+  if (svc.access === "private")
+    throw configError(
+      "App Platform services are public; `access: private` has no App Platform equivalent",
+      "use `access: public`, or a digitalocean/droplet target inside a VPC",
+    );
+  const size = instanceSizeFor(opts.instanceSize, svc.resources);
+  const min = Math.max(1, svc.scaling.min);
+  // Autoscaling needs a dedicated instance size; a shared size runs a fixed count.
+  const auto = svc.scaling.max > min && dedicated(size);
+  const secrets: Record<string, string> = {};
+  for (const n of Object.keys(svc.secrets).sort()) secrets[n] = secretHashes[n] ?? "";
+  return {
+    region: opts.region,
+    image: imageSource(svc.container.image),
+    port: svc.container.port,
+    runCommand: runCommand(svc),
+    instanceSize: size,
+    instanceCount: auto ? null : min,
+    autoscaling: auto ? { min, max: Math.min(svc.scaling.max, 250) } : null,
+    healthPath: svc.health.path,
+    env: Object.fromEntries(Object.entries(svc.env).sort(([a], [b]) => a.localeCompare(b))),
+    secrets,
+  };
+}
+
+function envsOf(attrs: AppAttributes, secretValues: Record<string, string>): AppVariable[] {
+  const out: AppVariable[] = Object.entries(attrs.env).map(([key, value]) => ({
+    key,
+    value,
+    scope: "RUN_TIME",
+    type: "GENERAL",
+  }));
+  for (const key of Object.keys(attrs.secrets)) {
+    const value = secretValues[key];
+    if (value !== undefined) out.push({ key, value, scope: "RUN_TIME", type: "SECRET" });
+  }
+  return out;
+}
+
+/**
+ * The app spec to submit. `secretValues` holds, per secret, either its new plain value or the
+ * encrypted value the app already holds (which App Platform keeps as it is).
+ */
+export function appSpecFor(
+  name: string,
+  attrs: AppAttributes,
+  secretValues: Record<string, string>,
+  timeoutMs: number,
+): AppSpec {
+  const svc: AppServiceSpec = {
+    name: COMPONENT,
+    image: attrs.image,
+    http_port: attrs.port,
+    instance_size_slug: attrs.instanceSize,
+    envs: envsOf(attrs, secretValues),
+    routes: [{ path: "/" }],
+  };
+  if (attrs.runCommand !== null) svc.run_command = attrs.runCommand;
+  if (attrs.autoscaling)
+    svc.autoscaling = {
+      min_instance_count: attrs.autoscaling.min,
+      max_instance_count: attrs.autoscaling.max,
+      metrics: { cpu: { percent: 80 } },
+    };
+  else svc.instance_count = attrs.instanceCount ?? 1;
+  if (attrs.healthPath !== null)
+    svc.health_check = {
+      http_path: attrs.healthPath,
+      timeout_seconds: Math.min(120, Math.max(1, Math.ceil(timeoutMs / 1000))),
+    };
+  return { name, region: attrs.region, services: [svc] };
+}
+
+/**
+ * The attributes of a live spec. A secret keeps its recorded hash only while the app still
+ * holds the encrypted value apiship recorded for it; otherwise someone changed it.
+ */
+export function liveAttributes(
+  spec: AppSpec,
+  recordedHashes: Record<string, string>,
+  recordedCiphertexts: Record<string, string>,
+): AppAttributes | undefined {
+  const s = spec.services?.find((c) => c.name === COMPONENT);
+  if (!s?.image) return undefined;
+  const env: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  for (const v of s.envs ?? []) {
+    if (v.type === "SECRET") {
+      const same = v.value !== undefined && recordedCiphertexts[v.key] === v.value;
+      secrets[v.key] = same ? (recordedHashes[v.key] ?? "") : "(changed outside apiship)";
+    } else env[v.key] = v.value ?? "";
+  }
+  const { registry_type, registry, repository, tag, digest } = s.image;
+  const image: AppImageSource = {
+    registry_type,
+    ...(registry !== undefined ? { registry } : {}),
+    repository,
+  };
+  if (digest) image.digest = digest;
+  else image.tag = tag ?? "latest";
+  const sorted = (o: Record<string, string>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+  return {
+    region: spec.region ?? "",
+    image,
+    port: s.http_port ?? 8080,
+    runCommand: s.run_command ?? null,
+    instanceSize: s.instance_size_slug ?? "apps-s-1vcpu-0.5gb",
+    instanceCount: s.autoscaling ? null : (s.instance_count ?? 1),
+    autoscaling: s.autoscaling
+      ? { min: s.autoscaling.min_instance_count ?? 1, max: s.autoscaling.max_instance_count ?? 1 }
+      : null,
+    healthPath: s.health_check?.http_path ?? null,
+    env: sorted(env),
+    secrets: sorted(secrets),
+  };
+}
+
+/** Secret name → the encrypted value the spec holds. */
+export function ciphertextsOf(spec: AppSpec | undefined): Record<string, string> {
+  const s = spec?.services?.find((c) => c.name === COMPONENT);
+  const out: Record<string, string> = {};
+  for (const v of s?.envs ?? []) if (v.type === "SECRET" && v.value !== undefined) out[v.key] = v.value;
+  return out;
+}

@@ -1,0 +1,231 @@
+// App Platform in the fake: apps_create/get/list/update/delete, deployments that move through
+// their phases as they are read, deployment logs, and rollback. Like the service, it fills in
+// spec defaults (instance count, envs' scope and type), encrypts SECRET envs on first
+// submission, keeps app names unique in the account, and serves each app's live URL
+// (/__apps/<name>/...) so a health check reaches the "containers".
+
+import type { FakeRequest, FakeResponse } from "../_shared/server.js";
+import type { App, AppServiceSpec, AppSpec } from "../../../providers/digitalocean/types.js";
+import type { DoWorld, FakeApp, FakeDeployment } from "./world.js";
+
+export type Handler = (
+  w: DoWorld,
+  req: FakeRequest,
+  m: RegExpExecArray,
+) => FakeResponse | Promise<FakeResponse>;
+
+export const err = (status: number, id: string, message: string): FakeResponse => ({
+  status,
+  body: { id, message, request_id: "4851a473-1621-42ea-b2f9-5071c0ea8414" },
+});
+export const notFound = (what: string) => err(404, "not_found", `${what} not found`);
+
+function imageRef(s: AppServiceSpec | undefined): string {
+  const i = s?.image;
+  if (!i) return "";
+  const host =
+    i.registry_type === "GHCR" ? "ghcr.io/" : i.registry_type === "DOCR" ? "registry.digitalocean.com/" : "";
+  const path = [i.registry, i.repository].filter(Boolean).join("/");
+  return `${host}${path}${i.digest ? `@${i.digest}` : `:${i.tag ?? "latest"}`}`;
+}
+
+/** Server-side defaults and encryption, as App Platform returns a submitted spec. */
+function normalize(w: DoWorld, spec: AppSpec): AppSpec {
+  const services = (spec.services ?? []).map((s) => ({
+    ...s,
+    http_port: s.http_port ?? 8080,
+    instance_size_slug: s.instance_size_slug ?? "apps-s-1vcpu-0.5gb",
+    ...(s.autoscaling ? {} : { instance_count: s.instance_count ?? 1 }),
+    envs: (s.envs ?? []).map((e) => ({
+      ...e,
+      scope: e.scope ?? "RUN_AND_BUILD_TIME",
+      type: e.type ?? "GENERAL",
+      ...(e.type === "SECRET" && e.value !== undefined ? { value: w.encrypt(e.value) } : {}),
+    })),
+  }));
+  return { ...spec, services };
+}
+
+function newDeployment(fa: FakeApp, spec: AppSpec, cause: string, clonedFrom?: string): FakeDeployment {
+  const d: FakeDeployment = {
+    id: crypto.randomUUID(),
+    cause,
+    phase: "PENDING_BUILD",
+    spec,
+    created_at: new Date().toISOString(),
+    progress: { steps: [] },
+    reads: 0,
+    imageRef: imageRef(spec.services?.[0]),
+    ...(clonedFrom ? { cloned_from: clonedFrom } : {}),
+  };
+  fa.deployments.push(d);
+  fa.app.pending_deployment = strip(d);
+  fa.app.in_progress_deployment = strip(d);
+  return d;
+}
+
+const strip = (d: FakeDeployment) => {
+  const { reads: _r, imageRef: _i, ...rest } = d;
+  void _r;
+  void _i;
+  return rest;
+};
+
+const PHASES = ["PENDING_BUILD", "BUILDING", "PENDING_DEPLOY", "DEPLOYING", "ACTIVE"] as const;
+
+/** One read moves a deployment along; the end is ACTIVE, or ERROR for a failing image. */
+function advance(w: DoWorld, fa: FakeApp, d: FakeDeployment): void {
+  if (!PHASES.includes(d.phase as (typeof PHASES)[number]) || d.phase === "ACTIVE") return;
+  d.reads++;
+  if (d.reads % (w.opts.readsPerPhase ?? 1) !== 0) return;
+  const next = PHASES[PHASES.indexOf(d.phase as (typeof PHASES)[number]) + 1] ?? "ACTIVE";
+  if (next === "ACTIVE" && w.imageFails(d.imageRef)) {
+    d.phase = "ERROR";
+    d.progress = {
+      error_steps: 1,
+      steps: [
+        {
+          name: "deploy",
+          status: "ERROR",
+          steps: [
+            {
+              name: "deploy-api",
+              component_name: "api",
+              message_base: "Deploying service",
+              status: "ERROR",
+              reason: {
+                code: "DeployContainerExitNonZero",
+                message: "Your deploy failed because your container exited with a non-zero exit code.",
+              },
+            },
+          ],
+        },
+      ],
+    };
+  } else d.phase = next;
+  if (d.phase === "ACTIVE") {
+    for (const o of fa.deployments) if (o !== d && o.phase === "ACTIVE") o.phase = "SUPERSEDED";
+    fa.app.active_deployment = strip(d);
+    fa.app.live_url = `${w.url}/__apps/${fa.app.spec.name}`;
+    fa.app.live_url_base = fa.app.live_url;
+  }
+  if (d.phase === "ACTIVE" || d.phase === "ERROR") {
+    delete fa.app.pending_deployment;
+    delete fa.app.in_progress_deployment;
+  } else fa.app.in_progress_deployment = strip(d);
+}
+
+function body(req: FakeRequest): { spec?: AppSpec; deployment_id?: string; skip_pin?: boolean } {
+  return (req.json ?? {}) as { spec?: AppSpec };
+}
+
+const appOf = (w: DoWorld, id: string) =>
+  w.apps.get(id) ?? [...w.apps.values()].find((a) => a.app.spec.name === id);
+
+const create: Handler = (w, req) => {
+  const spec = body(req).spec as AppSpec;
+  if (w.findAppByName(spec.name))
+    return err(409, "conflict", `an app with the name ${spec.name} already exists`);
+  const app: App = {
+    id: w.uuid(),
+    spec: normalize(w, spec),
+    region: { slug: spec.region ?? "nyc" },
+    default_ingress: "",
+  };
+  const fa: FakeApp = { app, deployments: [] };
+  w.apps.set(app.id, fa);
+  newDeployment(fa, app.spec, "initial deployment");
+  return { status: 200, body: { app } };
+};
+
+const update: Handler = (w, req, m) => {
+  const fa = appOf(w, m[1] as string);
+  if (!fa) return notFound("app");
+  if (fa.pinned)
+    return err(400, "bad_request", "app is pinned to a rollback deployment; commit or revert it first");
+  const spec = body(req).spec as AppSpec;
+  if (spec.name !== fa.app.spec.name && w.findAppByName(spec.name)) return err(409, "conflict", "name taken");
+  fa.app.spec = normalize(w, spec);
+  newDeployment(fa, fa.app.spec, "app spec updated");
+  return { status: 200, body: { app: fa.app } };
+};
+
+const rollback: Handler = (w, req, m) => {
+  const fa = appOf(w, m[1] as string);
+  if (!fa) return notFound("app");
+  const b = body(req);
+  const to = fa.deployments.find((d) => d.id === b.deployment_id);
+  if (!to || !["ACTIVE", "SUPERSEDED"].includes(to.phase ?? ""))
+    return err(400, "bad_request", "deployment cannot be rolled back to");
+  fa.app.spec = to.spec as AppSpec;
+  const d = newDeployment(fa, fa.app.spec, "manual rollback", to.id);
+  if (b.skip_pin !== true) fa.pinned = d.id;
+  return { status: 200, body: { deployment: strip(d) } };
+};
+
+const logs: Handler = (w, _req, m) => {
+  const fa = appOf(w, m[1] as string);
+  if (!fa?.deployments.some((d) => d.id === m[2])) return notFound("deployment");
+  const url = `${w.url}/__logs/${m[2]}/${m[3]}.log`;
+  return { status: 200, body: { live_url: url.replace(/^http/, "ws"), historic_urls: [url] } };
+};
+
+export const APP_ROUTES: [string, RegExp, Handler][] = [
+  [
+    "GET",
+    /^\/v2\/apps$/,
+    (w, req) => {
+      const all = [...w.apps.values()].map((a) => a.app);
+      const per = Number(req.query.get("per_page") ?? 20);
+      const page = Number(req.query.get("page") ?? 1);
+      const apps = all.slice((page - 1) * per, page * per);
+      const next =
+        page * per < all.length ? { next: `${w.url}/v2/apps?page=${page + 1}&per_page=${per}` } : {};
+      return { status: 200, body: { apps, links: { pages: next }, meta: { total: all.length } } };
+    },
+  ],
+  ["POST", /^\/v2\/apps$/, create],
+  [
+    "GET",
+    /^\/v2\/apps\/([^/]+)$/,
+    (w, _r, m) => {
+      const fa = appOf(w, m[1] as string);
+      return fa ? { status: 200, body: { app: fa.app } } : notFound("app");
+    },
+  ],
+  ["PUT", /^\/v2\/apps\/([^/]+)$/, update],
+  [
+    "DELETE",
+    /^\/v2\/apps\/([^/]+)$/,
+    (w, _r, m) => {
+      const fa = appOf(w, m[1] as string);
+      if (!fa) return notFound("app");
+      w.apps.delete(fa.app.id);
+      return { status: 200, body: { id: fa.app.id } };
+    },
+  ],
+  [
+    "GET",
+    /^\/v2\/apps\/([^/]+)\/deployments\/([^/]+)$/,
+    (w, _r, m) => {
+      const fa = appOf(w, m[1] as string);
+      const d = fa?.deployments.find((x) => x.id === m[2]);
+      if (!fa || !d) return notFound("deployment");
+      advance(w, fa, d);
+      return { status: 200, body: { deployment: strip(d) } };
+    },
+  ],
+  ["GET", /^\/v2\/apps\/([^/]+)\/deployments\/([^/]+)\/components\/([^/]+)\/logs$/, logs],
+  ["POST", /^\/v2\/apps\/([^/]+)\/rollback$/, rollback],
+];
+
+/** The app's live URL: 200 while its active deployment runs a healthy image. */
+export function serveLive(w: DoWorld, req: FakeRequest): FakeResponse | undefined {
+  const m = /^\/__apps\/([^/]+)(\/.*)?$/.exec(req.path);
+  if (!m) return undefined;
+  const fa = w.findAppByName(m[1] as string);
+  const active = fa?.deployments.find((d) => d.phase === "ACTIVE");
+  if (!active) return { status: 404, body: "no active deployment" };
+  if (w.imageUnhealthy(active.imageRef)) return { status: 503, body: "unhealthy" };
+  return { status: 200, body: { ok: true, image: active.imageRef } };
+}
