@@ -1,0 +1,86 @@
+// gcp/cloud-run passes the same lifecycle as every platform, against the GCP fake through the
+// real @google-cloud/run client (REST transport); and under injected throttling and server
+// errors a deploy still converges when retried the way the engine retries.
+import { describe, expect, it } from "vitest";
+import type { DeployableTarget, TargetAdapter } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import { cloudRun } from "../../providers/gcp/cloud-run.js";
+import type { GcpClients } from "../../providers/gcp/clients.js";
+import { seeded } from "../fakes/_shared/server.js";
+import { SECRET_VALUE, gcpWorld } from "../fakes/gcp/harness.js";
+import { readAndPlan } from "../support/read-plan.js";
+import { describeLifecycle } from "./lifecycle.js";
+
+const adapter = cloudRun as unknown as DeployableTarget<Record<string, unknown>, object, GcpClients>;
+const NAME = "shop-dev-api";
+
+describeLifecycle("gcp/cloud-run", async () => {
+  const w = await gcpWorld(cloudRun as unknown as TargetAdapter<Record<string, unknown>, object, GcpClients>);
+  return {
+    adapter: adapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
+    name: NAME,
+    stack: w.stack,
+    target: w.target,
+    secretHashes: { API_KEY: "hmac-sha256:1" },
+    secrets: { API_KEY: SECRET_VALUE },
+    ctx: (t) => w.ctx(t),
+    update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
+    replace: {
+      target: (t) => ({ ...t, options: { ...t.options, region: "europe-west4" } }),
+      forcedBy: "region",
+    },
+    close: () => w.close(),
+  };
+});
+
+describe("gcp/cloud-run under injected faults", () => {
+  it("converges with 20% throttling and 5% server errors", async () => {
+    const w = await gcpWorld(
+      cloudRun as unknown as TargetAdapter<Record<string, unknown>, object, GcpClients>,
+      {
+        knobs: { throttleRate: 0.2, errorRate: 0.05, random: seeded(7) },
+      },
+    );
+    try {
+      const failures: string[] = [];
+      let state: object | undefined;
+      for (let attempt = 0; attempt < 100 && !state; attempt++) {
+        try {
+          const ctx = await w.ctx();
+          const planned = await readAndPlan(adapter, ctx, {
+            stack: w.stack,
+            target: w.target,
+            service: w.service,
+            name: NAME,
+            recorded: undefined,
+            secretHashes: { API_KEY: "h1" },
+          });
+          state = (await adapter.apply(ctx, { ...planned, secrets: { API_KEY: SECRET_VALUE } })).state;
+        } catch (e) {
+          if (!(e instanceof ProviderError) || !e.retryable) throw e;
+          failures.push(e.code);
+        }
+      }
+      expect(failures.length).toBeGreaterThan(0);
+      expect(new Set(failures)).toEqual(
+        new Set(failures.filter((c) => ["THROTTLED", "GCP_UNAVAILABLE", "CONFLICT"].includes(c))),
+      );
+      w.fake.knobs.throttleRate = 0;
+      w.fake.knobs.errorRate = 0;
+      const revisions = [...w.fake.world.revisions.keys()];
+      expect(revisions).toHaveLength(1);
+      const ctx = await w.ctx();
+      const again = await readAndPlan(adapter, ctx, {
+        stack: w.stack,
+        target: w.target,
+        service: w.service,
+        name: NAME,
+        recorded: state,
+        secretHashes: { API_KEY: "h1" },
+      });
+      expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+});
