@@ -1,10 +1,22 @@
 // Cloud Functions for Firebase: a 2nd-gen Cloud Function in a Firebase project, optionally
 // routed from a Firebase Hosting site by a rewrite; rollback re-releases the previous Hosting
-// version (DESIGN.md §7). Descriptor only; the behaviour lands later.
+// version (DESIGN.md §7). Behaviour: compose.ts hands the function to the gcp/cloud-functions
+// adapter (the declared helper: same API, same resources) and the site to hosting.ts.
+// Nothing here loads an SDK: clients.ts imports them inside createClients.
 
 import { z } from "zod";
-import { defineTarget } from "../../src/core/provider.js";
+import { defineTarget, isDeployable } from "../../src/core/provider.js";
+import type { TargetAdapter } from "../../src/core/provider.js";
 import { endpointOption, gcpProject, gcpRegion, mapRuntime } from "../_shared/options.js";
+import { cloudFunctions } from "../gcp/cloud-functions.js";
+import type { FirebaseClients } from "./clients.js";
+import { composeFirebase } from "./compose.js";
+import type { FirebaseOptions, FirebaseState, FunctionAdapter } from "./compose.js";
+
+// Until gcp/cloud-functions has its behaviour, firebase/functions stays a descriptor too, and the
+// engine reports it as not yet deployable instead of failing mid-deploy.
+const gcp = cloudFunctions as TargetAdapter;
+const behaviour = isDeployable(gcp) ? composeFirebase(gcp as unknown as FunctionAdapter) : {};
 
 // The languages Firebase deploys functions in (Node.js and Python), versions not deprecated.
 export const FIREBASE_FUNCTIONS_RUNTIMES = [
@@ -15,7 +27,7 @@ export const FIREBASE_FUNCTIONS_RUNTIMES = [
   "python3.12",
 ] as const;
 
-export const functions = defineTarget({
+export const functions = defineTarget<FirebaseOptions, FirebaseState, FirebaseClients>({
   id: "firebase/functions",
   provider: "firebase",
   platform: "functions",
@@ -36,7 +48,8 @@ export const functions = defineTarget({
             error: "must be a Hosting site id: lowercase letters, digits and '-'",
           })
           .meta({
-            description: "Hosting site. Default: the project's default site.",
+            description:
+              "Hosting site id (globally unique: it is the <site>.web.app host). Default: a site named after the target's physical name, created by apiship. Name the project's default site (its project id) to deploy there.",
             examples: ["acme-web-api"],
           })
           .optional(),
@@ -68,6 +81,7 @@ export const functions = defineTarget({
     startsWithLetter: true,
   },
   concurrency: 8,
+  ...behaviour,
 });
 
 /** firebase.json's spelling: nodejs22 → "nodejs22", python3.12 → "python312". */

@@ -1,0 +1,258 @@
+// firebase/functions is two halves: the function, which IS a gcp/cloud-functions target (same
+// API, same resources), and the Hosting site in front of it. The state is
+// { function: <gcp/cloud-functions state>, hosting: <HostingState> }; every contract method
+// hands the function half to the gcp adapter (with the firebase options mapped to its own) and
+// the site to hosting.ts. `composeFirebase` takes the function adapter as a parameter so the
+// composition is tested with a stub; functions.ts passes the real one.
+
+import type {
+  ApplyResult,
+  Ctx,
+  DeployableTarget,
+  PlanRequest,
+  PlanResponse,
+  PlannedChange,
+  ProviderConfig,
+  ResourceChange,
+  StatusReport,
+  TargetBehaviour,
+} from "../../src/core/provider.js";
+import type { TargetSpec } from "../../src/manifest/types.js";
+import { ProviderError } from "../../src/errors.js";
+import type { FirebaseClients } from "./clients.js";
+import { createHostingClients } from "./clients.js";
+import {
+  RELEASE_TYPE,
+  SITE_TYPE,
+  desiredConfig,
+  endpointOf,
+  planHosting,
+  planHostingRemoval,
+  siteIdOf,
+} from "./hosting-plan.js";
+import type { HostingInput, HostingState } from "./hosting-plan.js";
+import { applyHosting, deployConfig, destroyHosting, readHosting, rereleaseVersion } from "./hosting.js";
+import type { HostingCtx, SiteRef } from "./hosting.js";
+
+export interface FirebaseOptions {
+  project: string;
+  region: string;
+  hosting?: { site?: string; path: string };
+  endpoint?: string;
+}
+
+export interface FirebaseState {
+  /** The gcp/cloud-functions adapter's state of the function. */
+  function?: object;
+  hosting?: HostingState;
+}
+
+export type FunctionAdapter = Pick<
+  DeployableTarget<Record<string, unknown>, object, unknown>,
+  "options" | "createClients" | "read" | "plan" | "apply" | "destroy" | "status" | "rollback" | "build"
+>;
+
+type Req = PlanRequest<FirebaseOptions, FirebaseState>;
+type FCtx = Ctx<FirebaseClients>;
+
+const opts = (t: TargetSpec): FirebaseOptions => t.options as unknown as FirebaseOptions;
+const isHosting = (c: ResourceChange) => c.type === SITE_TYPE || c.type === RELEASE_TYPE;
+
+export function composeFirebase(
+  fn: FunctionAdapter,
+): TargetBehaviour<FirebaseOptions, FirebaseState, FirebaseClients> {
+  /** The firebase target as gcp/cloud-functions sees it: its own schema fills its defaults. */
+  const fnTarget = (t: TargetSpec): TargetSpec => {
+    const o = opts(t);
+    const raw = { project: o.project, region: o.region, ...(o.endpoint ? { endpoint: o.endpoint } : {}) };
+    return {
+      ...t,
+      provider: "gcp",
+      platform: "cloud-functions",
+      options: fn.options.parse(raw) as Record<string, unknown>,
+    };
+  };
+  const fnCtx = (ctx: FCtx): Ctx<unknown> => ({
+    ...ctx,
+    clients: ctx.clients.fn,
+    target: fnTarget(ctx.target),
+  });
+  const hCtx = (ctx: FCtx): HostingCtx => ({ hosting: ctx.clients.hosting, ctx: ctx as Ctx<unknown> });
+  const siteRef = (t: TargetSpec, name: string): SiteRef | undefined => {
+    const h = opts(t).hosting;
+    return h
+      ? { project: opts(t).project, site: siteIdOf(h.site, name), explicit: h.site !== undefined }
+      : undefined;
+  };
+  const hostingInput = (t: TargetSpec, name: string): HostingInput | undefined => {
+    const o = opts(t);
+    if (!o.hosting) return undefined;
+    const i: HostingInput = {
+      project: o.project,
+      region: o.region,
+      path: o.hosting.path,
+      functionName: name,
+    };
+    if (o.hosting.site !== undefined) i.site = o.hosting.site;
+    return i;
+  };
+  const fnReq = <R extends Req>(r: R) => ({
+    ...r,
+    target: fnTarget(r.target) as TargetSpec & { options: Record<string, unknown> },
+    recorded: r.recorded?.function,
+    observed: r.observed?.function,
+  });
+
+  function check(req: Req): void {
+    if (req.target.options.hosting && req.service.access === "private")
+      throw new ProviderError("a Hosting rewrite serves the function publicly", {
+        code: "UNSUPPORTED",
+        fault: "user",
+        target: req.target.name,
+        hint: "Hosting invokes the function without credentials: use access: public, or drop `hosting:` to keep the function private",
+      });
+  }
+
+  return {
+    async createClients(cfg: ProviderConfig): Promise<FirebaseClients> {
+      const [f, hosting] = await Promise.all([
+        fn.createClients({ ...cfg, target: fnTarget(cfg.target) }),
+        createHostingClients(cfg),
+      ]);
+      return { fn: f, hosting };
+    },
+    build: fn.build ? (ctx, svc) => fn.build!(fnCtx(ctx), svc) : undefined,
+    async read(ctx, prior, name) {
+      const ref = siteRef(ctx.target, name);
+      const [f, hosting] = await Promise.all([
+        fn.read(fnCtx(ctx), prior?.function, name),
+        ref ? readHosting(hCtx(ctx), ref) : Promise.resolve(undefined),
+      ]);
+      // A site apiship only disabled on destroy still exists: it is not this target any more.
+      if (!f && !hosting?.release && !hosting?.created) return undefined;
+      const s: FirebaseState = {};
+      if (f) s.function = f;
+      if (hosting) s.hosting = hosting;
+      return s;
+    },
+    plan(req): PlanResponse {
+      check(req);
+      const fnChanges = fn.plan(fnReq(req)).changes;
+      const i = hostingInput(req.target, req.name);
+      const types = [...new Set(fnChanges.map((c) => c.type))];
+      const seen = req.observed?.hosting;
+      const hosting = i ? planHosting(i, seen, types) : seen ? planHostingRemoval(seen) : [];
+      return { changes: [...fnChanges, ...hosting] };
+    },
+    async apply(
+      ctx,
+      change: PlannedChange<FirebaseOptions, FirebaseState>,
+    ): Promise<ApplyResult<FirebaseState>> {
+      const fnChanges = change.changes.filter((c) => !isHosting(c));
+      let fnState = change.observed?.function ?? change.recorded?.function;
+      let fnResult: ApplyResult<object> | undefined;
+      if (!fnState || fnChanges.some((c) => c.action !== "no-op")) {
+        fnResult = await fn.apply(fnCtx(ctx), { ...fnReq(change), changes: fnChanges });
+        fnState = fnResult.state;
+      }
+      const state: FirebaseState = {};
+      if (fnState) state.function = fnState;
+      const i = hostingInput(ctx.target, change.name);
+      const ref = siteRef(ctx.target, change.name);
+      const site = change.changes.find((c) => c.type === SITE_TYPE);
+      const release = change.changes.find((c) => c.type === RELEASE_TYPE);
+      if (i && ref && site && release) {
+        state.hosting = await applyHosting(
+          hCtx(ctx),
+          ref,
+          { site, release },
+          change.observed?.hosting,
+          desiredConfig(i),
+        );
+      } else if (change.observed?.hosting) {
+        // hosting: was removed from the manifest: the site no longer routes to the function.
+        await destroyHosting(hCtx(ctx), change.observed.hosting);
+      }
+      if (!i && !fnResult && fnState) {
+        // Only the site went: the endpoint is the function's own, which its status tells.
+        const st = await fn.status(fnCtx(ctx), fnState);
+        return { state, outputs: {}, ...(st.endpoint ? { endpoint: st.endpoint } : {}) };
+      }
+      return resultOf(state, i?.path, fnResult);
+    },
+    async destroy(ctx, state) {
+      // Reverse order: the rewrite goes before the function it routes to.
+      if (state.hosting) await destroyHosting(hCtx(ctx), state.hosting);
+      if (state.function) await fn.destroy(fnCtx(ctx), state.function);
+    },
+    async status(ctx, state): Promise<StatusReport> {
+      const f = state.function ? await fn.status(fnCtx(ctx), state.function) : { health: "missing" as const };
+      const h = state.hosting;
+      if (!h) return f;
+      const live = await readHosting(hCtx(ctx), { project: h.project, site: h.site, explicit: true });
+      const report: StatusReport = {
+        ...f,
+        endpoint: endpointOf(h.url, h.release?.config.rewrites[0]?.glob ?? "/"),
+      };
+      if (live?.release) report.release = live.release.version.split("/").pop() ?? live.release.version;
+      if (!live) return { ...report, health: "missing", detail: `Hosting site ${h.site} does not exist` };
+      if (!live.release)
+        return { ...report, health: "down", detail: `Hosting site ${h.site} serves no release` };
+      if (f.health === "ready" && JSON.stringify(live.release.config) !== JSON.stringify(h.release?.config))
+        return {
+          ...report,
+          health: "partial",
+          detail: `Hosting site ${h.site} serves another config than apiship released`,
+        };
+      return report;
+    },
+    async rollback(ctx, state, to): Promise<ApplyResult<FirebaseState>> {
+      let fnState = state.function;
+      let fnResult: ApplyResult<object> | undefined;
+      // Hosting's rewrite follows the service's traffic, so the code goes back through the
+      // function adapter's own rollback; the Hosting release restores the routing.
+      if (to.function && fn.rollback && state.function) {
+        fnResult = await fn.rollback(fnCtx(ctx), state.function, to.function);
+        fnState = fnResult.state;
+      }
+      const out: FirebaseState = {};
+      const keep = fnState ?? to.function;
+      if (keep) out.function = keep;
+      const cur = state.hosting;
+      const prev = to.hosting?.release;
+      if (cur && prev) {
+        const same = cur.site === to.hosting?.site;
+        out.hosting =
+          cur.release?.version === prev.version
+            ? cur
+            : same
+              ? await rereleaseVersion(hCtx(ctx), cur, prev)
+              : await deployConfig(hCtx(ctx), cur, prev.config, "apiship rollback");
+      } else if (cur) out.hosting = cur;
+      return resultOf(out, opts(ctx.target).hosting?.path, fnResult);
+    },
+  };
+}
+
+function resultOf(
+  state: FirebaseState,
+  path: string | undefined,
+  fnResult: ApplyResult<object> | undefined,
+): ApplyResult<FirebaseState> {
+  const outputs: Record<string, string> = { ...fnResult?.outputs };
+  const h = state.hosting;
+  const r: ApplyResult<FirebaseState> = { state, outputs };
+  if (h && path !== undefined) {
+    outputs.hostingUrl = h.url;
+    r.endpoint = endpointOf(h.url, path);
+    if (h.release) {
+      outputs.hostingVersion = h.release.version;
+      r.release = h.release.version.split("/").pop() ?? h.release.version;
+    }
+    return r;
+  }
+  if (fnResult?.endpoint) r.endpoint = fnResult.endpoint;
+  if (fnResult?.release) r.release = fnResult.release;
+  if (fnResult?.privateEndpoint) r.privateEndpoint = true;
+  return r;
+}
