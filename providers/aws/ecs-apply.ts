@@ -114,6 +114,8 @@ export function resultOf(state: EcsState): ApplyResult<EcsState> {
   const out: ApplyResult<EcsState> = { state, outputs };
   const endpoint = endpointOf(state);
   if (endpoint) out.endpoint = endpoint;
+  // An internal ALB resolves to private addresses the deploying machine usually cannot reach.
+  if (state.loadBalancer?.scheme === "internal") out.privateEndpoint = true;
   if (td) out.release = `${td.family}:${td.revision}`;
   return out;
 }

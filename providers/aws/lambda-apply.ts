@@ -165,6 +165,9 @@ function resultOf(state: LambdaState): ApplyResult<LambdaState> {
   if (state.url) outputs.url = state.url.url;
   const out: ApplyResult<LambdaState> = { state, outputs };
   if (state.url) out.endpoint = state.url.url;
+  // An AWS_IAM URL answers unsigned requests with 403: the engine checks the function's own
+  // state instead (health.probe defaults to platform).
+  if (state.url?.authType === "AWS_IAM") out.privateEndpoint = true;
   if (state.alias) out.release = state.alias.functionVersion;
   return out;
 }

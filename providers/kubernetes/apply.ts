@@ -162,9 +162,10 @@ export function resultOf(state: KubeState): ApplyResult<KubeState> {
   for (const [kind, obj] of Object.entries(state.objects)) outputs[kind] = obj.name;
   if (state.endpoint !== undefined) outputs.url = state.endpoint;
   const out: ApplyResult<KubeState> = { state, outputs };
-  // The in-cluster DNS name answers only inside the cluster: handing it to the engine's health
-  // check, which runs where apiship runs, would fail every cluster-ip deploy and roll it back.
-  if (state.endpoint !== undefined && !isInClusterUrl(state.endpoint)) out.endpoint = state.endpoint;
+  if (state.endpoint !== undefined) out.endpoint = state.endpoint;
+  // The in-cluster DNS name answers only inside the cluster, not where apiship runs: the engine
+  // then checks the Deployment's readiness instead (health.probe defaults to platform).
+  if (isInClusterUrl(state.endpoint)) out.privateEndpoint = true;
   if (state.release !== undefined) out.release = state.release;
   return out;
 }

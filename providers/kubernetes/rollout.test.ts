@@ -92,10 +92,11 @@ describe("kubernetes/kubernetes against the fake API server", () => {
     expect(e.hint).toMatch(/resources/);
   });
 
-  it("deploys, reports the in-cluster URL as an output (not a health-check endpoint), and never stores the secret value", async () => {
+  it("deploys, reports the in-cluster URL as a private endpoint (checked by readiness), and never stores the secret value", async () => {
     const w = await world();
     const { result } = await deploy(w);
-    expect(result.endpoint).toBeUndefined();
+    expect(result.endpoint).toBe(`http://${NAME}.apis.svc.cluster.local:80`);
+    expect(result.privateEndpoint).toBe(true);
     expect(result.outputs.url).toBe(`http://${NAME}.apis.svc.cluster.local:80`);
     expect(result.release).toBe("1");
     expect(JSON.stringify(result.state)).not.toContain(SECRET_VALUE);
@@ -111,7 +112,9 @@ describe("kubernetes/kubernetes against the fake API server", () => {
 
   it("waits for the load balancer's address, and prunes the Ingress when expose changes", async () => {
     const lb = await world({ expose: "load-balancer" });
-    expect((await deploy(lb)).result.endpoint).toBe("http://127.0.0.1");
+    const exposed = (await deploy(lb)).result;
+    expect(exposed.endpoint).toBe("http://127.0.0.1");
+    expect(exposed.privateEndpoint).toBeUndefined();
     const ing = await world({
       expose: "ingress",
       ingress: { host: "api.example.com", tlsSecret: "api-tls" },

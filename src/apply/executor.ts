@@ -6,6 +6,7 @@
 
 import type { Registry } from "../core/registry.js";
 import { assertPlanCurrent } from "../plan/file.js";
+import { parseConnectTo } from "./connect-to.js";
 import { fingerprintSecrets } from "../plan/secrets.js";
 import type { Plan } from "../plan/types.js";
 import type { Release } from "../state/store.js";
@@ -118,6 +119,8 @@ export async function deployStack(opts: DeployStackOptions): Promise<DeployResul
       stateSerial: serial,
       manifestSha256: opts.manifestSha256 ?? opts.plan.manifest.sha256,
     });
+    // A malformed rule is a usage error before anything starts, not a failed probe afterwards.
+    const connectTo = parseConnectTo(opts.env.APISHIP_CONNECT_TO);
     await reconcileIntents(run);
     const jobs = jobsFromPlan(opts.plan, opts.stack, run.session.state);
     const hashes = await fingerprintSecrets(
@@ -142,6 +145,7 @@ export async function deployStack(opts: DeployStackOptions): Promise<DeployResul
       healthCheck: opts.healthCheck ?? true,
       previous: (t) => lastHealthy(releases, t),
       desired,
+      connectTo,
     };
     const outcomes = await runJobs(run, jobs, o, opts.concurrency ?? DEFAULT_CONCURRENCY);
     const command = opts.command ?? holder.command;

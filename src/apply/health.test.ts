@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseConnectTo } from "./connect-to.js";
 import { checkHealth, healthUrl } from "./health.js";
 import type { HealthServer } from "../../test/support/engine-world.js";
 import { healthServer } from "../../test/support/engine-world.js";
@@ -42,5 +43,30 @@ describe("checkHealth", () => {
   it("joins the endpoint and the path", () => {
     expect(healthUrl("http://h/base/", "/healthz")).toBe("http://h/base/healthz");
     expect(healthUrl("http://h", "ready")).toBe("http://h/ready");
+  });
+});
+
+describe("checkHealth with APISHIP_CONNECT_TO rules", () => {
+  it("keeps the URL and Host header but dials the rule's address", async () => {
+    const { createServer } = await import("node:http");
+    const hosts: string[] = [];
+    const local = createServer((req, res) => {
+      hosts.push(req.headers.host ?? "");
+      res.writeHead(req.url === "/healthz" ? 200 : 404).end("ok");
+    });
+    await new Promise<void>((r) => local.listen(0, "127.0.0.1", r));
+    const port = (local.address() as { port: number }).port;
+    try {
+      const endpoint = "http://internal-api-123.us-east-1.elb.localhost.localstack.cloud";
+      // No DNS lookup happens for the URL's host: the rule gives the address.
+      const r = await checkHealth(endpoint, spec, {
+        signal: new AbortController().signal,
+        connectTo: parseConnectTo(`::127.0.0.1:${port}`),
+      });
+      expect(r).toMatchObject({ ok: true, status: 200, url: `${endpoint}/healthz` });
+      expect(hosts).toEqual(["internal-api-123.us-east-1.elb.localhost.localstack.cloud"]);
+    } finally {
+      await new Promise((r) => local.close(r));
+    }
   });
 });

@@ -3,7 +3,13 @@
 // is called. A failure reports what a person needs to see why: the status code, the latency
 // and the first bytes of the body.
 
+import type { RequestOptions } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { isIP } from "node:net";
 import type { HealthSpec } from "../manifest/types.js";
+import { connectTargetFor } from "./connect-to.js";
+import type { ConnectRule, ConnectTarget } from "./connect-to.js";
 import type { HealthReport } from "./types.js";
 
 export const BODY_PREVIEW_BYTES = 200;
@@ -15,6 +21,8 @@ export interface HealthCheckOptions {
   onAttempt?: (report: HealthReport) => void;
   /** Replaces the wait between attempts; tests pass a no-op. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** APISHIP_CONNECT_TO rules: dial another address for the same URL. */
+  connectTo?: readonly ConnectRule[];
 }
 
 /** `http://host/base/` + `/healthz` → `http://host/base/healthz`: the path is relative to the endpoint. */
@@ -23,43 +31,85 @@ export function healthUrl(endpoint: string, path: string): string {
   return `${base}/${path.replace(/^\/+/, "")}`;
 }
 
-async function preview(res: Response): Promise<string> {
-  const buf = Buffer.from(await res.arrayBuffer());
-  return buf.subarray(0, BODY_PREVIEW_BYTES).toString("utf8");
-}
-
-function reason(e: unknown, timeoutMs: number): string {
-  if (e instanceof Error && e.name === "TimeoutError") return `no response within ${timeoutMs} ms`;
-  // fetch wraps the socket error: its code (ECONNREFUSED) or message ("bad port") is the news.
-  const cause =
-    e instanceof Error ? (e.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === "string") return cause.code;
-  if (cause && typeof cause.message === "string" && e instanceof Error)
-    return `${e.message}: ${cause.message}`;
+function reason(e: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `no response within ${timeoutMs} ms`;
+  // The socket error's code (ECONNREFUSED, ENOTFOUND) is the news.
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && code !== "ABORT_ERR") return code;
   return e instanceof Error ? e.message : String(e);
 }
 
-async function attempt(url: string, spec: HealthSpec, n: number, signal: AbortSignal): Promise<HealthReport> {
+interface Answer {
+  status: number;
+  /** The first BODY_PREVIEW_BYTES of the body. */
+  body: Buffer;
+}
+
+/**
+ * One GET without redirects. node:http rather than fetch, because the probe may have to dial an
+ * address other than the URL's (APISHIP_CONNECT_TO) while keeping the URL's Host header and TLS
+ * server name, which fetch cannot do.
+ */
+function get(url: URL, dial: ConnectTarget | undefined, signal: AbortSignal): Promise<Answer> {
+  const tls = url.protocol === "https:";
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
+  const options: RequestOptions = {
+    method: "GET",
+    hostname: dial?.host ?? hostname,
+    port: dial?.port ?? (url.port || (tls ? 443 : 80)),
+    path: `${url.pathname}${url.search}`,
+    headers: { host: url.host, "user-agent": "apiship-health-check" },
+    agent: false,
+    signal,
+  };
+  // Certificates are checked against the URL's host, wherever the connection goes.
+  if (tls && isIP(hostname) === 0) (options as { servername?: string }).servername = hostname;
+  return new Promise((resolve, reject) => {
+    const req = (tls ? httpsRequest : httpRequest)(options, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const finish = () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+      res.on("data", (c: Buffer) => {
+        chunks.push(c);
+        size += c.length;
+        if (size >= BODY_PREVIEW_BYTES) {
+          res.destroy();
+          finish();
+        }
+      });
+      res.on("end", finish);
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function attempt(
+  url: string,
+  spec: HealthSpec,
+  n: number,
+  opts: { signal: AbortSignal; connectTo?: readonly ConnectRule[] },
+): Promise<HealthReport> {
   const started = performance.now();
   const base = { ok: false, url, attempts: n, expected: spec.status };
+  const timeout = AbortSignal.timeout(spec.timeoutMs);
   try {
-    const res = await fetch(url, {
-      signal: AbortSignal.any([signal, AbortSignal.timeout(spec.timeoutMs)]),
-      redirect: "manual",
-      headers: { "user-agent": "apiship-health-check" },
-    });
+    const target = new URL(url);
+    const dial = connectTargetFor(target, opts.connectTo ?? []);
+    const res = await get(target, dial, AbortSignal.any([opts.signal, timeout]));
     const ok = res.status === spec.status;
-    const body = ok ? undefined : await preview(res);
-    if (ok) await res.body?.cancel();
+    const body = ok ? undefined : res.body.subarray(0, BODY_PREVIEW_BYTES).toString("utf8");
     const latencyMs = Math.round(performance.now() - started);
     return { ...base, ok, status: res.status, latencyMs, ...(body === undefined ? {} : { body }) };
   } catch (e) {
     const latencyMs = Math.round(performance.now() - started);
-    return { ...base, latencyMs, error: reason(e, spec.timeoutMs) };
+    return { ...base, latencyMs, error: reason(e, timeout.aborted, spec.timeoutMs) };
   }
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts first. */
+export function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     signal.addEventListener("abort", done, { once: true });
@@ -82,7 +132,7 @@ export async function checkHealth(
   const sleep = opts.sleep ?? defaultSleep;
   let last: HealthReport | undefined;
   for (let n = 1; n <= attempts; n++) {
-    last = await attempt(url, spec, n, opts.signal);
+    last = await attempt(url, spec, n, opts);
     opts.onAttempt?.(last);
     if (last.ok || opts.signal.aborted) return last;
     if (n < attempts) await sleep(spec.intervalMs, opts.signal);
@@ -94,6 +144,8 @@ export async function checkHealth(
 
 /** "GET http://…/healthz: 500 after 12 ms (expected 200): <body>" for summaries and errors. */
 export function describeHealth(r: HealthReport): string {
+  if (r.via === "platform")
+    return `${r.url}: ${r.ok ? "ready" : (r.error ?? "unknown")} (attempt ${r.attempts})`;
   const got = r.status !== undefined ? `${r.status}` : (r.error ?? "no response");
   const body = r.body ? `: ${JSON.stringify(r.body)}` : "";
   return `GET ${r.url}: ${got} after ${r.latencyMs} ms (expected ${r.expected}, attempt ${r.attempts})${body}`;

@@ -58,6 +58,8 @@ export function describe(e: ProgressEvent): string {
     case "retry":
       return `${e.target}: ${e.step} failed (${e.code}), attempt ${e.attempt + 1} in ${e.delayMs} ms`;
     case "health": {
+      if (e.via === "platform")
+        return `${e.target}: health ${e.ok ? "ok" : "not yet"} (${e.url}: ${e.ok ? "ready" : (e.error ?? "unknown")}, attempt ${e.attempts})`;
       const got = e.status !== undefined ? `HTTP ${e.status}` : (e.error ?? "no response");
       const body = !e.ok && e.body ? ` body ${JSON.stringify(e.body)}` : "";
       return `${e.target}: health ${e.ok ? "ok" : "failed"} (GET ${e.url}: ${got}, ${e.latencyMs} ms, attempt ${e.attempts})${body}`;

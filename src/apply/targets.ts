@@ -7,10 +7,13 @@ import type { ApplyResult, PlannedChange } from "../core/provider.js";
 import type { ApishipError } from "../errors.js";
 import { ProviderError, toApishipError } from "../errors.js";
 import { withRecordedResources } from "../plan/assemble.js";
+import type { HealthProbe } from "../manifest/types.js";
 import type { TargetRecord } from "../state/store.js";
 import { adapterStateOf, stepInterrupted, targetHandle } from "./adapters.js";
 import type { TargetHandle } from "./adapters.js";
+import type { ConnectRule } from "./connect-to.js";
 import { checkHealth, describeHealth } from "./health.js";
+import { checkPlatformHealth } from "./platform-probe.js";
 import { recordIntent, settleFromCloud } from "./intents.js";
 import type { TargetJob } from "./jobs.js";
 import { dominantAction, isNoop } from "./jobs.js";
@@ -32,6 +35,8 @@ export interface TargetRunOptions {
   previous: (target: string) => Snapshot | undefined;
   /** Collects what each target now runs, for the release snapshot. */
   desired: Map<string, Desired>;
+  /** APISHIP_CONNECT_TO rules for HTTP probes. */
+  connectTo: readonly ConnectRule[];
 }
 
 function fail(
@@ -106,7 +111,7 @@ async function applyAndRecord(
   handle: TargetHandle,
   job: TargetJob,
   o: TargetRunOptions,
-): Promise<TargetOutcome | { record: TargetRecord; attempts: number }> {
+): Promise<TargetOutcome | Applied> {
   if (o.secretsError) return fail(job, o.secretsError, 0, run);
   const clients = await handle.clients();
   if (run.stop.aborted) return { ...fail(job, interruptedError(job.name), 0, run), status: "skipped" };
@@ -126,7 +131,45 @@ async function applyAndRecord(
   const record = recordOf(run, handle, job, res.value);
   await run.session.write({ [job.name]: record });
   await run.session.resolveIntent(intent.id);
-  return { record, attempts: res.attempts };
+  return { record, attempts: res.attempts, privateEndpoint: res.value.privateEndpoint === true };
+}
+
+interface Applied {
+  record: TargetRecord;
+  attempts: number;
+  /** The adapter said the endpoint cannot be reached from here (ApplyResult.privateEndpoint). */
+  privateEndpoint: boolean;
+}
+
+/** The target's `health.probe`, else platform for a private endpoint, else http. */
+function probeOf(handle: TargetHandle, applied: Applied): HealthProbe {
+  return handle.spec.health?.probe ?? (applied.privateEndpoint ? "platform" : "http");
+}
+
+/** Runs the check `probe` names, with the run's soft stop: no attempt starts after Ctrl-C. */
+async function probe(
+  run: RunContext,
+  handle: TargetHandle,
+  job: TargetJob,
+  o: TargetRunOptions,
+  kind: "http" | "platform",
+  record: TargetRecord,
+): Promise<HealthReport> {
+  const spec = run.stack.service.health;
+  const opts = {
+    signal: run.stop,
+    onAttempt: (r: HealthReport) => run.emit({ type: "health", target: job.name, ...redactHealth(r, run) }),
+  };
+  if (kind === "http" && record.endpoint !== undefined)
+    return checkHealth(record.endpoint, spec, { ...opts, connectTo: o.connectTo });
+  const clients = await handle.clients();
+  const state = adapterStateOf(record) ?? {};
+  return checkPlatformHealth(
+    `${handle.adapter.id} status of ${job.name}`,
+    (signal) => handle.adapter.status(handle.ctx(clients, AbortSignal.any([signal, run.signal])), state),
+    spec,
+    opts,
+  );
 }
 
 async function afterHealth(
@@ -134,12 +177,13 @@ async function afterHealth(
   handle: TargetHandle,
   job: TargetJob,
   o: TargetRunOptions,
-  record: TargetRecord,
-  attempts: number,
+  applied: Applied,
 ): Promise<TargetOutcome> {
+  const { record, attempts } = applied;
   const base = { target: job.name, platform: job.platform, attempts, ...endpointOf(record) };
   const desired: Desired = { service: run.stack.service, options: handle.spec.options, healthy: true };
-  if (!o.healthCheck || record.endpoint === undefined) {
+  const kind = probeOf(handle, applied);
+  if (!o.healthCheck || kind === "none" || (kind === "http" && record.endpoint === undefined)) {
     o.desired.set(job.name, desired);
     return { ...base, status: "deployed" };
   }
@@ -150,10 +194,7 @@ async function afterHealth(
     return { ...base, status: "interrupted", error: e };
   };
   if (run.stop.aborted) return stopped();
-  const health = await checkHealth(record.endpoint, run.stack.service.health, {
-    signal: run.stop,
-    onAttempt: (r) => run.emit({ type: "health", target: job.name, ...redactHealth(r, run) }),
-  });
+  const health = await probe(run, handle, job, o, kind, record);
   const shown = redactHealth(health, run);
   if (health.ok) {
     o.desired.set(job.name, desired);
@@ -271,7 +312,7 @@ export async function deployTarget(
         attempts: applied.attempts,
         ...endpointOf(applied.record),
       };
-    return await afterHealth(run, handle, job, o, applied.record, applied.attempts);
+    return await afterHealth(run, handle, job, o, applied);
   } catch (e) {
     return fail(job, toApishipError(e), 0, run);
   }

@@ -33,6 +33,8 @@ export interface HealthReport {
   body?: string;
   /** Why the last attempt failed without a response (refused, timeout). */
   error?: string;
+  /** "platform": checked through the platform's readiness signal; `url` then names the target. */
+  via?: "platform";
 }
 
 export interface TargetOutcome {

@@ -42,8 +42,23 @@ export const targetNameSchema = label("target", 40).meta({
 });
 export const environmentNameSchema = label("environment", 40).meta({ description: "Environment name." });
 
+/** Keys every target takes, whatever its platform: kept out of the platform's own options. */
+export const targetHealthSchema = z
+  .strictObject({
+    probe: z
+      .enum(["http", "platform", "none"])
+      .optional()
+      .meta({
+        description:
+          "How the check after a deploy decides: `http` GETs service.health.path on the endpoint; `platform` uses the platform's own readiness signal (ALB/ECS rollout state, Kubernetes readiness, Cloud Run Ready) and makes no HTTP call; `none` skips it. Default: http, or platform where the endpoint is private (access: private, an internal load balancer, a ClusterIP Service).",
+        examples: ["platform"],
+      }),
+  })
+  .meta({ description: "The target's health check after each deploy." });
+
 /** A target as validation first sees it; the rest is checked by the platform's own schema. */
 export const targetBaseSchema = z.looseObject({
+  health: targetHealthSchema.optional(),
   provider: z
     .string()
     .min(1)
@@ -146,6 +161,7 @@ async function platformBranches(registry: Registry): Promise<z.ZodType[]> {
       const keys = {
         provider: z.literal(mod.id).meta({ description: `Provider: ${mod.summary}` }),
         platform: mod.defaultPlatform === name ? platform.optional() : platform,
+        health: targetHealthSchema.optional(),
       };
       const meta = { title: t.id, description: t.summary };
       const options = t.options as z.ZodType;

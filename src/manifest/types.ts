@@ -62,12 +62,20 @@ export interface ServiceSpec {
 }
 
 /** One deployment target: a provider, one of its platforms, and that platform's own options. */
+/**
+ * How the health check after a deploy decides: `http` GETs service.health.path on the endpoint,
+ * `platform` asks the platform's own readiness signal (the adapter's status()), `none` skips it.
+ */
+export type HealthProbe = "http" | "platform" | "none";
+
 export interface TargetSpec {
   name: string;
   provider: string;
   platform: string;
   /** The platform's options, validated by its own schema (region, project, namespace, ...). */
   options: Record<string, unknown>;
+  /** The target's `health:` block; unset means http, or platform where the endpoint is private. */
+  health?: { probe?: HealthProbe };
 }
 
 export interface EnvironmentSpec {

@@ -114,6 +114,21 @@ describe("a valid manifest", () => {
   });
 });
 
+describe("a target's health block", () => {
+  it("is kept out of the platform's options and reaches the target spec", async () => {
+    const r = await validate(edited((d) => (d.targets.cluster.health = { probe: "platform" })));
+    expect(errors(r.diagnostics)).toEqual([]);
+    const t = r.manifest?.stacks[0]?.targets.find((x) => x.name === "cluster");
+    expect(t?.health).toEqual({ probe: "platform" });
+    expect(t?.options).not.toHaveProperty("health");
+  });
+
+  it("rejects an unknown probe with the path", async () => {
+    const r = await validate(edited((d) => (d.targets.cluster.health = { probe: "tcp" })));
+    expect(at(r.diagnostics, "targets.cluster.health.probe").message).toMatch(/http.*platform.*none/);
+  });
+});
+
 describe("shape errors, in words a person understands", () => {
   it("unknown key, with a suggestion", async () => {
     const r = await validate(edited((d) => (d.targets.fargate.regoin = "us-east-1")));

@@ -149,7 +149,7 @@ async function resolveTarget(
     out.zod(base.issues, (p) => at(...p));
     return undefined;
   }
-  const { provider, platform: asked, ...rest } = base.data;
+  const { provider, platform: asked, health, ...rest } = base.data;
   if (!registry.has(provider)) {
     out.add({
       code: "unknown-provider",
@@ -186,6 +186,7 @@ async function resolveTarget(
     platform: platform.platform,
     options: options.data as Record<string, unknown>,
   };
+  if (health?.probe !== undefined) spec.health = { probe: health.probe };
   return { spec, platform };
 }
 

@@ -93,3 +93,20 @@ describe("aws/lambda artifacts above the inline limit", () => {
     }
   });
 });
+
+describe("aws/lambda with access: private", () => {
+  it("gets an AWS_IAM Function URL, reported as a private endpoint the engine checks by status", async () => {
+    const w = await lambdaWorld();
+    try {
+      const { result } = await deploy(w, { ...w.service, access: "private" });
+      expect(w.fake.world.functions.get(NAME)?.urls.get("live")?.authType).toBe("AWS_IAM");
+      expect(result.privateEndpoint).toBe(true);
+      const report = await adapter.status(await w.ctx(w.target), result.state);
+      expect(report.health).toBe("ready");
+      const open = await deploy(w, w.service, w.target, result.state);
+      expect(open.result.privateEndpoint).toBeUndefined();
+    } finally {
+      await w.close();
+    }
+  });
+});
