@@ -1,10 +1,24 @@
 // DigitalOcean Functions: web actions in a functions namespace (/v2/functions/namespaces).
-// Functions keep no versions, so a rollback re-deploys the previous release (DESIGN.md §7).
-// Descriptor only; the behaviour lands later.
+// Functions keep no versions, so apiship keeps the previous package beside the action and a
+// rollback redeploys it (DESIGN.md §7). Behaviour: fn-plan.ts (pure), fn-action.ts,
+// fn-apply.ts; clients.ts builds the fetch client lazily.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { endpointOption, mapRuntime } from "../_shared/options.js";
+import { createDoClients } from "./clients.js";
+import type { DoClients } from "./clients.js";
+import {
+  applyFunction,
+  buildFunction,
+  destroyFunction,
+  kindOf,
+  readFunction,
+  rollbackFunction,
+  statusFunction,
+} from "./fn-apply.js";
+import { planFunctions } from "./fn-plan.js";
+import type { FnOptions, FnState } from "./fn-plan.js";
 
 // The current (non-deprecated) runtime of each language DigitalOcean Functions runs; the
 // OpenAPI does not enumerate them (docs.digitalocean.com/products/functions/reference/runtimes).
@@ -15,7 +29,7 @@ export const doDatacenter = z
   .string()
   .regex(/^[a-z]{3}\d$/, { error: 'must be a datacenter slug such as "nyc1" or "fra1"' });
 
-export const functions = defineTarget({
+export const functions = defineTarget<FnOptions, FnState, DoClients>({
   id: "digitalocean/functions",
   provider: "digitalocean",
   platform: "functions",
@@ -41,7 +55,11 @@ export const functions = defineTarget({
   }),
   // Per-function limits: 128 MB-1 GB of memory, up to 15 minutes per activation.
   limits: { memory: [128, 1024], timeoutMs: 900_000 },
-  capabilities: { nativeRollback: null, coldStart: "none (no warm-instance control)", scalesToZero: true },
+  capabilities: {
+    nativeRollback: "previous package (kept beside the action)",
+    coldStart: "none (no warm-instance control)",
+    scalesToZero: true,
+  },
   naming: {
     resource: "functions namespace",
     maxLength: 63,
@@ -50,6 +68,14 @@ export const functions = defineTarget({
     startsWithLetter: false,
   },
   concurrency: 8,
+  createClients: createDoClients,
+  build: buildFunction,
+  read: readFunction,
+  plan: (req) => planFunctions(req, kindOf(req, runtimeId)),
+  apply: (ctx, change) => applyFunction(ctx, change, kindOf(change, runtimeId)),
+  destroy: destroyFunction,
+  status: statusFunction,
+  rollback: rollbackFunction,
 });
 
 /** DigitalOcean's `kind:version` spelling: nodejs18 → "nodejs:18", python3.11 → "python:3.11". */
