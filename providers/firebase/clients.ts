@@ -3,8 +3,9 @@
 // credential and endpoint story for both), the Hosting half is a fetch client on the REST API
 // (hosting-api.ts) with a bearer token from google-auth-library, imported here lazily.
 //
-// Hosting endpoint: CLOUDSDK_API_ENDPOINT_OVERRIDES_FIREBASEHOSTING (gcloud's spelling), else
-// the target's `endpoint` option (shared with Cloud Functions), else the public endpoint.
+// Hosting endpoint: the target's `endpoint` option (shared with Cloud Functions, as in
+// gcp/clients.ts), else CLOUDSDK_API_ENDPOINT_OVERRIDES_FIREBASEHOSTING (gcloud's spelling),
+// else the public endpoint.
 // Token: GOOGLE_OAUTH_ACCESS_TOKEN when set (a static token, as gcloud's
 // --access-token-file or a CI step would give), else "owner" when an endpoint override points
 // at an emulator or fake (the Firebase emulators' convention; no credential lookup at all),
@@ -34,7 +35,7 @@ export interface FirebaseClients {
 
 /** gcloud's override values carry the API version path ("…/v1beta1/"); the client adds it. */
 export function hostingEndpoint(env: ProviderConfig["env"], option: string | undefined): string {
-  const raw = env[HOSTING_ENDPOINT_ENV] || option || DEFAULT_HOSTING_ENDPOINT;
+  const raw = option || env[HOSTING_ENDPOINT_ENV] || DEFAULT_HOSTING_ENDPOINT;
   return raw.replace(/\/+$/, "").replace(/\/v1beta1$/, "");
 }
 
