@@ -1,10 +1,20 @@
 // Azure App Service: a Linux web app for containers (Microsoft.Web/sites, linuxFxVersion
 // DOCKER|image) on an App Service plan; deploys go to a staging slot and are swapped in, so a
-// rollback is the swap back (DESIGN.md §7). Descriptor only; the behaviour lands later.
+// rollback is the swap back (DESIGN.md §7). The behaviour: read/status (app-service-read.ts),
+// plan (app-service-planner.ts, pure), apply/rollback/destroy (app-service-apply.ts). None of
+// them imports an SDK at load time: clients.ts does, lazily, when the engine needs clients.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { azureLocation, azureResourceGroup, azureSubscription, endpointOption } from "../_shared/options.js";
+import { applyAppService, destroyAppService, rollbackAppService } from "./app-service-apply.js";
+import { planAppService } from "./app-service-planner.js";
+import { readAppService, statusAppService } from "./app-service-read.js";
+import type { AppServiceState } from "./app-service-state.js";
+import type { AzureClients } from "./clients.js";
+import { createAzureClients } from "./clients.js";
+
+export type { AppServiceState } from "./app-service-state.js";
 
 // Linux plan SKUs that run containers with Always On. Free/Shared (F1, D1) are left out: they
 // have neither Always On nor slots.
@@ -26,47 +36,50 @@ const SKUS = [
   "P5mv3",
 ] as const;
 
-export const appService = defineTarget({
+const appServiceOptions = z.strictObject({
+  subscription: azureSubscription,
+  resourceGroup: azureResourceGroup,
+  location: azureLocation,
+  sku: z
+    .enum(SKUS)
+    .default("P0v3")
+    .meta({
+      description:
+        "App Service plan SKU: B* (Basic), S* (Standard), P*v3 (Premium v3), P*mv3 (memory optimized). Slots need Standard or higher.",
+      examples: ["P0v3", "S1"],
+    }),
+  alwaysOn: z
+    .boolean()
+    .default(true)
+    .meta({
+      description:
+        "Keep the app loaded when idle (siteConfig.alwaysOn) whenever `scaling.min` > 0, so the first request pays no cold start; `false` never sets it.",
+      examples: [false],
+    }),
+  stagingSlot: z
+    .union([
+      z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/, {
+        error: "must be a slot name: lowercase letters, digits and '-', 2-40 characters",
+      }),
+      z.literal(false),
+    ])
+    .default("staging")
+    .meta({
+      description:
+        "Slot a release is deployed to and health-checked in before it is swapped into production; `false` deploys in place. Basic SKUs have no slots: there apiship deploys in place whatever this says.",
+      examples: ["staging", false],
+    }),
+  endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
+});
+export type AppServiceOptions = z.infer<typeof appServiceOptions>;
+
+export const appService = defineTarget<AppServiceOptions, AppServiceState, AzureClients>({
   id: "azure/app-service",
   provider: "azure",
   platform: "app-service",
   summary: "Azure App Service web app for containers; deploy to a slot, swap, swap back",
   kinds: ["container"],
-  options: z.strictObject({
-    subscription: azureSubscription,
-    resourceGroup: azureResourceGroup,
-    location: azureLocation,
-    sku: z
-      .enum(SKUS)
-      .default("B1")
-      .meta({
-        description:
-          "App Service plan SKU: B* (Basic), S* (Standard), P*v3 (Premium v3), P*mv3 (memory optimized). Slots need Standard or higher.",
-        examples: ["P0v3", "S1"],
-      }),
-    alwaysOn: z
-      .boolean()
-      .default(true)
-      .meta({
-        description:
-          "Keep the app loaded when idle (siteConfig.alwaysOn), so the first request pays no cold start.",
-        examples: [false],
-      }),
-    stagingSlot: z
-      .union([
-        z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/, {
-          error: "must be a slot name: lowercase letters, digits and '-', 2-40 characters",
-        }),
-        z.literal(false),
-      ])
-      .default("staging")
-      .meta({
-        description:
-          "Slot a release is deployed to and health-checked in before it is swapped into production; `false` deploys in place. Basic SKUs have no slots: there apiship deploys in place whatever this says.",
-        examples: ["staging", false],
-      }),
-    endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
-  }),
+  options: appServiceOptions,
   // App Service plans scale out to 3 (Basic), 10 (Standard) or 30 (Premium v3) instances;
   // requests time out after 230 s at the front end.
   limits: { timeoutMs: 230_000, maxInstances: 30 },
@@ -80,4 +93,11 @@ export const appService = defineTarget({
     startsWithLetter: true,
   },
   concurrency: 4,
+  createClients: createAzureClients,
+  read: readAppService,
+  plan: planAppService,
+  apply: applyAppService,
+  destroy: destroyAppService,
+  status: statusAppService,
+  rollback: rollbackAppService,
 });

@@ -1,0 +1,251 @@
+// apply, rollback and destroy of azure/app-service. apply converges: it reads what is there now
+// and makes only the calls that close the gap. A new release (image, settings) goes to the
+// staging slot, is health-checked there and swapped into production, so production only ever
+// serves a release that answered; the slot keeps the previous one for an instant swap back.
+
+import type { ApplyResult, PlannedChange } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import type { AppServiceOptions } from "./app-service.js";
+import { releaseParts } from "./app-service-state.js";
+import type { AppServiceState, SiteAttrs, SiteState, SlotState } from "./app-service-state.js";
+import { FORCES_REPLACE, desiredFarm, desiredSite, slotName, usesSlot } from "./app-service-planner.js";
+import { readAppService, siteUrl } from "./app-service-read.js";
+import type { AzCtx } from "./resource-group.js";
+import { deleteGroup, ensureGroup, holdsOnlyOurs, readGroup } from "./resource-group.js";
+import { deleteFarm, ensureFarm } from "./server-farm.js";
+import { probeSlot } from "./probe.js";
+import { appSettings } from "./settings.js";
+import { farmNameFor, releaseId } from "./state.js";
+import {
+  deleteSite,
+  listSettings,
+  patchSite,
+  putSite,
+  siteEnvelope,
+  swapIntoProduction,
+} from "./web-site.js";
+import type { Site } from "@azure/arm-appservice";
+
+type Change = PlannedChange<AppServiceOptions, AppServiceState>;
+const SITE_LEVEL = ["plan", "httpsOnly", "alwaysOn", "healthCheckPath", "identity"] as const;
+
+const releaseOf = (a: SiteAttrs) => releaseId(releaseParts(a));
+
+function mustReplace(live: AppServiceState, want: SiteAttrs): boolean {
+  const s = live.site;
+  const p = live.plan;
+  return (
+    (s !== undefined && FORCES_REPLACE.some((k) => s[k as keyof SiteAttrs] !== want[k as keyof SiteAttrs])) ||
+    (p !== undefined && (p.location !== want.location || p.resourceGroup !== want.resourceGroup))
+  );
+}
+
+function siteStateOf(want: SiteAttrs, res: Site, live?: SiteState): SiteState {
+  const s: SiteState = {
+    ...want,
+    id: res.id ?? live?.id ?? "",
+    hostName: res.defaultHostName ?? live?.hostName ?? "",
+  };
+  const state = res.state ?? live?.state;
+  if (state !== undefined) s.state = state;
+  return s;
+}
+
+/** Slot, site and plan of `s`, in reverse creation order; gone is success. */
+async function tearDown(ctx: AzCtx, s: AppServiceState): Promise<void> {
+  const group = s.resourceGroup;
+  if (s.slot) await deleteSite(ctx, { group, name: s.name, slot: s.slot.name });
+  await deleteSite(ctx, { group, name: s.name });
+  await deleteFarm(ctx, group, farmNameFor(s.name));
+}
+
+function settingsFor(change: Change, want: SiteAttrs): Record<string, string> {
+  return appSettings(want, { WEBSITES_PORT: String(want.port) }, change.secrets, change.target.name);
+}
+
+/** Deploys `want`'s release to the slot, checks it, swaps it in; the slot keeps production's. */
+async function releaseThroughSlot(
+  ctx: AzCtx,
+  change: Change,
+  live: SiteState,
+  want: SiteAttrs,
+  settings: Record<string, string>,
+): Promise<SlotState> {
+  const group = want.resourceGroup;
+  const slot = slotName(change.target.options);
+  ctx.progress.step(`deploy to slot ${slot}`);
+  const res = await putSite(
+    ctx,
+    { group, name: change.name, slot },
+    siteEnvelope(ctx.clients.subscription, want, settings),
+  );
+  ctx.progress.done(`deploy to slot ${slot}`);
+  const host = res.defaultHostName ?? "";
+  await probeSlot(siteUrl(ctx, host), change.service.health, ctx.signal, change.target.name, slot);
+  await swapIntoProduction(ctx, group, change.name, slot);
+  return { name: slot, hostName: host, image: live.image, release: releaseOf(live) };
+}
+
+interface SiteOutcome {
+  site: SiteState;
+  slot?: SlotState | undefined;
+}
+
+async function ensureSite(
+  ctx: AzCtx,
+  change: Change,
+  live: AppServiceState | undefined,
+  want: SiteAttrs,
+): Promise<SiteOutcome> {
+  const sub = ctx.clients.subscription;
+  const ref = { group: want.resourceGroup, name: change.name };
+  const settings = settingsFor(change, want);
+  const have = live?.site;
+  if (!have) {
+    ctx.progress.step("create site");
+    const res = await putSite(ctx, ref, siteEnvelope(sub, want, settings));
+    ctx.progress.done("create site");
+    return { site: siteStateOf(want, res) };
+  }
+  if (SITE_LEVEL.some((k) => have[k] !== want[k])) await patchSite(ctx, ref, want, sub);
+  const site = siteStateOf(want, { location: want.location }, have);
+  if (releaseOf(have) === releaseOf(want)) return { site, slot: live.slot };
+  if (usesSlot(change.target.options))
+    return { site, slot: await releaseThroughSlot(ctx, change, have, want, settings) };
+  ctx.progress.step("deploy release in place");
+  await putSite(ctx, ref, siteEnvelope(sub, want, settings));
+  ctx.progress.done("deploy release in place");
+  return { site };
+}
+
+/** The staging slot exists exactly when slots are in use; a new one starts as production's twin. */
+async function ensureSlot(
+  ctx: AzCtx,
+  change: Change,
+  want: SiteAttrs,
+  have: SlotState | undefined,
+): Promise<SlotState | undefined> {
+  const o = change.target.options;
+  const group = want.resourceGroup;
+  if (!usesSlot(o)) {
+    if (have) await deleteSite(ctx, { group, name: change.name, slot: have.name });
+    return undefined;
+  }
+  if (have?.name === slotName(o)) return have;
+  const slot = slotName(o);
+  ctx.progress.step(`create slot ${slot}`);
+  const res = await putSite(
+    ctx,
+    { group, name: change.name, slot },
+    siteEnvelope(ctx.clients.subscription, want, settingsFor(change, want)),
+  );
+  ctx.progress.done(`create slot ${slot}`);
+  return { name: slot, hostName: res.defaultHostName ?? "", image: want.image, release: releaseOf(want) };
+}
+
+export function resultOf(ctx: AzCtx, state: AppServiceState): ApplyResult<AppServiceState> {
+  const outputs: Record<string, string> = { site: state.name, resourceGroup: state.resourceGroup };
+  if (state.plan) outputs.plan = state.plan.name;
+  const out: ApplyResult<AppServiceState> = { state, outputs };
+  if (state.site?.hostName) {
+    out.endpoint = siteUrl(ctx, state.site.hostName);
+    outputs.url = out.endpoint;
+  }
+  if (state.release) out.release = state.release;
+  return out;
+}
+
+/** Tears down what cannot change in place; what is left (the group, when it stays) is returned. */
+async function replaceAll(
+  ctx: AzCtx,
+  change: Change,
+  live: AppServiceState,
+): Promise<AppServiceState | undefined> {
+  const o = change.target.options;
+  ctx.progress.step("replace site");
+  await tearDown(ctx, live);
+  const moved = live.resourceGroup !== o.resourceGroup;
+  if (moved && live.group?.managed && (await holdsOnlyOurs(ctx, live.resourceGroup)))
+    await deleteGroup(ctx, live.resourceGroup);
+  ctx.progress.done("replace site");
+  if (!moved && live.group) return { ...live, plan: undefined, site: undefined, slot: undefined };
+  const g = await readGroup(ctx, o.resourceGroup);
+  return g
+    ? { name: change.name, subscription: ctx.clients.subscription, resourceGroup: o.resourceGroup, group: g }
+    : undefined;
+}
+
+export async function applyAppService(ctx: AzCtx, change: Change): Promise<ApplyResult<AppServiceState>> {
+  const o = change.target.options;
+  let live = await readAppService(ctx, change.observed ?? change.recorded, change.name);
+  const want = desiredSite({ ...change, observed: live });
+  if (live && mustReplace(live, want)) live = await replaceAll(ctx, change, live);
+  // read() reports the group whenever it exists, so no live state means no group.
+  const group = await ensureGroup(ctx, o.resourceGroup, o.location, live?.group);
+  const plan = await ensureFarm(ctx, farmNameFor(change.name), desiredFarm(change), live?.plan);
+  const { site, slot } = await ensureSite(ctx, change, live, want);
+  const state: AppServiceState = {
+    name: change.name,
+    subscription: ctx.clients.subscription,
+    resourceGroup: o.resourceGroup,
+    group,
+    plan,
+    site,
+  };
+  const s = await ensureSlot(ctx, change, want, slot);
+  if (s) state.slot = s;
+  state.release = releaseOf(site);
+  return resultOf(ctx, state);
+}
+
+/** Native rollback: swap back when the slot holds `to`, else redeploy `to`'s release in place. */
+export async function rollbackAppService(
+  ctx: AzCtx,
+  state: AppServiceState,
+  to: AppServiceState,
+): Promise<ApplyResult<AppServiceState>> {
+  const site = state.site;
+  const back = to.site;
+  if (!site || !back || !to.release) {
+    throw new ProviderError(`the release to roll back to has no App Service site ${state.name}`, {
+      code: "NO_RELEASE",
+      fault: "user",
+      target: ctx.target.name,
+      hint: "roll back to a release that was deployed with apiship (see `apiship status`)",
+    });
+  }
+  const restored: SiteState = { ...site, ...releaseParts(back) };
+  if (state.slot && state.slot.release === to.release) {
+    await swapIntoProduction(ctx, state.resourceGroup, state.name, state.slot.name);
+    const slot: SlotState = { ...state.slot, image: site.image, release: state.release ?? releaseOf(site) };
+    return resultOf(ctx, { ...state, site: restored, slot, release: to.release });
+  }
+  // No slot holds it: the release goes back in place, with the secret values production holds now.
+  const current = await listSettings(ctx, { group: state.resourceGroup, name: state.name });
+  const secrets: Record<string, string> = {};
+  for (const k of Object.keys(back.secrets)) if (current[k] !== undefined) secrets[k] = current[k];
+  const settings = appSettings(restored, { WEBSITES_PORT: String(restored.port) }, secrets, ctx.target.name);
+  ctx.progress.step("redeploy previous release");
+  await putSite(
+    ctx,
+    { group: state.resourceGroup, name: state.name },
+    siteEnvelope(ctx.clients.subscription, restored, settings),
+  );
+  ctx.progress.done("redeploy previous release");
+  return resultOf(ctx, { ...state, site: restored, release: releaseOf(restored) });
+}
+
+/** The whole group when apiship made it for this target alone; else slot, site, plan. */
+export async function destroyAppService(ctx: AzCtx, state: AppServiceState): Promise<void> {
+  const group = await readGroup(ctx, state.resourceGroup);
+  if (!group) return;
+  if (group.managed && (await holdsOnlyOurs(ctx, group.name))) {
+    ctx.progress.step("delete resource group");
+    await deleteGroup(ctx, group.name);
+    ctx.progress.done("delete resource group");
+    return;
+  }
+  ctx.progress.step("delete site");
+  await tearDown(ctx, state);
+  ctx.progress.done("delete site");
+}

@@ -1,0 +1,188 @@
+// The PURE planner of azure/app-service (DESIGN.md §3): the resource group, the Linux App Service
+// plan, the site and its staging slot the manifest asks for, and the attribute-level changes from
+// what read() observed to that. No I/O here.
+
+import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import { changeReason } from "../_shared/plan.js";
+import { diffAttributes, joinPath } from "../../src/plan/diff.js";
+import type { AppServiceOptions } from "./app-service.js";
+import type { AppServiceState, SiteAttrs } from "./app-service-state.js";
+import { STAGING } from "./app-service-state.js";
+import { PUBLIC_ARM } from "./clients.js";
+import { hasSlots, maxInstancesOf } from "./server-farm.js";
+import type { FarmAttrs } from "./server-farm.js";
+import { desiredSecretHashes, splitSecrets } from "./settings.js";
+import { TAG_MANAGED, farmNameFor, ownerTags } from "./state.js";
+
+export type AppServicePlanRequest = PlanRequest<AppServiceOptions, AppServiceState>;
+type Attrs = Record<string, unknown>;
+
+export const RESOURCE_TYPES = ["resource-group", "plan", "site", "slot"] as const;
+export type AppServiceResource = (typeof RESOURCE_TYPES)[number];
+/** A site and its plan live in one resource group and one region. */
+export const FORCES_REPLACE = ["resourceGroup", "location"];
+
+const DEPENDS_ON: Record<AppServiceResource, AppServiceResource[]> = {
+  "resource-group": [],
+  plan: ["resource-group"],
+  site: ["plan"],
+  slot: ["site"],
+};
+
+/** The ARM endpoint as the target names it; Key Vault URIs follow its cloud. */
+export function endpointOf(o: { endpoint?: string | undefined }): string {
+  return o.endpoint ?? PUBLIC_ARM;
+}
+
+/** Slots are used unless the target turns them off or its SKU has none (Basic). */
+export function usesSlot(o: AppServiceOptions): boolean {
+  return o.stagingSlot !== false && hasSlots(o.sku);
+}
+
+export function slotName(o: AppServiceOptions): string {
+  return o.stagingSlot === false ? STAGING : o.stagingSlot;
+}
+
+/** Without autoscale settings the plan runs a fixed count: scaling.min, at least one. */
+export function instanceCount(req: AppServicePlanRequest): number {
+  return Math.max(1, req.service.scaling.min);
+}
+
+function check(req: AppServicePlanRequest): void {
+  const o = req.target.options;
+  const max = maxInstancesOf(o.sku);
+  if (instanceCount(req) > max) {
+    throw new ProviderError(
+      `scaling.min ${req.service.scaling.min} is more than a ${o.sku} plan runs (${max})`,
+      {
+        code: "CONFIG",
+        fault: "user",
+        target: req.target.name,
+        hint: `lower scaling.min to ${max} or less, or choose a larger sku (Standard: 10, Premium v3: 30 instances)`,
+      },
+    );
+  }
+  if (req.service.access === "private") {
+    throw new ProviderError("azure/app-service deploys public sites only in this version", {
+      code: "UNSUPPORTED",
+      fault: "user",
+      target: req.target.name,
+      hint: "use access: public for this target (private endpoints and access restrictions are not managed yet)",
+    });
+  }
+}
+
+export function desiredFarm(req: AppServicePlanRequest): FarmAttrs {
+  const o = req.target.options;
+  return {
+    resourceGroup: o.resourceGroup,
+    location: o.location,
+    sku: o.sku,
+    capacity: instanceCount(req),
+    tags: ownerTags(req.stack.id, req.target.name),
+  };
+}
+
+export function desiredSite(req: AppServicePlanRequest): SiteAttrs {
+  const o = req.target.options;
+  const svc = req.service;
+  const { local, keyVault } = splitSecrets(svc.secrets, endpointOf(o), "azure/app-service");
+  return {
+    resourceGroup: o.resourceGroup,
+    location: o.location,
+    plan: farmNameFor(req.name),
+    httpsOnly: true,
+    alwaysOn: o.alwaysOn && svc.scaling.min > 0,
+    healthCheckPath: svc.health.path,
+    image: svc.container?.image ?? "",
+    port: svc.container?.port ?? 80,
+    env: { ...svc.env },
+    secrets: desiredSecretHashes(local, req.secretHashes, req.observed?.site?.secrets),
+    keyVault,
+    identity: Object.keys(keyVault).length > 0,
+    tags: ownerTags(req.stack.id, req.target.name),
+  };
+}
+
+function desiredAttrs(req: AppServicePlanRequest): Record<AppServiceResource, Attrs | null> {
+  const o = req.target.options;
+  const g = req.observed?.group;
+  // A group apiship did not create is used, never managed: it is in no plan.
+  const group =
+    g && !g.managed && g.name === o.resourceGroup
+      ? null
+      : {
+          name: o.resourceGroup,
+          tags: { ...ownerTags(req.stack.id, req.target.name), [TAG_MANAGED]: "true" },
+        };
+  return {
+    "resource-group": group,
+    plan: desiredFarm(req) as unknown as Attrs,
+    site: desiredSite(req) as unknown as Attrs,
+    slot: usesSlot(o) ? { name: slotName(o) } : null,
+  };
+}
+
+function observedAttrs(s: AppServiceState | undefined): Record<AppServiceResource, Attrs | null> {
+  const site = s?.site;
+  return {
+    "resource-group": s?.group?.managed ? { name: s.group.name, tags: s.group.tags } : null,
+    plan: s?.plan
+      ? {
+          resourceGroup: s.plan.resourceGroup,
+          location: s.plan.location,
+          sku: s.plan.sku,
+          capacity: s.plan.capacity,
+          tags: s.plan.tags,
+        }
+      : null,
+    site: site
+      ? Object.fromEntries(Object.entries(site).filter(([k]) => !["id", "hostName", "state"].includes(k)))
+      : null,
+    slot: s?.slot ? { name: s.slot.name } : null,
+  };
+}
+
+function physical(req: AppServicePlanRequest, type: AppServiceResource): string {
+  if (type === "resource-group") return req.target.options.resourceGroup;
+  if (type === "plan") return farmNameFor(req.name);
+  if (type === "slot") return `${req.name}/${slotName(req.target.options)}`;
+  return req.name;
+}
+
+/** PURE. Changes in dependency order; resources neither present nor wanted are left out. */
+export function planAppService(req: AppServicePlanRequest): PlanResponse {
+  check(req);
+  const before = observedAttrs(req.observed);
+  const after = desiredAttrs(req);
+  const changes: ResourceChange[] = [];
+  let cascade: string | undefined;
+  for (const type of RESOURCE_TYPES) {
+    const b = before[type];
+    const a = after[type];
+    if (b === null && a === null) continue;
+    const secretNames = Object.keys({ ...(b?.secrets as Attrs), ...(a?.secrets as Attrs) });
+    const diff = diffAttributes(b, a, {
+      sensitive: type === "site" ? secretNames.map((n) => joinPath("secrets", n)) : [],
+      forcesReplace: type === "resource-group" ? ["name"] : FORCES_REPLACE,
+    });
+    const dragged = cascade !== undefined && b !== null && a !== null && type !== "resource-group";
+    const action: Action = dragged ? "replace" : diff.action;
+    const change: ResourceChange = {
+      type,
+      name: physical(req, type),
+      action,
+      before: b,
+      after: a,
+      sensitivePaths: diff.sensitivePaths,
+      replacePaths: diff.replacePaths,
+      dependsOn: DEPENDS_ON[type].filter((d) => after[d] !== null),
+    };
+    const reason = changeReason(action, diff.changedPaths, diff.replacePaths, dragged ? cascade : undefined);
+    if (reason !== undefined) change.reason = reason;
+    changes.push(change);
+    if (action === "replace" && cascade === undefined) cascade = type === "plan" ? "the plan" : `the ${type}`;
+  }
+  return { changes };
+}

@@ -1,0 +1,327 @@
+// Microsoft.Web in the fake: App Service plans (serverfarms), sites and their slots, site
+// configuration, app settings and slot swaps. Bodies follow the 2025-03-01 REST spec and its
+// examples (WebApps_CreateOrUpdate, AppServicePlans_CreateOrUpdate, ...): the server fills the
+// defaults and read-only fields a real control plane does; PUT and swap are long-running.
+
+import type { FakeRequest, FakeResponse } from "../_shared/server.js";
+import { accepted, armError, key, notFound } from "./world.js";
+import type { Dict, FakeWorld, FarmRecord, SiteRecord, SiteSlot } from "./world.js";
+
+export interface Scope {
+  subscription: string;
+  group: string;
+}
+
+const TIERS: Record<string, string> = { B: "Basic", S: "Standard", P: "PremiumV3", F: "FlexConsumption" };
+const tierOf = (sku: string) =>
+  sku === "FC1" ? "FlexConsumption" : /mv3$/.test(sku) ? "PremiumMV3" : (TIERS[sku[0] ?? ""] ?? "Premium");
+const hasSlots = (f: FarmRecord | undefined) =>
+  f !== undefined && !["Basic", "FlexConsumption", "Free", "Shared"].includes(f.sku.tier);
+
+function farmId(s: Scope, name: string): string {
+  return `/subscriptions/${s.subscription}/resourceGroups/${s.group}/providers/Microsoft.Web/serverfarms/${name}`;
+}
+
+export function siteId(r: Pick<SiteRecord, "subscription" | "group" | "name">, slot?: string): string {
+  const base = `/subscriptions/${r.subscription}/resourceGroups/${r.group}/providers/Microsoft.Web/sites/${r.name}`;
+  return slot ? `${base}/slots/${slot}` : base;
+}
+
+export function farmBody(f: FarmRecord, w: FakeWorld): Dict {
+  const sites = [...w.sites.values()].filter(
+    (s) => key(s.serverFarmId) === key(farmId({ subscription: f.subscription, group: f.group }, f.name)),
+  );
+  return {
+    id: farmId({ subscription: f.subscription, group: f.group }, f.name),
+    name: f.name,
+    type: "Microsoft.Web/serverfarms",
+    kind: f.kind,
+    location: f.location,
+    tags: f.tags,
+    properties: {
+      provisioningState: "Succeeded",
+      status: "Ready",
+      geoRegion: f.location,
+      maximumNumberOfWorkers: f.sku.tier === "Basic" ? 3 : f.sku.tier === "Standard" ? 10 : 30,
+      numberOfSites: sites.length,
+      reserved: f.reserved,
+      isSpot: false,
+      targetWorkerCount: 0,
+      targetWorkerSizeId: 0,
+    },
+    sku: {
+      name: f.sku.name,
+      tier: f.sku.tier,
+      size: f.sku.name,
+      family: f.sku.name.replace(/\d.*$/, ""),
+      capacity: f.sku.capacity,
+    },
+  };
+}
+
+export function putFarm(w: FakeWorld, s: Scope, name: string, body: Dict): FakeResponse {
+  const sku = body.sku as { name?: string; capacity?: number } | undefined;
+  if (typeof body.location !== "string" || !sku?.name)
+    return armError(400, "InvalidRequestContent", "location and sku.name are required");
+  const props = (body.properties ?? {}) as Dict;
+  const existing = w.farms.get(key(s.subscription, s.group, name));
+  const f: FarmRecord = {
+    subscription: s.subscription,
+    group: s.group,
+    name: existing?.name ?? name,
+    location: existing?.location ?? body.location,
+    kind: typeof body.kind === "string" ? body.kind : "app",
+    tags: (body.tags as Record<string, string>) ?? {},
+    sku: { name: sku.name, tier: tierOf(sku.name), capacity: sku.capacity ?? 1 },
+    reserved: props.reserved === true,
+  };
+  if (existing && existing.location.toLowerCase() !== String(body.location).toLowerCase())
+    return armError(409, "Conflict", "The location of an App Service plan cannot change");
+  w.farms.set(key(s.subscription, s.group, name), f);
+  return accepted(w, s.subscription, farmBody(f, w));
+}
+
+export function deleteFarm(w: FakeWorld, s: Scope, name: string): FakeResponse {
+  const f = w.farms.get(key(s.subscription, s.group, name));
+  if (!f) return { status: 204 };
+  const id = key(farmId(s, f.name));
+  if ([...w.sites.values()].some((x) => key(x.serverFarmId) === id))
+    return armError(
+      409,
+      "Conflict",
+      `Server farm '${f.name}' cannot be deleted because it has web app(s) assigned to it.`,
+    );
+  w.farms.delete(key(s.subscription, s.group, name));
+  return { status: 200 };
+}
+
+const CONFIG_DEFAULTS: Dict = {
+  numberOfWorkers: 1,
+  linuxFxVersion: "",
+  alwaysOn: false,
+  http20Enabled: false,
+  minTlsVersion: "1.2",
+  ftpsState: "AllAllowed",
+  healthCheckPath: null,
+  use32BitWorkerProcess: true,
+  webSocketsEnabled: false,
+};
+
+function slotBody(w: FakeWorld, site: SiteRecord, slot: SiteSlot, slotName?: string): Dict {
+  const name = slotName ? `${site.name}/${slotName}` : site.name;
+  const host = slot.hostName;
+  return {
+    id: siteId(site, slotName),
+    name,
+    type: slotName ? "Microsoft.Web/sites/slots" : "Microsoft.Web/sites",
+    kind: site.kind,
+    location: site.location,
+    tags: slot.tags,
+    ...(site.identity ? { identity: site.identity } : {}),
+    properties: {
+      state: site.state,
+      hostNames: [host],
+      repositorySiteName: site.name,
+      usageState: "Normal",
+      enabled: true,
+      enabledHostNames: [host, host.replace(/^([^.]+)/, "$1.scm")],
+      availabilityState: "Normal",
+      serverFarmId: site.serverFarmId,
+      reserved: true,
+      lastModifiedTimeUtc: new Date().toISOString(),
+      // GET site carries only part of the configuration; config/web has all of it.
+      siteConfig: { numberOfWorkers: 1, linuxFxVersion: slot.config.linuxFxVersion, appSettings: null },
+      resourceGroup: site.group,
+      defaultHostName: host,
+      httpsOnly: site.httpsOnly,
+      outboundIpAddresses: "70.37.102.201,20.225.43.144",
+      ...(site.functionAppConfig && !slotName ? { functionAppConfig: site.functionAppConfig } : {}),
+    },
+  };
+}
+
+export function siteBody(w: FakeWorld, site: SiteRecord, slot?: string): Dict | undefined {
+  const s = slot ? site.slots.get(slot) : site;
+  return s ? slotBody(w, site, s, slot) : undefined;
+}
+
+function settingsOf(cfg: Dict | undefined): Record<string, string> | undefined {
+  const list = cfg?.appSettings;
+  if (!Array.isArray(list)) return undefined;
+  return Object.fromEntries(
+    (list as { name?: string; value?: string }[])
+      .filter((p) => p.name)
+      .map((p) => [p.name ?? "", p.value ?? ""]),
+  );
+}
+
+function mergeConfig(base: Dict, patch: Dict | undefined): Dict {
+  const out = { ...base };
+  for (const [k, v] of Object.entries(patch ?? {}))
+    if (k !== "appSettings" && v !== undefined && v !== null) out[k] = v;
+  return out;
+}
+
+function checkSiteBody(w: FakeWorld, s: Scope, body: Dict): FakeResponse | undefined {
+  const props = (body.properties ?? {}) as Dict;
+  if (typeof body.location !== "string")
+    return armError(400, "LocationRequired", "The location property is required for this definition.");
+  const farm = typeof props.serverFarmId === "string" ? props.serverFarmId : "";
+  const f = [...w.farms.values()].find(
+    (x) => key(farmId({ subscription: x.subscription, group: x.group }, x.name)) === key(farm),
+  );
+  if (!f)
+    return armError(
+      404,
+      "NotFound",
+      `Server farm with name ${farm.slice(farm.lastIndexOf("/") + 1)} not found.`,
+    );
+  const fx = ((props.siteConfig ?? {}) as Dict).linuxFxVersion;
+  if (typeof fx === "string" && fx !== "" && !f.reserved)
+    return armError(400, "BadRequest", "linuxFxVersion needs a Linux App Service plan (reserved: true)");
+  return undefined;
+}
+
+export function putSite(w: FakeWorld, s: Scope, name: string, body: Dict): FakeResponse {
+  const lower = name.toLowerCase();
+  const existing = w.sites.get(lower);
+  if (
+    w.takenSiteNames.has(lower) ||
+    (existing && key(existing.subscription, existing.group) !== key(s.subscription, s.group))
+  )
+    return armError(409, "Conflict", `Website with given name ${name} already exists.`);
+  const bad = checkSiteBody(w, s, body);
+  if (bad) return bad;
+  const props = (body.properties ?? {}) as Dict;
+  const cfg = (props.siteConfig ?? {}) as Dict;
+  const site: SiteRecord = existing ?? {
+    subscription: s.subscription,
+    group: s.group,
+    name,
+    location: String(body.location),
+    kind: String(body.kind ?? "app"),
+    serverFarmId: "",
+    httpsOnly: false,
+    state: "Running",
+    config: { ...CONFIG_DEFAULTS },
+    settings: {},
+    tags: {},
+    hostName: w.hostFor(name),
+    slots: new Map(),
+    packages: [],
+  };
+  if (existing && existing.location.toLowerCase() !== String(body.location).toLowerCase())
+    return armError(409, "Conflict", "The location of a site cannot change");
+  site.kind = String(body.kind ?? site.kind);
+  site.tags = (body.tags as Record<string, string>) ?? {};
+  site.serverFarmId = String(props.serverFarmId);
+  site.httpsOnly = props.httpsOnly === true;
+  if (body.identity)
+    site.identity = {
+      ...(body.identity as Dict),
+      principalId: w.nextId(),
+      tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+    };
+  if (props.functionAppConfig) site.functionAppConfig = props.functionAppConfig as Dict;
+  site.config = mergeConfig(site.config, cfg);
+  site.settings = settingsOf(cfg) ?? site.settings;
+  w.sites.set(lower, site);
+  return existing
+    ? { status: 200, body: slotBody(w, site, site) }
+    : accepted(w, s.subscription, slotBody(w, site, site));
+}
+
+export function patchSite(w: FakeWorld, site: SiteRecord, body: Dict, slot?: string): FakeResponse {
+  const target = slot ? site.slots.get(slot) : site;
+  if (!target) return notFound("Microsoft.Web/sites/slots", `${site.name}/${slot ?? ""}`);
+  const props = (body.properties ?? {}) as Dict;
+  if (!slot) {
+    if (typeof props.serverFarmId === "string") site.serverFarmId = props.serverFarmId;
+    if (typeof props.httpsOnly === "boolean") site.httpsOnly = props.httpsOnly;
+    if (body.identity) site.identity = { ...(body.identity as Dict), principalId: w.nextId() };
+  }
+  target.config = mergeConfig(target.config, props.siteConfig as Dict | undefined);
+  return { status: 200, body: slotBody(w, site, target, slot) };
+}
+
+export function putSlot(w: FakeWorld, site: SiteRecord, slot: string, body: Dict): FakeResponse {
+  const farm = [...w.farms.values()].find(
+    (f) => key(farmId({ subscription: f.subscription, group: f.group }, f.name)) === key(site.serverFarmId),
+  );
+  if (!hasSlots(farm))
+    return armError(
+      409,
+      "Conflict",
+      `Cannot create more than 0 deployment slots for this app: the ${farm?.sku.tier ?? "current"} tier has no slots.`,
+    );
+  const props = (body.properties ?? {}) as Dict;
+  const cfg = (props.siteConfig ?? {}) as Dict;
+  const existing = site.slots.get(slot);
+  const rec: SiteSlot = existing ?? {
+    config: { ...CONFIG_DEFAULTS },
+    settings: {},
+    tags: {},
+    hostName: w.hostFor(site.name, slot),
+  };
+  rec.config = mergeConfig(rec.config, cfg);
+  rec.settings = settingsOf(cfg) ?? rec.settings;
+  rec.tags = (body.tags as Record<string, string>) ?? rec.tags;
+  site.slots.set(slot, rec);
+  return accepted(w, site.subscription, slotBody(w, site, rec, slot));
+}
+
+/** Swap moves the release (image, app settings) between production and the slot. */
+export function swap(w: FakeWorld, site: SiteRecord, body: Dict): FakeResponse {
+  const slotName = typeof body.targetSlot === "string" ? body.targetSlot : "";
+  if (typeof body.preserveVnet !== "boolean") return armError(400, "BadRequest", "preserveVnet is required");
+  const slot = site.slots.get(slotName);
+  if (!slot) return notFound("Microsoft.Web/sites/slots", `${site.name}/${slotName}`);
+  const [fx, settings] = [site.config.linuxFxVersion, site.settings];
+  site.config = { ...site.config, linuxFxVersion: slot.config.linuxFxVersion };
+  site.settings = slot.settings;
+  slot.config = { ...slot.config, linuxFxVersion: fx };
+  slot.settings = settings;
+  return accepted(w, site.subscription);
+}
+
+export function configBody(site: SiteRecord, slot?: string): FakeResponse {
+  const s = slot ? site.slots.get(slot) : site;
+  if (!s) return notFound("Microsoft.Web/sites/slots", `${site.name}/${slot ?? ""}`);
+  return {
+    status: 200,
+    body: {
+      id: `${siteId(site, slot)}/config/web`,
+      name: "web",
+      type: "Microsoft.Web/sites/config",
+      properties: { ...s.config },
+    },
+  };
+}
+
+export function settingsBody(site: SiteRecord, slot?: string, put?: Dict): FakeResponse {
+  const s = slot ? site.slots.get(slot) : site;
+  if (!s) return notFound("Microsoft.Web/sites/slots", `${site.name}/${slot ?? ""}`);
+  if (put) s.settings = { ...((put.properties ?? {}) as Record<string, string>) };
+  return {
+    status: 200,
+    body: {
+      id: `${siteId(site, slot)}/config/appsettings`,
+      name: "appsettings",
+      type: "Microsoft.Web/sites/config",
+      kind: "app",
+      properties: { ...s.settings },
+    },
+  };
+}
+
+/** A request to a site's own host (/__sites/<name>[--<slot>]/...): the container answering. */
+export function serveSite(w: FakeWorld, req: FakeRequest): FakeResponse {
+  const [, host = ""] = /^\/__sites\/([^/]+)/.exec(req.path) ?? [];
+  const [name = "", slot] = host.split("--");
+  const site = w.sites.get(name.toLowerCase());
+  const s = slot ? site?.slots.get(slot) : site;
+  if (!site || !s) return { status: 404, body: "site not found" };
+  const image = String(s.config.linuxFxVersion ?? "").replace(/^DOCKER\|/, "");
+  if (w.crashImages.has(image)) return { status: 503, body: "Application Error" };
+  return { status: 200, body: `ok ${image}` };
+}
