@@ -187,6 +187,10 @@ describe.sequential("kubernetes through the built CLI", () => {
     expect(r.stdout).toMatch(/No changes\./);
     expect(fake.requests.length).toBeGreaterThan(reads);
     expect(writes()).toBe(before);
+    // The server defaulted spec.replicas, which the HPA owns: still no change to plan.
+    expect((deployment()?.spec as { replicas?: number }).replicas).toBeGreaterThan(0);
+    const plan = await cli(["plan", "--detailed-exitcode"]);
+    expect(plan.code, plan.stdout).toBe(0);
   });
 
   it("an image change rolls the Deployment to the new image", async () => {
@@ -215,6 +219,22 @@ describe.sequential("kubernetes through the built CLI", () => {
     expect(h.result?.stacks[0]?.releases[0]?.result).toBe("rolled-back");
     const st = envelope<StatusCommandResult>(await cli(["status", "--json"], { GIT_SHA: "v3" }));
     expect(st.result?.stacks[0]?.targets[0]?.health).toBe("ready");
+  });
+
+  it("a fixed replica count drops the autoscaler, pruned by a label-selected list", async () => {
+    const file = join(dir, "apiship.yaml");
+    const doc = parse(readFileSync(file, "utf8")) as {
+      environments: { production: { service?: { scaling?: Record<string, number> } } };
+    };
+    const prod = doc.environments.production;
+    prod.service = { ...prod.service, scaling: { min: 2, max: 2 } };
+    writeFileSync(file, stringify(doc));
+    const r = await cli(["deploy", "--yes"], { GIT_SHA: "v2" });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(owned().filter((o) => o.kind === "HorizontalPodAutoscaler")).toEqual([]);
+    expect((deployment()?.spec as { replicas?: number }).replicas).toBe(2);
+    const again = await cli(["plan", "--detailed-exitcode"], { GIT_SHA: "v2" });
+    expect(again.code, again.stdout).toBe(0);
   });
 
   it("destroy removes every labelled object, and a second destroy exits 0", async () => {
