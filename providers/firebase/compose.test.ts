@@ -56,7 +56,7 @@ function stubFunction() {
     apply: async (ctx, change) => {
       calls.push({ method: "apply", target: ctx.target.options, arg: change.changes.map((c) => c.type) });
       return {
-        state: { code: (change.changes[0]?.after as FnState).code },
+        state: { code: (change.changes[0]?.after as unknown as FnState).code },
         outputs: { url: "https://fn.run.app" },
         endpoint: "https://fn.run.app",
       };
@@ -111,7 +111,7 @@ function req(
   observed: FirebaseState | undefined,
   sha = "v1",
 ): PlanRequest<FirebaseOptions, FirebaseState> {
-  const target = { name: "api", provider: "firebase", platform: "functions", options: opts };
+  const target = { name: "api", provider: "firebase", platform: "functions", options: opts as FirebaseOptions & Record<string, unknown> };
   return {
     stack: ctxOf({}).stack,
     target,
