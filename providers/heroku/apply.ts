@@ -8,7 +8,7 @@ import type { ApplyResult, PlannedChange } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { resolvedSecrets } from "../_shared/plan.js";
 import { poll } from "../_shared/poll.js";
-import { nameTaken } from "./errors.js";
+import { isNotFound, nameTaken } from "./errors.js";
 import { appNameOf, desiredAttrs } from "./plan.js";
 import type { HerokuOptions, HerokuResource } from "./plan.js";
 import type { HerokuCtx } from "./read.js";
@@ -120,12 +120,28 @@ async function release(ctx: HerokuCtx, change: HerokuChange, app: string): Promi
   const attrs = desiredAttrs(change).release;
   if (typeof attrs.image === "string") {
     const image = attrs.image;
-    await step(ctx, `release ${image.slice(0, 19)} to ${app}`, () =>
-      ctx.clients.api.updateFormation(app, { updates: [{ type: "web", docker_image: image }] }, ctx.signal),
-    );
+    try {
+      await step(ctx, `release ${image.slice(0, 19)} to ${app}`, () =>
+        ctx.clients.api.updateFormation(app, { updates: [{ type: "web", docker_image: image }] }, ctx.signal),
+      );
+    } catch (e) {
+      if (isNotFound(e)) throw notPushed(ctx, app, image, e);
+      throw e;
+    }
     return;
   }
   await buildSource(ctx, change, app);
+}
+
+/** The registry path exists once the app does: a first deploy can fail here, before the push. */
+function notPushed(ctx: HerokuCtx, app: string, image: string, cause: unknown): ProviderError {
+  return new ProviderError(`image ${image} is not in registry.heroku.com/${app}/web`, {
+    code: "IMAGE_NOT_PUSHED",
+    fault: "user",
+    target: ctx.target.name,
+    cause,
+    hint: `the app ${app} exists now: \`heroku container:login && docker push registry.heroku.com/${app}/web\`, then deploy again`,
+  });
 }
 
 async function scale(ctx: HerokuCtx, app: string, f: { quantity: number; size: string }): Promise<void> {

@@ -222,6 +222,23 @@ describe("heroku/heroku against a stubbed Platform API", () => {
   });
 });
 
+describe("a first deploy before the image is pushed", () => {
+  it("creates the app, then says to push to its registry now that it exists", async () => {
+    const w = unitWorld();
+    w.stub
+      .on(`GET /apps/${APP}`, { status: 404, body: { id: "not_found", message: "Couldn't find that app." } })
+      .on("POST /apps", { status: 201, body: appBody() })
+      .on(`PATCH /apps/${APP}/config-vars`, { body: {} })
+      .on(`PATCH /apps/${APP}/formation`, {
+        status: 404,
+        body: { id: "not_found", message: "Couldn't find that docker image." },
+      });
+    const e = (await deploy(w).catch((x: unknown) => x)) as ProviderError;
+    expect([e.code, e.fault]).toEqual(["IMAGE_NOT_PUSHED", "user"]);
+    expect(e.hint).toContain(`docker push registry.heroku.com/${APP}/web`);
+  });
+});
+
 describe("the Heroku transport", () => {
   it("waits what RateLimit-Reset says on a 429, and retries a 5xx only for an idempotent method", async () => {
     const w = unitWorld();
