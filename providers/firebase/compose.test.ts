@@ -111,7 +111,12 @@ function req(
   observed: FirebaseState | undefined,
   sha = "v1",
 ): PlanRequest<FirebaseOptions, FirebaseState> {
-  const target = { name: "api", provider: "firebase", platform: "functions", options: opts as FirebaseOptions & Record<string, unknown> };
+  const target = {
+    name: "api",
+    provider: "firebase",
+    platform: "functions",
+    options: opts as FirebaseOptions & Record<string, unknown>,
+  };
   return {
     stack: ctxOf({}).stack,
     target,

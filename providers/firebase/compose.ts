@@ -123,7 +123,9 @@ export function composeFirebase(
     },
     build: fn.build ? (ctx, svc) => fn.build!(fnCtx(ctx), svc) : undefined,
     async read(ctx, prior, name) {
-      const ref = siteRef(ctx.target, name);
+      // The site the state records is what exists; a new hosting.site then plans a replace.
+      const was = prior?.hosting;
+      const ref = was ? { project: was.project, site: was.site, explicit: true } : siteRef(ctx.target, name);
       const [f, hosting] = await Promise.all([
         fn.read(fnCtx(ctx), prior?.function, name),
         ref ? readHosting(hCtx(ctx), ref) : Promise.resolve(undefined),

@@ -1,0 +1,123 @@
+// firebase/functions passes the same lifecycle as every platform. Twice: with the real
+// gcp/cloud-functions adapter against the GCP fake and the Hosting fake behind one endpoint
+// (when that adapter has its behaviour), and with an in-memory function stub, so the Hosting
+// half's lifecycle runs against its fake in any case. An env change updates the function in
+// place; a new hosting.site replaces the site (and re-releases on it).
+import { describe, expect, it } from "vitest";
+import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
+import { isDeployable } from "../../src/core/provider.js";
+import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
+import type { FirebaseClients } from "../../providers/firebase/clients.js";
+import { composeFirebase } from "../../providers/firebase/compose.js";
+import type { FirebaseState } from "../../providers/firebase/compose.js";
+import { functions } from "../../providers/firebase/functions.js";
+import { startFirebaseFake } from "../fakes/firebase/index.js";
+import type { FirebaseFake } from "../fakes/firebase/index.js";
+import { functionStub } from "../fakes/firebase/function-stub.js";
+import { service as baseService } from "../fakes/firebase/unit-kit.js";
+import { readAndPlan } from "../support/read-plan.js";
+import { describeLifecycle } from "./lifecycle.js";
+
+const NAME = "shop-dev-api";
+type Adapter = DeployableTarget<Record<string, unknown>, object, unknown>;
+
+function fixture(
+  adapter: Adapter,
+  fake: FirebaseFake,
+  env: Record<string, string>,
+  close: () => Promise<void>,
+  service: ServiceSpec,
+) {
+  const target: TargetSpec = {
+    name: "api",
+    provider: "firebase",
+    platform: "functions",
+    options: functions.options.parse({
+      project: "acme-web",
+      region: "europe-west1",
+      hosting: {},
+      endpoint: fake.url,
+    }) as Record<string, unknown>,
+  };
+  const stack: Stack = { id: "shop/dev", app: "shop", environment: "dev", service, targets: [target] };
+  return {
+    adapter,
+    name: NAME,
+    stack,
+    target,
+    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => ({
+      clients: (await adapter.createClients({ target: t, env })) as FirebaseClients,
+      stack,
+      target: t,
+      progress: { step: () => {}, done: () => {} },
+      log: { debug: () => {}, info: () => {}, warn: () => {} },
+      signal: new AbortController().signal,
+    }),
+    update: (svc: ServiceSpec) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
+    replace: {
+      target: (t: TargetSpec) => ({
+        ...t,
+        options: { ...t.options, hosting: { site: "shop-dev-api-2", path: "/api/**" } },
+      }),
+      forcedBy: "site",
+    },
+    close,
+  };
+}
+
+const withStub = async () => {
+  const fake = await startFirebaseFake();
+  const { fn } = functionStub();
+  const adapter = { ...functions, ...composeFirebase(fn) } as unknown as Adapter;
+  return { fake, adapter };
+};
+
+describeLifecycle("firebase/functions (Hosting fake, function stub)", async () => {
+  const { fake, adapter } = await withStub();
+  return fixture(adapter, fake, { APISHIP_FIREBASE_RETRY_MS: "1" }, () => fake.close(), baseService);
+});
+
+describe("firebase/functions against the Hosting fake (function stub)", () => {
+  it("a redeploy after the release plans nothing; the old site is gone after the replace", async () => {
+    const { fake, adapter } = await withStub();
+    try {
+      const f = fixture(adapter, fake, {}, async () => {}, baseService);
+      const ctx = await f.ctx(f.target);
+      const base = { stack: f.stack, target: f.target, service: baseService, name: NAME, secretHashes: {} };
+      const first = await readAndPlan(adapter, ctx, { ...base, recorded: undefined });
+      const applied = await adapter.apply(ctx, { ...first, secrets: {} });
+      expect(applied.endpoint).toBe(`${fake.url}/__hosting/${NAME}/api`);
+      const before = fake.mutations().length;
+      const again = await readAndPlan(adapter, ctx, { ...base, recorded: applied.state });
+      expect(again.changes.every((c) => c.action === "no-op")).toBe(true);
+      expect(fake.mutations().length).toBe(before);
+      expect((applied.state as FirebaseState).hosting?.release?.config.rewrites).toEqual([
+        { glob: "/api/**", run: { serviceId: NAME, region: "europe-west1" } },
+      ]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe.skipIf(!isDeployable(functions))("firebase/functions with the gcp/cloud-functions adapter", () => {
+  it("is covered by the lifecycle below", () => expect(isDeployable(functions)).toBe(true));
+});
+
+if (isDeployable(functions)) {
+  describeLifecycle("firebase/functions (GCP fake + Hosting fake)", async () => {
+    const { startGcpFake } = await import("../fakes/gcp/index.js");
+    const gcp = await startGcpFake({ knobs: { opPolls: 1 } });
+    const fake = await startFirebaseFake({ gcp });
+    const env = {
+      GOOGLE_OAUTH_ACCESS_TOKEN: "contract-token",
+      APISHIP_GCP_POLL_MS: "1",
+      APISHIP_FIREBASE_RETRY_MS: "1",
+    };
+    const close = async () => {
+      await fake.close();
+      await gcp.close();
+    };
+    return fixture(functions as unknown as Adapter, fake, env, close, baseService);
+  });
+}
