@@ -111,15 +111,36 @@ export async function clientOptions(api: GcpApi, cfg: ProviderConfig): Promise<C
     out.protocol = plainHttp ? "http" : "https";
   } else out.apiEndpoint = DEFAULT_HOST[api];
   const token = cfg.env.GOOGLE_OAUTH_ACCESS_TOKEN || (plainHttp ? "emulator" : undefined);
-  if (token !== undefined) {
-    // A static token: nothing looks for ADC, a metadata server or gcloud.
-    const { OAuth2Client } = await import("google-auth-library");
-    const auth = new OAuth2Client();
-    auth.setCredentials({ access_token: token });
-    // gax may carry its own copy of google-auth-library: the client is used by its methods only.
-    out.authClient = auth as unknown as ClientOptions["authClient"];
-  } else out.scopes = SCOPES;
+  // A static token: nothing looks for ADC, a metadata server or gcloud.
+  if (token !== undefined) out.authClient = staticTokenAuth(token) as unknown as ClientOptions["authClient"];
+  else out.scopes = SCOPES;
   return out;
+}
+
+/**
+ * The part of an auth client gax's REST transport uses (getRequestHeaders, fetch) plus
+ * getAccessToken for GKE, over one fixed bearer token. Written here rather than taken from
+ * google-auth-library so the CLI bundle carries no copy of that library (gax brings its own,
+ * from node_modules, for ADC).
+ */
+export function staticTokenAuth(token: string) {
+  const headers = () => new Headers({ authorization: `Bearer ${token}` });
+  return {
+    universeDomain: "googleapis.com",
+    getRequestHeaders: async () => headers(),
+    getAccessToken: async () => ({ token }),
+    fetch: (url: string | URL, init: NonNullable<Parameters<typeof fetch>[1]> = {}) => {
+      const h = new Headers(init.headers);
+      h.set("authorization", `Bearer ${token}`);
+      // gaxios-only options (agent, responseType) mean nothing to fetch.
+      const {
+        agent: _a,
+        responseType: _r,
+        ...rest
+      } = init as RequestInit & { agent?: unknown; responseType?: unknown };
+      return fetch(url, { ...rest, headers: h });
+    },
+  };
 }
 
 export function pollInterval(env: ProviderConfig["env"]): number {

@@ -238,7 +238,8 @@ export class FunctionsApi {
     fn.serviceConfig = sc;
     fn.state = "ACTIVE";
     fn.stateMessages = [];
-    fn.url = `https://${region}-${project}.cloudfunctions.net/${id}`;
+    fn.url =
+      this.world.knobs.functionUrl?.(id ?? "") ?? `https://${region}-${project}.cloudfunctions.net/${id}`;
     fn.updateTime = now();
     md.stages = [
       { name: "BUILD", state: "COMPLETE", resource: bc.build, resourceUri: logUrl },

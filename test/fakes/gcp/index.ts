@@ -241,3 +241,8 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
     close: fake.close,
   };
 }
+
+/** A request that changes something (everything but reads; the signed-URL upload counts). */
+export function isMutating(r: FakeRequest): boolean {
+  return r.method !== "GET";
+}

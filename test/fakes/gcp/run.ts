@@ -114,7 +114,7 @@ export class RunApi {
       generation: "0",
       createTime: now(),
       creator: "deployer@example.com",
-      uri: serviceUri(serviceId, region),
+      uri: this.world.knobs.serviceUri?.(serviceId) ?? serviceUri(serviceId, region),
       reconciling: true,
       etag: newEtag(),
     };

@@ -15,6 +15,10 @@ export interface GcpKnobs extends FaultKnobs {
   failImage?: string;
   /** When set, every Cloud Functions build fails and this is the build log's tail. */
   failBuild?: string;
+  /** The `uri` a new Run service gets (default https://<id>-<hash>-<region>.a.run.app). */
+  serviceUri?: (serviceId: string) => string;
+  /** The `url` a function gets (default https://<region>-<project>.cloudfunctions.net/<id>). */
+  functionUrl?: (functionId: string) => string;
 }
 
 export interface Operation {
