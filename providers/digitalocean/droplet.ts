@@ -1,14 +1,25 @@
 // DigitalOcean Droplet: a VM that runs the container image with Docker. A deploy brings up a
 // new Droplet and retires the old one once the new one is healthy (blue/green), so a rollback
-// keeps or returns to the previous Droplet (DESIGN.md §7). Descriptor only; the behaviour lands
-// later.
+// keeps or returns to the previous Droplet (DESIGN.md §7). Behaviour: droplet-plan.ts (pure,
+// with the cloud-config), droplet-server.ts, droplet-apply.ts; clients.ts builds the client.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { endpointOption } from "../_shared/options.js";
+import { createDoClients } from "./clients.js";
+import type { DoClients } from "./clients.js";
+import {
+  applyDroplet,
+  destroyDroplet,
+  readDroplet,
+  rollbackDroplet,
+  statusDroplet,
+} from "./droplet-apply.js";
+import { planDroplet } from "./droplet-plan.js";
+import type { DropletOptions, DropletState } from "./droplet-plan.js";
 import { doDatacenter } from "./functions.js";
 
-export const droplet = defineTarget({
+export const droplet = defineTarget<DropletOptions, DropletState, DoClients>({
   id: "digitalocean/droplet",
   provider: "digitalocean",
   platform: "droplet",
@@ -63,4 +74,11 @@ export const droplet = defineTarget({
     startsWithLetter: false,
   },
   concurrency: 8,
+  createClients: createDoClients,
+  read: readDroplet,
+  plan: planDroplet,
+  apply: applyDroplet,
+  destroy: destroyDroplet,
+  status: statusDroplet,
+  rollback: rollbackDroplet,
 });

@@ -199,10 +199,8 @@ export interface ReservedIp {
   locked?: boolean;
 }
 
-/** #/components/schemas/reserved_ip_create (the "Reserve to Region" form) */
-export interface CreateReservedIpRequest {
-  region: string;
-}
+/** #/components/schemas/reserved_ip_create: "Assign to Droplet" or "Reserve to Region" */
+export type CreateReservedIpRequest = { droplet_id: number } | { region: string; project_id?: string };
 
 /** #/components/schemas/reserved_ip_action_assign | reserved_ip_action_unassign */
 export type ReservedIpActionRequest = { type: "assign"; droplet_id: number } | { type: "unassign" };

@@ -58,7 +58,7 @@ export function dropletAnswer(w: DoWorld, ip: string): number {
       : undefined
     : [...w.droplets.values()].find((d) => d.ip === ip);
   if (!fd || fd.droplet.status !== "active") return 503;
-  const unhealthy = (w.opts.unhealthyImages ?? []).some((i) => fd.userData.includes(` ${i}`));
+  const unhealthy = (w.opts.unhealthyImages ?? []).some((i) => fd.userData.includes(i));
   return unhealthy ? 503 : 200;
 }
 
