@@ -4,7 +4,7 @@
 // half's lifecycle runs against its fake in any case. An env change updates the function in
 // place; a new hosting.site replaces the site (and re-releases on it).
 import { describe, expect, it } from "vitest";
-import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
+import type { Ctx, DeployableTarget, TargetAdapter } from "../../src/core/provider.js";
 import { isDeployable } from "../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
 import type { FirebaseClients } from "../../providers/firebase/clients.js";
@@ -19,6 +19,7 @@ import { readAndPlan } from "../support/read-plan.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const NAME = "shop-dev-api";
+const deployable = isDeployable(functions as unknown as TargetAdapter);
 type Adapter = DeployableTarget<Record<string, unknown>, object, unknown>;
 
 function fixture(
@@ -100,11 +101,11 @@ describe("firebase/functions against the Hosting fake (function stub)", () => {
   });
 });
 
-describe.skipIf(!isDeployable(functions))("firebase/functions with the gcp/cloud-functions adapter", () => {
-  it("is covered by the lifecycle below", () => expect(isDeployable(functions)).toBe(true));
+describe.skipIf(!deployable)("firebase/functions with the gcp/cloud-functions adapter", () => {
+  it("is covered by the lifecycle below", () => expect(deployable).toBe(true));
 });
 
-if (isDeployable(functions)) {
+if (deployable) {
   describeLifecycle("firebase/functions (GCP fake + Hosting fake)", async () => {
     const { startGcpFake } = await import("../fakes/gcp/index.js");
     const gcp = await startGcpFake({ knobs: { opPolls: 1 } });
