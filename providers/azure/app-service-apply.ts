@@ -17,6 +17,7 @@ import { probeSlot } from "./probe.js";
 import { appSettings } from "./settings.js";
 import { farmNameFor, releaseId } from "./state.js";
 import {
+  checkSiteName,
   deleteSite,
   listSettings,
   patchSite,
@@ -180,6 +181,8 @@ export async function applyAppService(ctx: AzCtx, change: Change): Promise<Apply
   let live = await readAppService(ctx, change.observed ?? change.recorded, change.name);
   const want = desiredSite({ ...change, observed: live });
   if (live && mustReplace(live, want)) live = await replaceAll(ctx, change, live);
+  // A name held elsewhere fails before a group or plan is made for it.
+  if (!live?.site) await checkSiteName(ctx, change.name);
   // read() reports the group whenever it exists, so no live state means no group.
   const group = await ensureGroup(ctx, o.resourceGroup, o.location, live?.group);
   const plan = await ensureFarm(ctx, farmNameFor(change.name), desiredFarm(change), live?.plan);

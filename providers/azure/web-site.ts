@@ -89,6 +89,16 @@ export function siteEnvelope(
   return site;
 }
 
+/** Before anything is created for a new site: its global name must be free. */
+export async function checkSiteName(ctx: AzCtx, name: string): Promise<void> {
+  const c = ctx.clients;
+  const r = await az("CheckNameAvailability", c.target, () =>
+    c.web.checkNameAvailability(name, "Site", { abortSignal: ctx.signal }),
+  );
+  if (r.nameAvailable === false && r.reason === "AlreadyExists")
+    throw nameTaken("App Service site", name, c.target, new Error(r.message ?? "AlreadyExists"));
+}
+
 /** Creates or replaces a site or slot; a name held elsewhere in Azure is the user's to change. */
 export async function putSite(ctx: AzCtx, r: SiteRef, body: Site): Promise<Site> {
   const c = ctx.clients;

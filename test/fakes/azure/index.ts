@@ -61,6 +61,7 @@ const ROUTES: Route[] = [
     re(`${SUB}/providers/microsoft\\.web/operationresults/([^/]+)`),
     (w, _r, m) => operationResult(w, m[1] ?? ""),
   ],
+  ["POST", re(`${SUB}/providers/microsoft\\.web/checknameavailability`), (w, r) => web.checkName(w, body(r))],
   ["GET", re(RG), (w, _r, m) => getGroup(w, m[0] ?? "", m[1] ?? "")],
   ["HEAD", re(RG), (w, _r, m) => ({ status: w.groups.has(key(m[0] ?? "", m[1] ?? "")) ? 204 : 404 })],
   ["PUT", re(RG), (w, r, m) => putGroup(w, m[0] ?? "", m[1] ?? "", body(r))],
@@ -142,7 +143,8 @@ const ROUTES: Route[] = [
   ...EXTRA_ROUTES,
 ];
 
-const READ_POSTS = /\/(list|listkeys|listclusterusercredential|listclusteradmincredential)$/i;
+const READ_POSTS =
+  /\/(checknameavailability|list|listkeys|listclusterusercredential|listclusteradmincredential)$/i;
 
 /** True for a call that changes something (what the benchmark counts as "mutating"). */
 export function isMutating(req: FakeRequest): boolean {

@@ -325,3 +325,30 @@ export function serveSite(w: FakeWorld, req: FakeRequest): FakeResponse {
   if (w.crashImages.has(image)) return { status: 503, body: "Application Error" };
   return { status: 200, body: `ok ${image}` };
 }
+
+/** POST /providers/Microsoft.Web/checknameavailability: site names are global. */
+export function checkName(w: FakeWorld, body: Dict): FakeResponse {
+  const name = String(body.name ?? "").toLowerCase();
+  if (body.type !== "Site" && body.type !== "Microsoft.Web/sites")
+    return armError(400, "BadRequest", "type must be Site");
+  if (!/^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$/.test(name))
+    return {
+      status: 200,
+      body: {
+        nameAvailable: false,
+        reason: "Invalid",
+        message: "The name must be 2-60 letters, digits or hyphens.",
+      },
+    };
+  const taken = w.takenSiteNames.has(name) || w.sites.has(name);
+  return {
+    status: 200,
+    body: taken
+      ? {
+          nameAvailable: false,
+          reason: "AlreadyExists",
+          message: `Hostname '${name}' already exists. Please select a different name.`,
+        }
+      : { nameAvailable: true },
+  };
+}
