@@ -1,8 +1,5 @@
 // Stubbed-HTTP unit tests of heroku/heroku: responses come from the schema's examples
 // (fixtures/responses/heroku), and every request the adapter sends is asserted.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ProviderError } from "../../src/errors.js";
 import { APP, ENDPOINT, IMAGE_ID, KEY, fixture, unitWorld } from "../../test/fakes/heroku/stub.js";
@@ -10,7 +7,6 @@ import type { UnitWorld } from "../../test/fakes/heroku/stub.js";
 import { readAndPlan } from "../../test/support/read-plan.js";
 import { apply, destroy, rollback } from "./apply.js";
 import type { HerokuChange } from "./apply.js";
-import { apiKeyOf, createHerokuClients, netrcPassword } from "./clients.js";
 import { heroku } from "./heroku.js";
 import { read, status } from "./read.js";
 import { MANAGED_VAR } from "./state.js";
@@ -239,42 +235,6 @@ describe("a first deploy before the image is pushed", () => {
   });
 });
 
-describe("the Heroku transport", () => {
-  it("waits what RateLimit-Reset says on a 429, and retries a 5xx only for an idempotent method", async () => {
-    const w = unitWorld();
-    const limited = {
-      status: 429,
-      headers: { "ratelimit-remaining": "0", "ratelimit-reset": "7" },
-      body: { id: "rate_limit", message: "slow down" },
-    };
-    w.stub.on(
-      `GET /apps/${APP}`,
-      limited,
-      { status: 503, body: { id: "unavailable", message: "x" } },
-      { body: appBody() },
-    );
-    expect((await w.ctx.clients.api.getApp(APP, w.ctx.signal))?.name).toBe(APP);
-    expect(w.stub.waits[0]).toBe(7000);
-    expect(w.stub.sent).toHaveLength(3);
-    w.stub.on("POST /apps", { status: 503, body: { id: "unavailable", message: "down" } });
-    const e = (await w.ctx.clients.api
-      .createApp({ name: APP }, w.ctx.signal)
-      .catch((x: unknown) => x)) as ProviderError;
-    expect([e.code, e.retryable, w.stub.sent.filter((s) => s.method === "POST").length]).toEqual([
-      "HTTP_503",
-      true,
-      1,
-    ]);
-    w.stub.on(
-      "POST /apps",
-      { ...limited, headers: { "retry-after": "2" } },
-      { status: 201, body: appBody() },
-    );
-    expect((await w.ctx.clients.api.createApp({ name: APP }, w.ctx.signal)).name).toBe(APP);
-    expect(w.stub.waits.at(-1)).toBe(2000);
-  });
-});
-
 describe("destroy, rollback, status", () => {
   const state: HerokuState = {
     app: APP,
@@ -375,33 +335,5 @@ describe("destroy, rollback, status", () => {
       health: "down",
       detail: "0/2 web dynos up, 2 crashed (Standard-1X)",
     });
-  });
-});
-
-describe("Heroku credentials", () => {
-  it("reads HEROKU_API_KEY, else machine api.heroku.com in ~/.netrc, else says how to log in", async () => {
-    expect(apiKeyOf({ HEROKU_API_KEY: "k1" }, "web")).toEqual({ key: "k1", from: "HEROKU_API_KEY" });
-    const home = mkdtempSync(join(tmpdir(), "apiship-heroku-netrc-"));
-    try {
-      writeFileSync(
-        join(home, ".netrc"),
-        "machine git.heroku.com\n  login a@b.c\n  password nope\nmachine api.heroku.com\n  login a@b.c\n  password k2\n",
-      );
-      expect(apiKeyOf({ HOME: home }, "web")).toEqual({ key: "k2", from: "~/.netrc" });
-      expect(() => apiKeyOf({ HOME: join(home, "none") }, "web")).toThrow(/no Heroku credentials/);
-    } finally {
-      rmSync(home, { recursive: true, force: true });
-    }
-    expect(netrcPassword("default login x password y", "api.heroku.com")).toBeUndefined();
-    const c = await createHerokuClients({
-      target: {
-        name: "web",
-        provider: "heroku",
-        platform: "heroku",
-        options: { endpoint: "http://127.0.0.1:9" },
-      },
-      env: { HEROKU_API_KEY: "k" },
-    });
-    expect([c.endpoint, c.credentials]).toEqual(["http://127.0.0.1:9", "HEROKU_API_KEY"]);
   });
 });
