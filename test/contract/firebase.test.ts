@@ -4,6 +4,7 @@
 // half's lifecycle runs against its fake in any case. An env change updates the function in
 // place; a new hosting.site replaces the site (and re-releases on it).
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 import type { Ctx, DeployableTarget, TargetAdapter } from "../../src/core/provider.js";
 import { isDeployable } from "../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
@@ -33,7 +34,7 @@ function fixture(
     name: "api",
     provider: "firebase",
     platform: "functions",
-    options: functions.options.parse({
+    options: (functions.options as z.ZodType).parse({
       project: "acme-web",
       region: "europe-west1",
       hosting: {},
