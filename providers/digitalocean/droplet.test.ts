@@ -1,0 +1,178 @@
+// digitalocean/droplet against a scripted HTTP layer: every request asserted (the API and the
+// new Droplet's health probe), the answers from the official examples.
+import { describe, expect, it } from "vitest";
+import type { PlannedChange } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
+import { ctxOf, example, scripted } from "../../test/fakes/digitalocean/http-stub.js";
+import type { Expected } from "../../test/fakes/digitalocean/http-stub.js";
+import { validateRequest } from "../../test/fakes/digitalocean/validate.js";
+import { droplet } from "./droplet.js";
+import type { DropletOptions, DropletState } from "./droplet-plan.js";
+import type { CreateDropletRequest, Droplet } from "./types.js";
+
+const service: ServiceSpec = {
+  kind: "container",
+  container: { image: "ghcr.io/acme/shop:1", port: 8080 },
+  env: { LOG_LEVEL: "info" },
+  secrets: { API_KEY: "env:API_KEY" },
+  resources: { memory: 512 },
+  scaling: { min: 1, max: 1 },
+  health: { path: "/healthz", status: 200, timeoutMs: 2000, attempts: 3, intervalMs: 100 },
+  access: "public",
+  timeoutMs: 30_000,
+};
+const options = droplet.options.parse({ region: "nyc3" }) as DropletOptions;
+const target = { name: "web", provider: "digitalocean", platform: "droplet", options } as TargetSpec & {
+  options: DropletOptions;
+};
+const stack: Stack = { id: "shop/dev", app: "shop", environment: "dev", service, targets: [target] };
+const NAME = "shop-dev-web";
+const single = () => example<{ droplet: Droplet }>("droplet-single.json").droplet;
+const OLD = single();
+const NEW: Droplet = {
+  ...single(),
+  id: 3164445,
+  name: `${NAME}-g2`,
+  networks: { v4: [{ ip_address: "192.241.165.155", type: "public" }] },
+};
+
+function planned(
+  observed: DropletState | undefined,
+  svc = service,
+): PlannedChange<DropletOptions, DropletState> {
+  const req = {
+    stack,
+    target,
+    service: svc,
+    name: NAME,
+    recorded: observed,
+    observed,
+    secretHashes: { API_KEY: "hmac:1" },
+  };
+  return { ...req, changes: droplet.plan!(req).changes, secrets: { API_KEY: "s3cret" } };
+}
+
+async function created(): Promise<DropletState> {
+  const s = scripted([
+    { method: "GET", path: "/v2/droplets", body: { droplets: [], links: {}, meta: { total: 0 } } },
+    { method: "POST", path: "/v2/droplets", status: 202, body: example("droplet-create-response.json") },
+    { method: "GET", path: "/v2/droplets/3164444", body: { droplet: OLD } },
+    { method: "GET", path: "http://192.241.165.154/healthz", body: { ok: true } },
+    { method: "POST", path: "/v2/reserved_ips", status: 202, body: example("reserved-ip-created.json") },
+    { method: "GET", path: "/v2/reserved_ips/45.55.96.47", body: example("reserved-ip-assigned.json") },
+    { method: "GET", path: "/v2/droplets", body: { droplets: [OLD], links: {}, meta: { total: 1 } } },
+  ]);
+  const ctx = ctxOf(s.clients, stack, target);
+  expect(await droplet.read!(ctx, undefined, NAME)).toBeUndefined();
+  expect(s.sent[0]?.url.searchParams.get("tag_name")).toBe("apiship:shop-dev-web");
+  const change = planned(undefined);
+  expect(change.changes.map((c) => `${c.type}:${c.action}`)).toEqual(["server:create", "reserved-ip:create"]);
+  const r = await droplet.apply!(ctx, change);
+  expect(s.left()).toBe(0);
+  const body = s.sent[1]?.body as CreateDropletRequest;
+  expect(validateRequest("POST", "/v2/droplets", body).errors).toEqual([]);
+  expect(body).toMatchObject({
+    name: `${NAME}-g1`,
+    region: "nyc3",
+    size: "s-1vcpu-1gb",
+    image: "ubuntu-24-04-x64",
+    tags: ["apiship:shop-dev-web"],
+  });
+  expect(body.user_data).toContain('"-p", "80:8080"');
+  expect(body.user_data).toContain('"ghcr.io/acme/shop:1"');
+  expect(body.user_data).toContain('"--health-cmd", "curl -fsS http://localhost:8080/healthz');
+  const envFile = /content: (\S+)/.exec(body.user_data ?? "")?.[1] ?? "";
+  expect(Buffer.from(envFile, "base64").toString()).toBe("LOG_LEVEL=info\nAPI_KEY=s3cret\n");
+  expect(s.sent[4]?.body).toEqual({ droplet_id: 3164444 });
+  expect(validateRequest("POST", "/v2/reserved_ips", s.sent[4]?.body).errors).toEqual([]);
+  expect(r.endpoint).toBe("http://45.55.96.47");
+  expect(JSON.stringify(r.state)).not.toContain("s3cret");
+  return r.state;
+}
+
+const blueGreen = (probe: Expected[]): Expected[] => [
+  {
+    method: "POST",
+    path: "/v2/droplets",
+    status: 202,
+    body: { droplet: { ...NEW, status: "new", networks: { v4: [] } } },
+  },
+  { method: "GET", path: "/v2/droplets/3164445", body: { droplet: NEW } },
+  ...probe,
+];
+
+describe("digitalocean/droplet", () => {
+  it("creates a Droplet, health-checks it, then creates the reserved IP on it", async () => {
+    const state = await created();
+    expect(state.droplet).toMatchObject({ id: 3164444, ip: "192.241.165.154" });
+    expect(planned(state).changes.every((c) => c.action === "no-op")).toBe(true);
+  });
+
+  it("deploys blue/green: the new Droplet passes its probe, the IP moves, the old one stays for rollback", async () => {
+    const state = await created();
+    const svc = { ...service, env: { LOG_LEVEL: "debug" } };
+    const s = scripted([
+      ...blueGreen([{ method: "GET", path: "http://192.241.165.155/healthz", body: {} }]),
+      {
+        method: "POST",
+        path: "/v2/reserved_ips/45.55.96.47/actions",
+        status: 201,
+        body: example("action.json"),
+      },
+      { method: "GET", path: "/v2/actions/36804636", body: example("action.json") },
+      { method: "GET", path: "/v2/droplets", body: { droplets: [OLD, NEW] } },
+    ]);
+    const change = planned(state, svc);
+    expect(change.changes.map((c) => `${c.type}:${c.action}`)).toEqual([
+      "server:update",
+      "reserved-ip:no-op",
+    ]);
+    expect(change.changes[0]?.reason).toContain("blue/green");
+    const r = await droplet.apply!(ctxOf(s.clients, stack, target), change);
+    expect(s.left()).toBe(0);
+    expect(s.sent[3]?.body).toEqual({ type: "assign", droplet_id: 3164445 });
+    expect(validateRequest("POST", "/v2/reserved_ips/45.55.96.47/actions", s.sent[3]?.body).errors).toEqual(
+      [],
+    );
+    expect(r.state.droplet?.id).toBe(3164445);
+    expect(r.state.previous?.id).toBe(3164444);
+
+    const back = scripted([
+      { method: "GET", path: "/v2/droplets/3164444", body: { droplet: OLD } },
+      {
+        method: "POST",
+        path: "/v2/reserved_ips/45.55.96.47/actions",
+        status: 201,
+        body: example("action.json"),
+      },
+      { method: "GET", path: "/v2/actions/36804636", body: example("action.json") },
+      { method: "DELETE", path: "/v2/droplets/3164445", status: 204 },
+    ]);
+    const rb = await droplet.rollback!(ctxOf(back.clients, stack, target), r.state, state);
+    expect(back.left()).toBe(0);
+    expect(back.sent[1]?.body).toEqual({ type: "assign", droplet_id: 3164444 });
+    expect(rb.state.droplet?.id).toBe(3164444);
+    expect(rb.endpoint).toBe("http://45.55.96.47");
+  });
+
+  it("leaves the reserved IP where it was and removes the new Droplet when it fails its probe", async () => {
+    const state = await created();
+    const s = scripted([
+      ...blueGreen([
+        { method: "GET", path: "http://192.241.165.155/healthz", status: 503, body: {}, repeat: true },
+      ]),
+      { method: "DELETE", path: "/v2/droplets/3164445", status: 204 },
+    ]);
+    s.clients.timing.dropletTimeoutMs = 30;
+    const change = planned(state, { ...service, container: { image: "ghcr.io/acme/shop:bad", port: 8080 } });
+    const err = (await droplet.apply!(ctxOf(s.clients, stack, target), change).catch(
+      (e: unknown) => e,
+    )) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.code).toBe("HEALTH_CHECK_FAILED");
+    expect(err.message).toContain("HTTP 503");
+    expect(s.left()).toBe(0);
+    expect(s.sent.some((x) => x.url.pathname.includes("reserved_ips"))).toBe(false);
+  });
+});
