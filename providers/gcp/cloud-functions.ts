@@ -1,6 +1,9 @@
 // Google Cloud Functions (2nd gen, cloudfunctions v2): an HTTP function built from source by
 // Cloud Build and served by Cloud Run revisions; rollback moves traffic to the previous
-// revision (DESIGN.md §7). Descriptor only; the behaviour lands later.
+// revision (DESIGN.md §7). The descriptor is data; the behaviour: build/read/status/apply/
+// rollback/destroy (functions-apply.ts), plan (functions-plan.ts, pure), the Function resource
+// both ways (functions-body.ts). Nothing here imports a client library (clients.ts does, lazily).
+// The firebase provider composes this target's behaviour for the function half of its deploys.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
@@ -12,6 +15,20 @@ import {
   gcpVpcConnector,
   mapRuntime,
 } from "../_shared/options.js";
+import { createGcpClients } from "./clients.js";
+import type { GcpClients } from "./clients.js";
+import {
+  applyCloudFunction,
+  buildCloudFunction,
+  destroyCloudFunction,
+  readCloudFunction,
+  rollbackCloudFunction,
+  statusCloudFunction,
+} from "./functions-apply.js";
+import { planCloudFunctions } from "./functions-plan.js";
+import type { FunctionsState } from "./functions-state.js";
+
+export type { FunctionsState } from "./functions-state.js";
 
 // Runtimes of Cloud Functions 2nd gen that are neither deprecated nor decommissioned
 // (cloud.google.com/functions/docs/runtime-support); the discovery document does not list them.
@@ -37,28 +54,31 @@ export const FUNCTIONS_INGRESS = {
   "internal-and-gclb": "ALLOW_INTERNAL_AND_GCLB",
 } as const;
 
-export const cloudFunctions = defineTarget({
+const cloudFunctionsOptions = z.strictObject({
+  project: gcpProject,
+  region: gcpRegion,
+  serviceAccount: gcpServiceAccount.optional(),
+  ingress: z
+    .enum(["all", "internal", "internal-and-gclb"])
+    .default("all")
+    .meta({
+      description:
+        "Where requests may come from (ingressSettings): `all`, `internal` (the project's VPC networks), or `internal-and-gclb` (internal plus an external Application Load Balancer).",
+      examples: ["internal-and-gclb"],
+    }),
+  vpcConnector: gcpVpcConnector.optional(),
+  endpoint: endpointOption("Cloud Functions", "http://127.0.0.1:8085").optional(),
+});
+export type CloudFunctionsOptions = z.infer<typeof cloudFunctionsOptions>;
+
+export const cloudFunctions = defineTarget<CloudFunctionsOptions, FunctionsState, GcpClients>({
   id: "gcp/cloud-functions",
   provider: "gcp",
   platform: "cloud-functions",
   summary: "Google Cloud Functions (2nd gen) HTTP function; rollback by revision traffic",
   kinds: ["function"],
   runtimes: CLOUD_FUNCTIONS_RUNTIMES,
-  options: z.strictObject({
-    project: gcpProject,
-    region: gcpRegion,
-    serviceAccount: gcpServiceAccount.optional(),
-    ingress: z
-      .enum(["all", "internal", "internal-and-gclb"])
-      .default("all")
-      .meta({
-        description:
-          "Where requests may come from (ingressSettings): `all`, `internal` (the project's VPC networks), or `internal-and-gclb` (internal plus an external Application Load Balancer).",
-        examples: ["internal-and-gclb"],
-      }),
-    vpcConnector: gcpVpcConnector.optional(),
-    endpoint: endpointOption("Cloud Functions", "http://127.0.0.1:8085").optional(),
-  }),
+  options: cloudFunctionsOptions,
   // Same instance shapes as Cloud Run (up to 32 GiB, 8 vCPU); HTTP functions run up to 60 min.
   limits: { memory: [128, 32768], cpu: [0.083, 8], timeoutMs: 3_600_000, maxInstances: 1000 },
   capabilities: { nativeRollback: "revision traffic", coldStart: "min instances", scalesToZero: true },
@@ -70,6 +90,14 @@ export const cloudFunctions = defineTarget({
     startsWithLetter: true,
   },
   concurrency: 8,
+  createClients: createGcpClients,
+  build: buildCloudFunction,
+  read: readCloudFunction,
+  plan: planCloudFunctions,
+  apply: applyCloudFunction,
+  destroy: destroyCloudFunction,
+  status: statusCloudFunction,
+  rollback: rollbackCloudFunction,
 });
 
 /** Google's spelling: nodejs22 → "nodejs22", python3.12 → "python312", go1.22 → "go122". */

@@ -1,0 +1,133 @@
+// The PURE planner of gcp/cloud-functions: the function (build and service configuration, the
+// source by content hash), the traffic of its Run service and the public invoker, and the
+// changes from what read() observed. Like Lambda, an unchanged zip is no change.
+
+import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import { diffAttributes, joinPath } from "../../src/plan/diff.js";
+import { changeReason } from "../_shared/plan.js";
+import { FUNCTIONS_INGRESS, runtimeId } from "./cloud-functions.js";
+import type { CloudFunctionsOptions } from "./cloud-functions.js";
+import { secretRefsOf } from "./run-plan.js";
+import { KNOWN_AFTER_APPLY, ownerLabels } from "./run-state.js";
+import { LABEL_SOURCE } from "./functions-state.js";
+import type { FunctionAttrs, FunctionsState } from "./functions-state.js";
+
+export type FunctionsPlanRequest = PlanRequest<CloudFunctionsOptions, FunctionsState>;
+type Attrs = Record<string, unknown>;
+
+export const RESOURCE_TYPES = ["function", "traffic", "invoker"] as const;
+type FnResource = (typeof RESOURCE_TYPES)[number];
+export const FUNCTION_FORCES_REPLACE = ["project", "region"];
+
+/** The label-sized prefix of an artifact's SHA-256. */
+export const sourceLabel = (sha256Hex: string) => sha256Hex.slice(0, 60);
+
+/** Entry points name the exported function; Java's is the fully qualified class. */
+export function entryPointOf(runtime: string, handler: string): string {
+  return runtime.startsWith("java") ? handler : (handler.split(".").pop() ?? handler);
+}
+
+function sourceOf(req: FunctionsPlanRequest): string {
+  if (req.artifact) return sourceLabel(req.artifact.sha256);
+  // Without a build (offline plan) the code is taken as unchanged.
+  return req.observed?.function?.sourceSha256 ?? KNOWN_AFTER_APPLY;
+}
+
+export function desiredFunction(req: FunctionsPlanRequest): FunctionAttrs {
+  const o = req.target.options;
+  const svc = req.service;
+  const fn = svc.function;
+  const refs = secretRefsOf(svc.secrets, "gcp/cloud-functions");
+  const seen = req.observed?.function?.secrets ?? {};
+  const secrets: Record<string, string> = {};
+  for (const n of Object.keys(svc.secrets).sort())
+    if (!(n in refs)) secrets[n] = req.secretHashes[n] ?? seen[n] ?? "";
+  const source = sourceOf(req);
+  const refsFull = Object.fromEntries(
+    Object.entries(refs).map(([k, v]) => [
+      k,
+      v.startsWith("projects/") ? v : `projects/${o.project}/secrets/${v}`,
+    ]),
+  );
+  return {
+    project: o.project,
+    region: o.region,
+    runtime: fn ? runtimeId(fn.runtime) : "",
+    entryPoint: fn ? entryPointOf(fn.runtime, fn.handler) : "",
+    sourceSha256: source,
+    env: { ...svc.env },
+    secrets,
+    secretRefs: refsFull,
+    memory: svc.resources.memory,
+    cpu: svc.resources.cpu ?? null,
+    timeoutSeconds: Math.min(3600, Math.max(1, Math.ceil(svc.timeoutMs / 1000))),
+    minInstances: svc.scaling.min,
+    maxInstances: svc.scaling.max,
+    // Cloud Functions' own default: one request per instance.
+    concurrency: svc.scaling.concurrency ?? 1,
+    ingress: FUNCTIONS_INGRESS[o.ingress],
+    serviceAccount: o.serviceAccount ?? "",
+    vpcConnector: o.vpcConnector ?? "",
+    labels: { ...ownerLabels(req.stack.id, req.target.name), [LABEL_SOURCE]: source },
+  };
+}
+
+function observedAttrs(s: FunctionsState | undefined, want: FunctionAttrs): Record<FnResource, Attrs | null> {
+  const f = s?.function;
+  let fn: Attrs | null = null;
+  if (f) {
+    const { resourceName: _n, state: _s, url: _u, runService: _r, revision: _v, ...attrs } = f;
+    // A cpu left to the platform is whatever it sized; only an asked-for one is compared.
+    fn = want.cpu === null ? { ...attrs, cpu: null } : attrs;
+  }
+  return {
+    function: fn,
+    traffic: f && s?.traffic ? { ...s.traffic } : null,
+    invoker: f && s?.invoker ? { ...s.invoker } : null,
+  };
+}
+
+/** PURE. */
+export function planCloudFunctions(req: FunctionsPlanRequest): PlanResponse {
+  const want = desiredFunction(req);
+  const before = observedAttrs(req.observed, want);
+  const after: Record<FnResource, Attrs> = {
+    function: want as unknown as Attrs,
+    traffic: { latest: true },
+    invoker: { public: req.service.access === "public" },
+  };
+  const secretPaths = Object.keys({ ...(before.function?.secrets as Attrs), ...want.secrets }).map((n) =>
+    joinPath("secrets", n),
+  );
+  const fnDiff = diffAttributes(before.function, after.function, {
+    sensitive: secretPaths,
+    forcesReplace: FUNCTION_FORCES_REPLACE,
+  });
+  const changes: ResourceChange[] = [];
+  for (const type of RESOURCE_TYPES) {
+    const b = before[type];
+    const a = after[type];
+    const diff = type === "function" ? fnDiff : diffAttributes(b, a);
+    const cascade = type !== "function" && fnDiff.action === "replace" && b !== null;
+    const action: Action = cascade ? "replace" : diff.action;
+    const change: ResourceChange = {
+      type,
+      name: type === "function" ? req.name : `${req.name}/${type}`,
+      action,
+      before: b,
+      after: a,
+      sensitivePaths: diff.sensitivePaths,
+      replacePaths: diff.replacePaths,
+      dependsOn: type === "function" ? [] : ["function"],
+    };
+    const reason = changeReason(
+      action,
+      diff.changedPaths,
+      diff.replacePaths,
+      cascade ? "the function" : undefined,
+    );
+    if (reason !== undefined) change.reason = reason;
+    changes.push(change);
+  }
+  return { changes };
+}
