@@ -13,6 +13,19 @@ const target = (options: Record<string, unknown>) => ({
 
 afterEach(() => vi.unstubAllGlobals());
 
+const adc = vi.hoisted(() => ({ scopes: [] as unknown[], fail: false }));
+vi.mock("google-auth-library", () => ({
+  GoogleAuth: class {
+    constructor(o: { scopes: unknown[] }) {
+      adc.scopes = o.scopes;
+    }
+    getAccessToken() {
+      if (adc.fail) return Promise.reject(new Error("Could not load the default credentials"));
+      return Promise.resolve("ya29.adc");
+    }
+  },
+}));
+
 function stubFetch() {
   const seen: { url: string; auth: string | null; quota: string | null }[] = [];
   vi.stubGlobal("fetch", async (input: string, init: RequestInit) => {
@@ -55,5 +68,26 @@ describe("firebase clients", () => {
         quota: "billing-proj",
       },
     ]);
+  });
+
+  it("without a token or override, Application Default Credentials give the token (lazily)", async () => {
+    const seen = stubFetch();
+    const c = await createHostingClients({ target: target({}), env: {} });
+    expect(adc.scopes).toEqual([]);
+    await c.api.getSite("acme-web", "s");
+    expect(c.credentials).toBe("application default credentials");
+    expect(seen[0]?.auth).toBe("Bearer ya29.adc");
+    expect(adc.scopes).toContain("https://www.googleapis.com/auth/firebase");
+  });
+
+  it("no ADC is a user error naming the ways to log in", async () => {
+    stubFetch();
+    adc.fail = true;
+    const c = await createHostingClients({ target: target({}), env: {} });
+    await expect(c.api.getSite("acme-web", "s")).rejects.toMatchObject({
+      code: "CREDENTIALS",
+      fault: "user",
+      hint: expect.stringContaining("gcloud auth application-default login"),
+    });
   });
 });

@@ -15,9 +15,13 @@
 import type { ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import type { HostingApi } from "./hosting-api.js";
+import type * as GoogleAuthModuleNs from "google-auth-library";
+
+type GoogleAuthModule = typeof GoogleAuthModuleNs;
 
 export const DEFAULT_HOSTING_ENDPOINT = "https://firebasehosting.googleapis.com";
 export const HOSTING_ENDPOINT_ENV = "CLOUDSDK_API_ENDPOINT_OVERRIDES_FIREBASEHOSTING";
+const GOOGLE_AUTH: string = "google-auth-library";
 const SCOPES = ["https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/firebase"];
 
 export interface HostingClients {
@@ -48,7 +52,9 @@ function tokenSource(
   if (fixed) return { token: () => Promise.resolve(fixed), from: "GOOGLE_OAUTH_ACCESS_TOKEN" };
   if (overridden) return { token: () => Promise.resolve("owner"), from: "emulator" };
   const adc = async (): Promise<string> => {
-    const { GoogleAuth } = await import("google-auth-library");
+    // A specifier the bundler cannot follow: the library loads from node_modules at run time,
+    // only here, and the CLI bundle carries no copy of it (scripts/bundle.js).
+    const { GoogleAuth } = (await import(GOOGLE_AUTH)) as GoogleAuthModule;
     let token: string | null | undefined;
     try {
       token = await new GoogleAuth({ scopes: SCOPES }).getAccessToken();
