@@ -152,10 +152,21 @@ describe("heroku/heroku against a stubbed Platform API", () => {
     const w = unitWorld();
     w.stub
       .on(`GET /apps/${APP}`, { body: appBody() })
-      .on(`GET /apps/${APP}/config-vars`, { body: fixture("config-vars") });
+      .on(`GET /apps/${APP}/config-vars`, { body: fixture("config-vars") })
+      .on(`GET /apps/${APP}/releases`, {
+        body: [release(2, "Set FOO config vars"), release(1, "Initial release")],
+      });
     const e = await read(w.ctx, undefined, APP).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ProviderError);
     expect((e as ProviderError).hint).toContain(`set \`app: ${APP}\` on target web`);
+    // An empty app (a run stopped right after creating it) is taken over as apiship's own.
+    const empty = unitWorld();
+    empty.stub
+      .on(`GET /apps/${APP}`, { body: appBody() })
+      .on(`GET /apps/${APP}/config-vars`, { body: {} })
+      .on(`GET /apps/${APP}/releases`, { body: [release(1, "Initial release")] })
+      .on(`GET /apps/${APP}/formation`, { body: [] });
+    expect((await read(empty.ctx, undefined, APP))?.created).toBe(true);
     const adopt = unitWorld({ app: APP });
     adopt.stub
       .on(`GET /apps/${APP}`, { body: appBody() })

@@ -23,7 +23,12 @@ export function optionsOf(ctx: HerokuCtx): HerokuOptions {
 }
 
 /** Someone else's app under our name would otherwise be taken over, or deleted by destroy. */
-function ownership(ctx: HerokuCtx, app: App, marker: ManagedMarker | undefined): ManagedMarker {
+function ownership(
+  ctx: HerokuCtx,
+  app: App,
+  marker: ManagedMarker | undefined,
+  untouched: boolean,
+): ManagedMarker {
   const me = ownerOf(ctx.stack.id, ctx.target.name);
   if (marker?.owner === me) return marker;
   const target = ctx.target.name;
@@ -41,6 +46,18 @@ function ownership(ctx: HerokuCtx, app: App, marker: ManagedMarker | undefined):
   // An app named explicitly is adopted: the user pointed the target at it. Destroy then only
   // empties it, because apiship did not create it.
   if (optionsOf(ctx).app === app.name) return { owner: me, created: false, env: [], secrets: {} };
+  // A run that died between creating the app and writing its config vars leaves an app with
+  // no config and no release but the initial one: ours, under our derived name. Nothing in it
+  // can be lost by taking it, and refusing would wedge every later deploy.
+  if (untouched) {
+    ctx.log.warn(
+      "taking over an empty app under the target's name (an earlier run stopped after creating it)",
+      {
+        app: app.name,
+      },
+    );
+    return { owner: me, created: true, env: [], secrets: {} };
+  }
   throw new ProviderError(
     `Heroku app ${app.name} exists in your account but was not created by apiship for target ${target}`,
     {
@@ -152,9 +169,10 @@ export async function read(
   if (!app) return undefined;
   const { api } = ctx.clients;
   const config = await api.getConfigVars(app.name, ctx.signal);
-  const marker = ownership(ctx, app, parseMarker(config[MANAGED_VAR]));
-  const formation = await api.listFormation(app.name, ctx.signal);
   const releases = await api.listReleases(app.name, RELEASES_READ, ctx.signal);
+  const untouched = Object.keys(config).length === 0 && releases.every((r) => r.version === 1);
+  const marker = ownership(ctx, app, parseMarker(config[MANAGED_VAR]), untouched);
+  const formation = await api.listFormation(app.name, ctx.signal);
   return stateOf(app, config, formation, releases, marker, prior?.release);
 }
 
