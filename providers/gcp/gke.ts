@@ -1,12 +1,20 @@
 // Google Kubernetes Engine: apiship reads the cluster's endpoint and CA from the Container API
-// and hands a kubeconfig to the kubernetes platform, which does the deploying (DESIGN.md §1, §7).
-// Descriptor only; the behaviour lands later.
+// and hands a kubeconfig (with an ADC token) to the kubernetes platform, whose behaviour does
+// the deploying (DESIGN.md §1, §7): gke-cluster.ts builds the clients, the rest is composed.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { checkExposure, endpointOption, gcpProject, kubernetesExposure } from "../_shared/options.js";
+import { kubernetes } from "../kubernetes/kubernetes.js";
+import { createGkeClients, kubeCtx } from "./gke-cluster.js";
+import type { GkeClients, KubeState } from "./gke-cluster.js";
 
-export const gke = defineTarget({
+// The kubernetes platform's behaviour, required rather than optional.
+const k8s = kubernetes as Required<typeof kubernetes>;
+type K8sReq = Parameters<typeof k8s.plan>[0];
+type K8sChange = Parameters<typeof k8s.apply>[1];
+
+export const gke = defineTarget<Record<string, unknown>, KubeState, GkeClients>({
   id: "gcp/gke",
   provider: "gcp",
   platform: "gke",
@@ -47,4 +55,10 @@ export const gke = defineTarget({
     startsWithLetter: true,
   },
   concurrency: 8,
+  createClients: createGkeClients,
+  read: async (ctx, prior, name) => k8s.read(await kubeCtx(ctx), prior, name),
+  plan: (req) => k8s.plan(req as unknown as K8sReq),
+  apply: async (ctx, change) => k8s.apply(await kubeCtx(ctx), change as unknown as K8sChange),
+  destroy: async (ctx, state) => k8s.destroy(await kubeCtx(ctx), state),
+  status: async (ctx, state) => k8s.status(await kubeCtx(ctx), state),
 });
