@@ -121,7 +121,7 @@ function buildUrl(baseUrl: string, path: string, query?: HttpRequestOptions["que
   return url.toString();
 }
 
-function encodeBody(body: unknown): { payload?: BodyInit; contentType?: string } {
+function encodeBody(body: unknown): { payload?: string | Uint8Array; contentType?: string } {
   if (body === undefined) return {};
   if (typeof body === "string") return { payload: body, contentType: "text/plain" };
   if (body instanceof Uint8Array) return { payload: body, contentType: "application/octet-stream" };

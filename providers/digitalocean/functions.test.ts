@@ -9,7 +9,7 @@ import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js
 import { ctxOf, example, scripted } from "../../test/fakes/digitalocean/http-stub.js";
 import type { Sent } from "../../test/fakes/digitalocean/http-stub.js";
 import { validateRequest } from "../../test/fakes/digitalocean/validate.js";
-import type { ZipArtifact } from "../_shared/artifact.js";
+import type { Artifact } from "../../src/core/provider.js";
 import type { FnOptions, FnState } from "./fn-plan.js";
 import { functions, runtimeId } from "./functions.js";
 import type { NamespaceInfo, WhiskAction } from "./types.js";
@@ -46,7 +46,7 @@ const ns = () => example<{ namespace: NamespaceInfo }>("namespace.json").namespa
 const HOST = `https://api_host.io/api/v1/namespaces/${ns().namespace}/actions`;
 const echoAction = (sent: Sent[]) => ({ ...(sent[sent.length - 2]?.body as WhiskAction), version: "0.0.1" });
 
-function planned(observed: FnState | undefined, artifact?: ZipArtifact): PlannedChange<FnOptions, FnState> {
+function planned(observed: FnState | undefined, artifact?: Artifact): PlannedChange<FnOptions, FnState> {
   const req = {
     stack,
     target,
