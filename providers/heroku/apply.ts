@@ -98,21 +98,19 @@ export async function waitForRelease(ctx: HerokuCtx, app: string): Promise<Relea
     const rs = await api.listReleases(app, 1, ctx.signal);
     return rs.find((r) => r.current) ?? rs[0];
   };
-  const r = await poll(current, (x) => x !== undefined && x.status !== "pending", {
+  // Done only on success: poll() then reports a failed or expired release with its output.
+  const r = await poll(current, (x) => x?.status === "succeeded", {
     what: `release of ${app}`,
     failed: (x) =>
-      x && x.status !== "succeeded" && x.status !== "pending"
+      x && x.status !== "pending"
         ? `v${x.version} ${x.status}${x.output_stream_url ? `; output: ${x.output_stream_url}` : ""}`
         : undefined,
     intervalMs: timing.pollMs,
     timeoutMs: timing.releaseTimeoutMs,
     signal: ctx.signal,
   });
-  if (!r || r.status !== "succeeded")
-    throw new ProviderError(`release of ${app} did not succeed`, {
-      code: "RESOURCE_FAILED",
-      target: ctx.target.name,
-    });
+  if (!r)
+    throw new ProviderError(`${app} has no release`, { code: "RESOURCE_FAILED", target: ctx.target.name });
   return r;
 }
 

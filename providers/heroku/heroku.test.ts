@@ -246,6 +246,24 @@ describe("a first deploy before the image is pushed", () => {
   });
 });
 
+describe("a release that fails its release phase", () => {
+  it("fails the apply with the release's output stream, before the formation is scaled", async () => {
+    const w = unitWorld();
+    const out = "https://release-output.heroku.com/streams/01234567-89ab-cdef-0123-456789abcdef";
+    w.stub
+      .on(`GET /apps/${APP}`, { status: 404, body: { id: "not_found", message: "no" } })
+      .on("POST /apps", { status: 201, body: appBody() })
+      .on(`PATCH /apps/${APP}/config-vars`, { body: {} })
+      .on(`PATCH /apps/${APP}/formation`, { body: fixture("formation") })
+      .on(`GET /apps/${APP}/releases`, {
+        body: [release(3, "Deployed web (0123456789ab)", { status: "failed", output_stream_url: out })],
+      });
+    const e = (await deploy(w).catch((x: unknown) => x)) as ProviderError;
+    expect(e.message).toBe(`release of ${APP} failed: v3 failed; output: ${out}`);
+    expect(w.stub.sent.filter((s) => s.method === "PATCH" && s.path.endsWith("/formation"))).toHaveLength(1);
+  });
+});
+
 describe("destroy, rollback, status", () => {
   const state: HerokuState = {
     app: APP,

@@ -5,15 +5,18 @@ import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
 import { heroku } from "../../providers/heroku/heroku.js";
 import type { HerokuClients } from "../../providers/heroku/clients.js";
+import { seeded } from "../fakes/_shared/server.js";
+import type { FaultKnobs } from "../fakes/_shared/server.js";
 import { startHerokuFake } from "../fakes/heroku/server.js";
 import { baseService } from "../support/test-provider/harness.js";
 import { describeLifecycle } from "./lifecycle.js";
+import type { LifecycleFixture } from "./lifecycle.js";
 
 const APP = "shop-dev-web";
 const IMAGE = `sha256:${"a1".repeat(32)}`;
 
-describeLifecycle("heroku/heroku", async () => {
-  const fake = await startHerokuFake({ world: { releasePendingReads: 1 } });
+const lifecycle = (knobs?: FaultKnobs) => async (): Promise<LifecycleFixture> => {
+  const fake = await startHerokuFake({ world: { releasePendingReads: 1 }, ...(knobs ? { knobs } : {}) });
   fake.world.pushImage(APP, IMAGE);
   const target: TargetSpec = {
     name: "web",
@@ -59,4 +62,8 @@ describeLifecycle("heroku/heroku", async () => {
       await fake.close();
     },
   };
-});
+};
+
+describeLifecycle("heroku/heroku", lifecycle());
+// A third of the requests answered 429 (Retry-After: 0): every call, POSTs included, is retried.
+describeLifecycle("heroku/heroku, throttled", lifecycle({ throttleRate: 0.33, random: seeded(7) }));
