@@ -87,6 +87,12 @@ describe("heroku/heroku plan (pure)", () => {
     expect(changes[1]?.reason).toBe("replaced with the app");
   });
 
+  it("refuses to recreate an app it adopted rather than created", () => {
+    const e = thrown(() => planChanges(req({ ...deployed, created: false }, { region: "eu" })));
+    expect([e.code, e.fault]).toEqual(["ADOPTED_APP", "user"]);
+    expect(e.message).toMatch(/would recreate app shop-dev-web/);
+  });
+
   it("grows the dyno to hold resources.memory and scaling.min, within the size's family", () => {
     const svc = { ...service, resources: { memory: 2048 }, scaling: { min: 2, max: 4 } };
     expect(planChanges(req(undefined, {}, svc)).changes[3]?.after).toEqual({

@@ -182,6 +182,17 @@ function changeOf(
   return change;
 }
 
+/** Recreating means deleting, and apiship deletes only apps it created. */
+function adoptedReplace(req: HerokuPlanRequest, paths: string[]): ProviderError {
+  const app = req.observed?.app ?? appNameOf(req);
+  return userError(
+    req,
+    `changing ${paths.join(", ")} would recreate app ${app}, which apiship adopted rather than created`,
+    `apiship does not delete an app it did not create: move or rename ${app} with the Heroku CLI, or point \`app:\` at a new app`,
+    "ADOPTED_APP",
+  );
+}
+
 /** PURE. */
 export function planChanges(req: HerokuPlanRequest): PlanResponse {
   const desired = desiredAttrs(req);
@@ -191,7 +202,10 @@ export function planChanges(req: HerokuPlanRequest): PlanResponse {
   let appReplaced = false;
   for (const kind of RESOURCES) {
     const c = changeOf(kind, app, observed[kind], desired[kind], appReplaced);
-    if (kind === "app") appReplaced = c.action === "replace";
+    if (kind === "app") {
+      appReplaced = c.action === "replace";
+      if (appReplaced && req.observed?.created === false) throw adoptedReplace(req, c.replacePaths);
+    }
     changes.push(c);
   }
   return { changes };
