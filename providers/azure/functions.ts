@@ -1,6 +1,9 @@
 // Azure Functions: a function app (Microsoft.Web/sites, kind functionapp,linux) on a Flex
-// Consumption, Consumption or Elastic Premium plan; rollback by slot swap (DESIGN.md §7).
-// Descriptor only; the behaviour lands later.
+// Consumption (FC1) plan, its code zip-deployed through OneDeploy. Flex has no slots, so a
+// rollback redeploys the previous package (DESIGN.md §7). The behaviour: read/status
+// (functions-read.ts), plan (functions-planner.ts, pure), build/apply/rollback/destroy
+// (functions-apply.ts); no SDK is imported at load time. The consumption and premium plans are
+// described here but refused at plan time until they are implemented.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
@@ -11,6 +14,14 @@ import {
   endpointOption,
   mapRuntime,
 } from "../_shared/options.js";
+import type { AzureClients } from "./clients.js";
+import { createAzureClients } from "./clients.js";
+import { applyFunctions, buildFunctions, destroyFunctions, rollbackFunctions } from "./functions-apply.js";
+import { planFunctions } from "./functions-planner.js";
+import { readFunctions, statusFunctions } from "./functions-read.js";
+import type { FunctionsState } from "./functions-state.js";
+
+export type { FunctionsState } from "./functions-state.js";
 
 // Language stacks of Flex Consumption (functionAppConfig.runtime: dotnet-isolated, node, java,
 // python; powershell and custom have no neutral id), versions Microsoft supports today.
@@ -28,63 +39,70 @@ export const AZURE_FUNCTIONS_RUNTIMES = [
 
 const PLANS = ["flex-consumption", "consumption", "premium"] as const;
 
-export const functions = defineTarget({
+const functionsOptions = z
+  .strictObject({
+    subscription: azureSubscription,
+    resourceGroup: azureResourceGroup,
+    location: azureLocation,
+    plan: z
+      .enum(PLANS)
+      .default("flex-consumption")
+      .meta({
+        description:
+          "Hosting plan: `flex-consumption` (scale to zero, optional always-ready instances, VNet). `consumption` and `premium` are reserved: planning refuses them in this version.",
+        examples: ["premium"],
+      }),
+    alwaysReady: z
+      .int()
+      .min(0)
+      .max(1000)
+      .default(0)
+      .meta({
+        description:
+          "Instances kept warm for the HTTP trigger group (Flex `alwaysReady`; Premium always-ready instances). 0 lets Flex scale to zero.",
+        examples: [1],
+      }),
+    storageAccount: z
+      .string()
+      .regex(/^[a-z0-9]{3,24}$/, {
+        error: "must be a storage account name: 3-24 lowercase letters and digits",
+      })
+      .meta({
+        description:
+          "Storage account for the host and the deployment package. Default: apiship creates one in the resource group.",
+        examples: ["stsentimentapiprod"],
+      })
+      .optional(),
+    endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
+  })
+  .superRefine((o, ctx) => {
+    if (o.plan === "consumption" && o.alwaysReady > 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alwaysReady"],
+        message: "the consumption plan has no always-ready instances; use plan: flex-consumption or premium",
+      });
+    }
+  });
+export type FunctionsOptions = z.infer<typeof functionsOptions>;
+
+export const functions = defineTarget<FunctionsOptions, FunctionsState, AzureClients>({
   id: "azure/functions",
   provider: "azure",
   platform: "functions",
-  summary: "Azure Functions app (Flex Consumption by default); rollback by slot swap",
+  summary: "Azure Functions app on Flex Consumption, zip-deployed; rollback redeploys the previous package",
   kinds: ["function"],
   runtimes: AZURE_FUNCTIONS_RUNTIMES,
-  options: z
-    .strictObject({
-      subscription: azureSubscription,
-      resourceGroup: azureResourceGroup,
-      location: azureLocation,
-      plan: z
-        .enum(PLANS)
-        .default("flex-consumption")
-        .meta({
-          description:
-            "Hosting plan: `flex-consumption` (scale to zero, optional always-ready instances, VNet), `consumption` (classic pay-per-execution), `premium` (Elastic Premium, pre-warmed instances).",
-          examples: ["premium"],
-        }),
-      alwaysReady: z
-        .int()
-        .min(0)
-        .max(1000)
-        .default(0)
-        .meta({
-          description:
-            "Instances kept warm for the HTTP trigger group (Flex `alwaysReady`; Premium always-ready instances). 0 lets Flex scale to zero.",
-          examples: [1],
-        }),
-      storageAccount: z
-        .string()
-        .regex(/^[a-z0-9]{3,24}$/, {
-          error: "must be a storage account name: 3-24 lowercase letters and digits",
-        })
-        .meta({
-          description:
-            "Storage account for the host and the deployment package. Default: apiship creates one in the resource group.",
-          examples: ["stsentimentapiprod"],
-        })
-        .optional(),
-      endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
-    })
-    .superRefine((o, ctx) => {
-      if (o.plan === "consumption" && o.alwaysReady > 0) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["alwaysReady"],
-          message:
-            "the consumption plan has no always-ready instances; use plan: flex-consumption or premium",
-        });
-      }
-    }),
+  options: functionsOptions,
   // Across the plans: Flex instances are 512-4096 MB (0.25-2 vCPU), Elastic Premium up to 14 GB;
   // HTTP triggers answer within 230 s (the front end's idle timeout); Flex scales to 1000.
   limits: { memory: [512, 14336], cpu: [0.25, 4], timeoutMs: 230_000, maxInstances: 1000 },
-  capabilities: { nativeRollback: "slot swap", coldStart: "Flex always-ready", scalesToZero: true },
+  // Flex Consumption has no deployment slots: apiship redeploys the previous package.
+  capabilities: {
+    nativeRollback: "redeploy of the previous package",
+    coldStart: "Flex always-ready",
+    scalesToZero: true,
+  },
   // A function app is a Microsoft.Web site: the App Service rule.
   naming: {
     resource: "function app (App Service site)",
@@ -95,6 +113,14 @@ export const functions = defineTarget({
   },
   // ARM throttles writes per subscription; four at once stays well inside it.
   concurrency: 4,
+  createClients: createAzureClients,
+  build: buildFunctions,
+  read: readFunctions,
+  plan: planFunctions,
+  apply: applyFunctions,
+  destroy: destroyFunctions,
+  status: statusFunctions,
+  rollback: rollbackFunctions,
 });
 
 /** The stack spelling of site config: nodejs22 → "node|22", python3.12 → "python|3.12", dotnet8 → "dotnet-isolated|8.0". */

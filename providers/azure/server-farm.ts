@@ -52,7 +52,8 @@ export async function readFarm(ctx: AzCtx, group: string, name: string): Promise
 }
 
 function differs(have: FarmState, want: FarmAttrs): boolean {
-  return have.sku !== want.sku || have.capacity !== want.capacity;
+  // Flex Consumption scales itself: its plan has no instance count to keep.
+  return have.sku !== want.sku || (want.sku !== "FC1" && have.capacity !== want.capacity);
 }
 
 export async function ensureFarm(
@@ -68,7 +69,11 @@ export async function ensureFarm(
     location: want.location,
     kind: want.sku === "FC1" ? "functionapp" : "linux",
     reserved: true,
-    sku: { name: want.sku, tier: tierOf(want.sku), capacity: want.capacity },
+    sku: {
+      name: want.sku,
+      tier: tierOf(want.sku),
+      ...(want.sku === "FC1" ? {} : { capacity: want.capacity }),
+    },
     tags: want.tags,
   };
   ctx.progress.step(step);

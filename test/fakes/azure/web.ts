@@ -110,6 +110,7 @@ const CONFIG_DEFAULTS: Dict = {
 function slotBody(w: FakeWorld, site: SiteRecord, slot: SiteSlot, slotName?: string): Dict {
   const name = slotName ? `${site.name}/${slotName}` : site.name;
   const host = slot.hostName;
+  const scm = host.includes("/__sites/") ? host.replace("/__sites/", "/__scm/") : host.replace(/^([^.]+)/, "$1.scm");
   return {
     id: siteId(site, slotName),
     name,
@@ -124,7 +125,11 @@ function slotBody(w: FakeWorld, site: SiteRecord, slot: SiteSlot, slotName?: str
       repositorySiteName: site.name,
       usageState: "Normal",
       enabled: true,
-      enabledHostNames: [host, host.replace(/^([^.]+)/, "$1.scm")],
+      enabledHostNames: [host, scm],
+      hostNameSslStates: [
+        { name: host, sslState: "Disabled", hostType: "Standard" },
+        { name: scm, sslState: "Disabled", hostType: "Repository" },
+      ],
       availabilityState: "Normal",
       serverFarmId: site.serverFarmId,
       reserved: true,
@@ -321,6 +326,8 @@ export function serveSite(w: FakeWorld, req: FakeRequest): FakeResponse {
   const site = w.sites.get(name.toLowerCase());
   const s = slot ? site?.slots.get(slot) : site;
   if (!site || !s) return { status: 404, body: "site not found" };
+  if (site.kind.includes("functionapp"))
+    return site.packages.length > 0 ? { status: 200, body: "ok" } : { status: 503, body: "Function host is not running." };
   const image = String(s.config.linuxFxVersion ?? "").replace(/^DOCKER\|/, "");
   if (w.crashImages.has(image)) return { status: 503, body: "Application Error" };
   return { status: 200, body: `ok ${image}` };

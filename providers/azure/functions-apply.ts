@@ -1,0 +1,369 @@
+// build, apply, rollback and destroy of azure/functions. apply converges: it reads what is there
+// now and makes only the calls that close the gap. The package goes out through OneDeploy only
+// when its content hash differs from the one the app records (the APISHIP_PACKAGE_SHA256
+// setting, written after the package is in), so an unchanged redeploy sends nothing. Flex
+// Consumption has no slots: a rollback redeploys the previous package.
+
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, rename } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, resolve } from "node:path";
+import type { Site } from "@azure/arm-appservice";
+import type { ApplyResult, PlannedChange } from "../../src/core/provider.js";
+import type { ServiceSpec } from "../../src/manifest/types.js";
+import { ProviderError } from "../../src/errors.js";
+import { canonicalJson } from "../../src/plan/diff.js";
+import { buildZip } from "../_shared/artifact.js";
+import type { ZipArtifact } from "../_shared/artifact.js";
+import { FORCES_REPLACE, desiredApp } from "./functions-planner.js";
+import { readFunctions, scmHostOf } from "./functions-read.js";
+import { DEPLOYMENT_STORAGE_SETTING, PACKAGE_SETTING } from "./functions-state.js";
+import type { FunctionAppAttrs, FunctionAppState, FunctionsState } from "./functions-state.js";
+import type { FunctionsOptions } from "./functions.js";
+import { oneDeploy } from "./one-deploy.js";
+import type { AzCtx } from "./resource-group.js";
+import { deleteGroup, ensureGroup, holdsOnlyOurs, readGroup } from "./resource-group.js";
+import { deleteFarm, ensureFarm } from "./server-farm.js";
+import { appSettings } from "./settings.js";
+import { connectionString, deleteStorage, ensureContainer, ensureStorage } from "./storage-account.js";
+import { farmId, farmNameFor, ownerTags, releaseId } from "./state.js";
+import { az } from "./errors.js";
+import { checkSiteName, deleteSite, listSettings, putSite } from "./web-site.js";
+
+type Change = PlannedChange<FunctionsOptions, FunctionsState>;
+const CACHE = join(tmpdir(), "apiship-artifacts", "azure-functions");
+
+/** Builds the deterministic zip of the function's source; a copy by hash serves rollbacks. */
+export async function buildFunctions(ctx: AzCtx, svc: ServiceSpec): Promise<ZipArtifact> {
+  const source = svc.function?.source;
+  if (source === undefined) {
+    throw new ProviderError("azure/functions deploys functions; the service has no `function`", {
+      code: "CONFIG",
+      fault: "user",
+      hint: "use `service.function: { runtime, handler, source }` for an Azure Functions target",
+    });
+  }
+  const root = isAbsolute(source) ? source : resolve(ctx.stack.baseDir ?? process.cwd(), source);
+  await mkdir(CACHE, { recursive: true });
+  const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
+  const name = `${ctx.stack.id}-${ctx.target.name}-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
+  const final = join(CACHE, `${name}.zip`);
+  const zip = await buildZip(root, join(CACHE, `${name}.${process.pid}.zip`));
+  await rename(zip.path, final);
+  const byHash = join(CACHE, `${zip.sha256}.zip`);
+  if (!existsSync(byHash)) await copyFile(final, byHash);
+  return { ...zip, path: final };
+}
+
+const releaseOf = (a: FunctionAppAttrs) =>
+  releaseId({ code: a.codeSha256, env: a.env, secrets: a.secrets, keyVault: a.keyVault });
+const CONFIG_KEYS = [
+  "plan",
+  "storageAccount",
+  "container",
+  "runtime",
+  "instanceMemoryMB",
+  "maximumInstanceCount",
+  "alwaysReady",
+  "httpsOnly",
+  "env",
+  "secrets",
+  "keyVault",
+  "identity",
+] as const;
+
+function configDiffers(have: FunctionAppState, want: FunctionAppAttrs): boolean {
+  return CONFIG_KEYS.some((k) => canonicalJson(have[k]) !== canonicalJson(want[k]));
+}
+
+function envelope(
+  sub: string,
+  want: FunctionAppAttrs,
+  settings: Record<string, string>,
+  blobBase: string,
+): Site {
+  const [name = "", version = ""] = want.runtime.split("|");
+  const site: Site = {
+    location: want.location,
+    kind: "functionapp,linux",
+    tags: want.tags,
+    serverFarmId: farmId(sub, want.resourceGroup, want.plan),
+    reserved: true,
+    httpsOnly: want.httpsOnly,
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: "blobContainer",
+          value: `${blobBase}${want.container}`,
+          authentication: {
+            type: "StorageAccountConnectionString",
+            storageAccountConnectionStringName: DEPLOYMENT_STORAGE_SETTING,
+          },
+        },
+      },
+      runtime: { name: name as never, version },
+      scaleAndConcurrency: {
+        instanceMemoryMB: want.instanceMemoryMB,
+        maximumInstanceCount: want.maximumInstanceCount,
+        ...(want.alwaysReady > 0 ? { alwaysReady: [{ name: "http", instanceCount: want.alwaysReady }] } : {}),
+      },
+    },
+    siteConfig: {
+      appSettings: Object.entries(settings).map(([n, value]) => ({ name: n, value })),
+      minTlsVersion: "1.2",
+    },
+  };
+  if (want.identity) site.identity = { type: "SystemAssigned" };
+  return site;
+}
+
+interface Storage {
+  conn: string;
+  blobBase: string;
+}
+
+async function ensureStorageFor(
+  ctx: AzCtx,
+  change: Change,
+  live: FunctionsState | undefined,
+  want: FunctionAppAttrs,
+): Promise<Storage & { managed: boolean }> {
+  const o = change.target.options;
+  const managed = !o.storageAccount;
+  const tags = ownerTags(ctx.stack.id, ctx.target.name);
+  await ensureStorage(
+    ctx,
+    o.resourceGroup,
+    o.location,
+    { name: want.storageAccount, managed, tags },
+    live?.storage,
+  );
+  await ensureContainer(
+    ctx,
+    o.resourceGroup,
+    want.storageAccount,
+    want.container,
+    live?.container === want.container,
+  );
+  const suffix = ctx.clients.endpoint.includes("usgovcloudapi") ? "usgovcloudapi.net" : "windows.net";
+  return {
+    conn: await connectionString(ctx, o.resourceGroup, want.storageAccount),
+    blobBase: `https://${want.storageAccount}.blob.core.${suffix}/`,
+    managed,
+  };
+}
+
+function settingsFor(
+  change: Change,
+  want: FunctionAppAttrs,
+  conn: string,
+  sha: string,
+): Record<string, string> {
+  const extra = { AzureWebJobsStorage: conn, [DEPLOYMENT_STORAGE_SETTING]: conn, [PACKAGE_SETTING]: sha };
+  return appSettings(want, extra, change.secrets, change.target.name);
+}
+
+async function putSettings(
+  ctx: AzCtx,
+  group: string,
+  name: string,
+  settings: Record<string, string>,
+): Promise<void> {
+  const c = ctx.clients;
+  ctx.progress.step("record package in app settings");
+  await az("WebApps_UpdateApplicationSettings", c.target, () =>
+    c.web.webApps.updateApplicationSettings(
+      group,
+      name,
+      { properties: settings },
+      { abortSignal: ctx.signal },
+    ),
+  );
+  ctx.progress.done("record package in app settings");
+}
+
+async function tearDown(ctx: AzCtx, s: FunctionsState): Promise<void> {
+  await deleteSite(ctx, { group: s.resourceGroup, name: s.name });
+  await deleteFarm(ctx, s.resourceGroup, farmNameFor(s.name));
+  if (s.storage?.managed) await deleteStorage(ctx, s.resourceGroup, s.storage.name);
+}
+
+function mustReplace(live: FunctionsState, want: FunctionAppAttrs): boolean {
+  const a = live.app;
+  return (
+    (a !== undefined &&
+      FORCES_REPLACE.some((k) => a[k as keyof FunctionAppAttrs] !== want[k as keyof FunctionAppAttrs])) ||
+    (live.plan !== undefined && live.plan.location !== want.location) ||
+    live.resourceGroup !== want.resourceGroup
+  );
+}
+
+async function replaceAll(
+  ctx: AzCtx,
+  change: Change,
+  live: FunctionsState,
+): Promise<FunctionsState | undefined> {
+  const o = change.target.options;
+  ctx.progress.step("replace function app");
+  await tearDown(ctx, live);
+  const moved = live.resourceGroup !== o.resourceGroup;
+  if (moved && live.group?.managed && (await holdsOnlyOurs(ctx, live.resourceGroup)))
+    await deleteGroup(ctx, live.resourceGroup);
+  ctx.progress.done("replace function app");
+  if (!moved && live.group)
+    return {
+      name: live.name,
+      subscription: live.subscription,
+      resourceGroup: live.resourceGroup,
+      group: live.group,
+    };
+  const g = await readGroup(ctx, o.resourceGroup);
+  return g
+    ? { name: change.name, subscription: ctx.clients.subscription, resourceGroup: o.resourceGroup, group: g }
+    : undefined;
+}
+
+export function resultOf(ctx: AzCtx, state: FunctionsState): ApplyResult<FunctionsState> {
+  const outputs: Record<string, string> = { functionApp: state.name, resourceGroup: state.resourceGroup };
+  if (state.storage) outputs.storageAccount = state.storage.name;
+  const out: ApplyResult<FunctionsState> = { state, outputs };
+  if (state.app?.hostName) {
+    out.endpoint = `${ctx.clients.insecure ? "http" : "https"}://${state.app.hostName}`;
+    outputs.url = out.endpoint;
+  }
+  if (state.release) out.release = state.release;
+  return out;
+}
+
+async function ensureApp(
+  ctx: AzCtx,
+  change: Change,
+  live: FunctionsState | undefined,
+  want: FunctionAppAttrs,
+  st: Storage,
+  zip: ZipArtifact,
+): Promise<FunctionAppState> {
+  const sub = ctx.clients.subscription;
+  const ref = { group: want.resourceGroup, name: change.name };
+  const have = live?.app;
+  let site: Site | undefined;
+  if (!have || configDiffers(have, want)) {
+    const step = have ? "update function app" : "create function app";
+    ctx.progress.step(step);
+    site = await putSite(
+      ctx,
+      ref,
+      envelope(sub, want, settingsFor(change, want, st.conn, have?.codeSha256 ?? ""), st.blobBase),
+    );
+    ctx.progress.done(step);
+  }
+  const scmHost = site ? scmHostOf(site) : (have?.scmHost ?? "");
+  if (have?.codeSha256 !== want.codeSha256) {
+    await oneDeploy(ctx, scmHost, zip.path);
+    await putSettings(ctx, ref.group, ref.name, settingsFor(change, want, st.conn, want.codeSha256));
+  }
+  const out: FunctionAppState = {
+    ...want,
+    id: site?.id ?? have?.id ?? "",
+    hostName: site?.defaultHostName ?? have?.hostName ?? "",
+    scmHost,
+  };
+  const state = site?.state ?? have?.state;
+  if (state !== undefined) out.state = state;
+  return out;
+}
+
+export async function applyFunctions(ctx: AzCtx, change: Change): Promise<ApplyResult<FunctionsState>> {
+  const o = change.target.options;
+  let live = await readFunctions(ctx, change.observed ?? change.recorded, change.name);
+  const zip = (change.artifact as ZipArtifact | undefined) ?? (await buildFunctions(ctx, change.service));
+  const want = { ...desiredApp({ ...change, observed: live }), codeSha256: zip.sha256 };
+  if (live && mustReplace(live, want)) live = await replaceAll(ctx, change, live);
+  if (!live?.app) await checkSiteName(ctx, change.name);
+  const group = await ensureGroup(ctx, o.resourceGroup, o.location, live?.group);
+  const st = await ensureStorageFor(ctx, change, live, want);
+  const farm = {
+    resourceGroup: o.resourceGroup,
+    location: o.location,
+    sku: "FC1",
+    capacity: 1,
+    tags: ownerTags(ctx.stack.id, ctx.target.name),
+  };
+  const plan = await ensureFarm(ctx, farmNameFor(change.name), farm, live?.plan);
+  const app = await ensureApp(ctx, change, live, want, st, zip);
+  const state: FunctionsState = {
+    name: change.name,
+    subscription: ctx.clients.subscription,
+    resourceGroup: o.resourceGroup,
+    group,
+    storage: {
+      name: want.storageAccount,
+      managed: st.managed,
+      tags: ownerTags(ctx.stack.id, ctx.target.name),
+    },
+    container: want.container,
+    plan,
+    app,
+    release: releaseOf(app),
+  };
+  return resultOf(ctx, state);
+}
+
+/** Redeploys the package `to` ran (kept by hash where it was built), with `to`'s settings. */
+export async function rollbackFunctions(
+  ctx: AzCtx,
+  state: FunctionsState,
+  to: FunctionsState,
+): Promise<ApplyResult<FunctionsState>> {
+  const app = state.app;
+  const back = to.app;
+  const zip = back ? join(CACHE, `${back.codeSha256}.zip`) : "";
+  if (!app || !back || !existsSync(zip)) {
+    throw new ProviderError(`the package of the release to roll back to is not on this machine`, {
+      code: "NO_RELEASE",
+      fault: "user",
+      target: ctx.target.name,
+      hint: "Flex Consumption has no slots: apiship redeploys the previous package from where it was built; deploy the previous commit instead",
+    });
+  }
+  const current = await listSettings(ctx, { group: state.resourceGroup, name: state.name });
+  const restored: FunctionAppState = {
+    ...app,
+    env: back.env,
+    secrets: back.secrets,
+    keyVault: back.keyVault,
+    codeSha256: back.codeSha256,
+  };
+  const keep: Record<string, string> = {};
+  for (const k of Object.keys(back.secrets)) if (current[k] !== undefined) keep[k] = current[k];
+  const conn = current.AzureWebJobsStorage ?? "";
+  await oneDeploy(ctx, app.scmHost, zip);
+  const extra = {
+    AzureWebJobsStorage: conn,
+    [DEPLOYMENT_STORAGE_SETTING]: current[DEPLOYMENT_STORAGE_SETTING] ?? conn,
+    [PACKAGE_SETTING]: back.codeSha256,
+  };
+  await putSettings(
+    ctx,
+    state.resourceGroup,
+    state.name,
+    appSettings(restored, extra, keep, ctx.target.name),
+  );
+  return resultOf(ctx, { ...state, app: restored, release: releaseOf(restored) });
+}
+
+/** The whole group when apiship made it for this target alone; else app, plan, storage. */
+export async function destroyFunctions(ctx: AzCtx, state: FunctionsState): Promise<void> {
+  const group = await readGroup(ctx, state.resourceGroup);
+  if (!group) return;
+  if (group.managed && (await holdsOnlyOurs(ctx, group.name))) {
+    ctx.progress.step("delete resource group");
+    await deleteGroup(ctx, group.name);
+    ctx.progress.done("delete resource group");
+    return;
+  }
+  ctx.progress.step("delete function app");
+  await tearDown(ctx, state);
+  ctx.progress.done("delete function app");
+}

@@ -1,0 +1,194 @@
+// The PURE planner of azure/functions: a Flex Consumption (FC1) function app with its plan, the
+// storage account and deployment container it needs, in a resource group; and the
+// attribute-level changes from what read() observed to that. No I/O here.
+
+import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import { physicalName } from "../../src/manifest/names.js";
+import { diffAttributes, joinPath } from "../../src/plan/diff.js";
+import { changeReason } from "../_shared/plan.js";
+import { endpointOf } from "./app-service-planner.js";
+import type { FunctionsOptions } from "./functions.js";
+import { runtimeId } from "./functions.js";
+import type { FunctionAppAttrs, FunctionsState } from "./functions-state.js";
+import { desiredSecretHashes, splitSecrets } from "./settings.js";
+import { KNOWN_AFTER_APPLY, TAG_MANAGED, farmNameFor, ownerTags, storageAccountNameFor } from "./state.js";
+
+export type FunctionsPlanRequest = PlanRequest<FunctionsOptions, FunctionsState>;
+type Attrs = Record<string, unknown>;
+
+export const RESOURCE_TYPES = ["resource-group", "storage", "container", "plan", "app"] as const;
+export type FunctionsResource = (typeof RESOURCE_TYPES)[number];
+export const FORCES_REPLACE = ["resourceGroup", "location", "storageAccount"];
+
+const DEPENDS_ON: Record<FunctionsResource, FunctionsResource[]> = {
+  "resource-group": [],
+  storage: ["resource-group"],
+  container: ["storage"],
+  plan: ["resource-group"],
+  app: ["plan", "container"],
+};
+
+/** Flex instance sizes, MB. */
+const FLEX_MEMORY = [512, 2048, 4096];
+
+export function instanceMemory(mib: number): number {
+  return FLEX_MEMORY.find((m) => m >= mib) ?? 4096;
+}
+
+export function storageNameOf(req: Pick<FunctionsPlanRequest, "target" | "name">): string {
+  const o = req.target.options;
+  return o.storageAccount ?? storageAccountNameFor(o.subscription, req.name);
+}
+
+export function containerNameFor(site: string): string {
+  return physicalName(
+    { resource: "blob container", maxLength: 63, lowercase: true, extraChars: "-", startsWithLetter: true },
+    ["app-package", site],
+  );
+}
+
+function check(req: FunctionsPlanRequest): void {
+  const o = req.target.options;
+  if (o.plan !== "flex-consumption") {
+    throw new ProviderError(`plan: ${o.plan} is not deployable by azure/functions in this version`, {
+      code: "UNSUPPORTED",
+      fault: "user",
+      target: req.target.name,
+      hint: "use `plan: flex-consumption` (the default) on this target",
+    });
+  }
+  if (!req.service.function) {
+    throw new ProviderError("azure/functions deploys functions; the service has no `function`", {
+      code: "CONFIG",
+      fault: "user",
+      target: req.target.name,
+      hint: "use `service.function: { runtime, handler, source }` for an Azure Functions target",
+    });
+  }
+  if (req.service.access === "private") {
+    throw new ProviderError("azure/functions deploys public function apps only in this version", {
+      code: "UNSUPPORTED",
+      fault: "user",
+      target: req.target.name,
+      hint: "use access: public for this target",
+    });
+  }
+}
+
+function codeShaOf(req: FunctionsPlanRequest): string {
+  if (req.artifact) return req.artifact.sha256;
+  // Without a build (offline plan) the code is taken as unchanged.
+  return req.observed?.app?.codeSha256 ?? KNOWN_AFTER_APPLY;
+}
+
+export function desiredApp(req: FunctionsPlanRequest): FunctionAppAttrs {
+  const o = req.target.options;
+  const svc = req.service;
+  const { local, keyVault } = splitSecrets(svc.secrets, endpointOf(o), "azure/functions");
+  return {
+    resourceGroup: o.resourceGroup,
+    location: o.location,
+    plan: farmNameFor(req.name),
+    storageAccount: storageNameOf(req),
+    container: containerNameFor(req.name),
+    runtime: svc.function ? runtimeId(svc.function.runtime) : "",
+    instanceMemoryMB: instanceMemory(svc.resources.memory),
+    maximumInstanceCount: Math.min(1000, Math.max(1, svc.scaling.max)),
+    alwaysReady: Math.max(o.alwaysReady, svc.scaling.min),
+    httpsOnly: true,
+    env: { ...svc.env },
+    secrets: desiredSecretHashes(local, req.secretHashes, req.observed?.app?.secrets),
+    keyVault,
+    identity: Object.keys(keyVault).length > 0,
+    codeSha256: codeShaOf(req),
+    tags: ownerTags(req.stack.id, req.target.name),
+  };
+}
+
+function desiredAttrs(req: FunctionsPlanRequest): Record<FunctionsResource, Attrs | null> {
+  const o = req.target.options;
+  const tags = ownerTags(req.stack.id, req.target.name);
+  const g = req.observed?.group;
+  return {
+    "resource-group":
+      g && !g.managed && g.name === o.resourceGroup
+        ? null
+        : { name: o.resourceGroup, tags: { ...tags, [TAG_MANAGED]: "true" } },
+    storage: o.storageAccount
+      ? null
+      : { name: storageNameOf(req), resourceGroup: o.resourceGroup, location: o.location, tags },
+    container: { name: containerNameFor(req.name), storageAccount: storageNameOf(req) },
+    plan: { resourceGroup: o.resourceGroup, location: o.location, sku: "FC1", tags },
+    app: desiredApp(req) as unknown as Attrs,
+  };
+}
+
+function observedAttrs(s: FunctionsState | undefined): Record<FunctionsResource, Attrs | null> {
+  const app = s?.app;
+  return {
+    "resource-group": s?.group?.managed ? { name: s.group.name, tags: s.group.tags } : null,
+    storage: s?.storage?.managed
+      ? {
+          name: s.storage.name,
+          resourceGroup: s.resourceGroup,
+          location: s.app?.location ?? s.plan?.location ?? "",
+          tags: s.storage.tags,
+        }
+      : null,
+    container: s?.container && s.storage ? { name: s.container, storageAccount: s.storage.name } : null,
+    plan: s?.plan
+      ? { resourceGroup: s.plan.resourceGroup, location: s.plan.location, sku: s.plan.sku, tags: s.plan.tags }
+      : null,
+    app: app
+      ? Object.fromEntries(
+          Object.entries(app).filter(([k]) => !["id", "hostName", "scmHost", "state"].includes(k)),
+        )
+      : null,
+  };
+}
+
+function physical(req: FunctionsPlanRequest, type: FunctionsResource): string {
+  if (type === "resource-group") return req.target.options.resourceGroup;
+  if (type === "storage") return storageNameOf(req);
+  if (type === "container") return `${storageNameOf(req)}/${containerNameFor(req.name)}`;
+  if (type === "plan") return farmNameFor(req.name);
+  return req.name;
+}
+
+/** PURE. Changes in dependency order; resources neither present nor wanted are left out. */
+export function planFunctions(req: FunctionsPlanRequest): PlanResponse {
+  check(req);
+  const before = observedAttrs(req.observed);
+  const after = desiredAttrs(req);
+  const changes: ResourceChange[] = [];
+  let cascade: string | undefined;
+  for (const type of RESOURCE_TYPES) {
+    const b = before[type];
+    const a = after[type];
+    if (b === null && a === null) continue;
+    const secretNames = Object.keys({ ...(b?.secrets as Attrs), ...(a?.secrets as Attrs) });
+    const diff = diffAttributes(b, a, {
+      sensitive: type === "app" ? secretNames.map((n) => joinPath("secrets", n)) : [],
+      forcesReplace:
+        type === "resource-group" || type === "container" ? ["name"] : [...FORCES_REPLACE, "name"],
+    });
+    const dragged = cascade !== undefined && b !== null && a !== null && type !== "resource-group";
+    const action: Action = dragged ? "replace" : diff.action;
+    const change: ResourceChange = {
+      type,
+      name: physical(req, type),
+      action,
+      before: b,
+      after: a,
+      sensitivePaths: diff.sensitivePaths,
+      replacePaths: diff.replacePaths,
+      dependsOn: DEPENDS_ON[type].filter((d) => after[d] !== null),
+    };
+    const reason = changeReason(action, diff.changedPaths, diff.replacePaths, dragged ? cascade : undefined);
+    if (reason !== undefined) change.reason = reason;
+    changes.push(change);
+    if (action === "replace" && cascade === undefined && type !== "container") cascade = `the ${type}`;
+  }
+  return { changes };
+}

@@ -1,0 +1,160 @@
+// azure/functions passes the same lifecycle as every platform against the ARM fake (the code
+// goes out through the fake's OneDeploy endpoint); an unchanged package is never sent again,
+// and a rollback redeploys the previous package.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
+import type { ServiceSpec, TargetSpec } from "../../src/manifest/types.js";
+import type { AzureClients } from "../../providers/azure/clients.js";
+import { functions } from "../../providers/azure/functions.js";
+import type { FunctionsOptions, FunctionsState } from "../../providers/azure/functions.js";
+import { SECRET_VALUE, SUBSCRIPTION, azureWorld } from "../fakes/azure/harness.js";
+import { readAndPlan } from "../support/read-plan.js";
+import { describeLifecycle } from "./lifecycle.js";
+
+const adapter = functions as DeployableTarget<FunctionsOptions, FunctionsState, AzureClients>;
+const NAME = "shop-dev-fn";
+
+function source(): string {
+  const dir = mkdtempSync(join(tmpdir(), "apiship-azfn-"));
+  writeFileSync(join(dir, "index.js"), "module.exports = async () => ({ status: 200, body: 'ok' });\n");
+  writeFileSync(join(dir, "host.json"), '{ "version": "2.0" }\n');
+  return dir;
+}
+
+const serviceFor = (src: string): ServiceSpec => ({
+  kind: "function",
+  function: { runtime: "nodejs22", handler: "index.handler", source: src },
+  env: { LOG_LEVEL: "info" },
+  secrets: { API_KEY: "env:API_KEY" },
+  resources: { memory: 512 },
+  scaling: { min: 1, max: 20 },
+  health: { path: "/api/health", status: 200, timeoutMs: 2000, attempts: 2, intervalMs: 20 },
+  access: "public",
+  timeoutMs: 30_000,
+});
+
+async function world() {
+  const src = source();
+  const options = functions.options.parse({
+    subscription: SUBSCRIPTION,
+    resourceGroup: "rg-shop-fn",
+    location: "westeurope",
+  });
+  const w = await azureWorld(adapter, {
+    name: "fn",
+    platform: "functions",
+    options,
+    service: serviceFor(src),
+  });
+  return { w, src, close: async () => (await w.close(), rmSync(src, { recursive: true, force: true })) };
+}
+
+async function deploy(w: Awaited<ReturnType<typeof world>>["w"], recorded?: FunctionsState) {
+  const ctx = await w.ctx();
+  const artifact = await adapter.build?.(ctx, w.stack.service);
+  const planned = await readAndPlan(adapter, ctx, {
+    stack: w.stack,
+    target: w.target,
+    service: w.stack.service,
+    name: NAME,
+    recorded,
+    secretHashes: { API_KEY: "hmac-sha256:1" },
+    ...(artifact ? { artifact } : {}),
+  });
+  if (planned.changes.every((c) => c.action === "no-op")) return { planned, state: planned.observed };
+  const res = await adapter.apply(ctx, { ...planned, secrets: { API_KEY: SECRET_VALUE } });
+  return { planned, state: res.state };
+}
+
+describeLifecycle("azure/functions", async () => {
+  const { w, close } = await world();
+  return {
+    adapter: adapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
+    name: NAME,
+    stack: w.stack,
+    target: w.target,
+    secretHashes: { API_KEY: "hmac-sha256:1" },
+    secrets: { API_KEY: SECRET_VALUE },
+    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => w.ctx(t),
+    update: (svc) => ({ ...svc, resources: { memory: 2048 } }),
+    replace: {
+      target: (t) => ({ ...t, options: { ...t.options, location: "northeurope" } }),
+      forcedBy: "location",
+    },
+    close,
+  };
+});
+
+describe("azure/functions packages", () => {
+  it("deploys the zip once, skips an unchanged package, and rolls back by redeploying the previous one", async () => {
+    const { w, src, close } = await world();
+    try {
+      const first = await deploy(w);
+      const site = w.fake.world.sites.get(NAME);
+      expect(site?.kind).toBe("functionapp,linux");
+      expect(site?.functionAppConfig).toMatchObject({
+        runtime: { name: "node", version: "22" },
+        scaleAndConcurrency: {
+          instanceMemoryMB: 512,
+          maximumInstanceCount: 20,
+          alwaysReady: [{ name: "http", instanceCount: 1 }],
+        },
+        deployment: {
+          storage: {
+            type: "blobContainer",
+            value: expect.stringMatching(
+              /^https:\/\/shopdevfn[a-z2-7]{8}\.blob\.core\.windows\.net\/app-package-shop-dev-fn$/,
+            ),
+          },
+        },
+      });
+      expect(site?.packages).toHaveLength(1);
+      expect(site?.settings.APISHIP_PACKAGE_SHA256).toBe(site?.packages[0]);
+      expect(site?.settings.AzureWebJobsStorage).toMatch(
+        /^DefaultEndpointsProtocol=https;AccountName=shopdevfn/,
+      );
+      // The storage key is in the app's settings, never in the state.
+      expect(JSON.stringify(first.state)).not.toContain("fake-key-");
+      const again = await deploy(w, first.state);
+      expect(again.planned.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+      expect(site?.packages).toHaveLength(1);
+
+      writeFileSync(join(src, "index.js"), "module.exports = async () => ({ status: 204 });\n");
+      const second = await deploy(w, first.state);
+      expect(second.planned.changes.filter((c) => c.action !== "no-op").map((c) => c.type)).toEqual(["app"]);
+      expect(site?.packages).toHaveLength(2);
+      expect(site?.settings.APISHIP_PACKAGE_SHA256).toBe(site?.packages[1]);
+
+      if (!second.state || !first.state) throw new Error("no state");
+      const back = await adapter.rollback?.(await w.ctx(), second.state, first.state);
+      expect(site?.packages).toEqual([site?.packages[0], site?.packages[1], site?.packages[0]]);
+      expect(site?.settings.APISHIP_PACKAGE_SHA256).toBe(site?.packages[0]);
+      expect(site?.settings.API_KEY).toBe(SECRET_VALUE);
+      expect(back?.state.release).toBe(first.state.release);
+    } finally {
+      await close();
+    }
+  });
+
+  it("refuses the plans it cannot deploy yet, naming the option", async () => {
+    const { w, close } = await world();
+    try {
+      const target = { ...w.target, options: { ...w.target.options, plan: "premium" as const } };
+      await expect(
+        readAndPlan(adapter, await w.ctx(target), {
+          stack: w.stack,
+          target,
+          service: w.stack.service,
+          name: NAME,
+          recorded: undefined,
+          secretHashes: {},
+        }),
+      ).rejects.toThrow(/plan: premium is not deployable by azure\/functions/);
+    } finally {
+      await close();
+    }
+  });
+});
