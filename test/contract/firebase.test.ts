@@ -123,3 +123,44 @@ if (deployable) {
     return fixture(functions as unknown as Adapter, fake, env, close, baseService);
   });
 }
+
+describe.skipIf(!deployable)("firebase/functions under injected throttling", () => {
+  it("converges with 30% of Hosting and GCP calls throttled (429 RESOURCE_EXHAUSTED), then plans nothing", async () => {
+    const { startGcpFake } = await import("../fakes/gcp/index.js");
+    const { seeded } = await import("../fakes/_shared/server.js");
+    const gcp = await startGcpFake({ knobs: { opPolls: 1 } });
+    const fake = await startFirebaseFake({ gcp, knobs: { throttleRate: 0.3, random: seeded(11) } });
+    try {
+      const env = {
+        GOOGLE_OAUTH_ACCESS_TOKEN: "t",
+        APISHIP_GCP_POLL_MS: "1",
+        APISHIP_FIREBASE_RETRY_MS: "1",
+      };
+      const adapter = functions as unknown as Adapter;
+      const f = fixture(adapter, fake, env, async () => {}, baseService);
+      const base = { stack: f.stack, target: f.target, service: baseService, name: NAME, secretHashes: {} };
+      let state: object | undefined;
+      const failures: string[] = [];
+      for (let attempt = 0; attempt < 50 && !state; attempt++) {
+        try {
+          const ctx = await f.ctx(f.target);
+          const planned = await readAndPlan(adapter, ctx, { ...base, recorded: undefined });
+          state = (await adapter.apply(ctx, { ...planned, secrets: {} })).state;
+        } catch (e) {
+          const code = (e as { code?: string; retryable?: boolean }).code ?? String(e);
+          if (!(e as { retryable?: boolean }).retryable) throw e;
+          failures.push(code);
+        }
+      }
+      expect(state).toBeDefined();
+      fake.knobs.throttleRate = 0;
+      expect(fake.world.sites.get(NAME)?.releases).toHaveLength(1);
+      const ctx = await f.ctx(f.target);
+      const again = await readAndPlan(adapter, ctx, { ...base, recorded: state });
+      expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+    } finally {
+      await fake.close();
+      await gcp.close();
+    }
+  });
+});
