@@ -16,7 +16,7 @@ export interface DoTiming {
   pollMs: number;
   /** Longest wait for an App Platform deployment (builds pull the image). */
   deployTimeoutMs: number;
-  /** Longest wait for a new Droplet to boot and answer its health check. */
+  /** Longest wait for a new Droplet to boot and answer its health check (APISHIP_DO_DROPLET_TIMEOUT_MS). */
   dropletTimeoutMs: number;
   /**
    * Port of the health probe of a new Droplet (the container is published on 80). Tests point
@@ -79,7 +79,7 @@ export async function createDoClients(cfg: ProviderConfig): Promise<DoClients> {
     timing: {
       pollMs: positive(cfg.env.APISHIP_DO_POLL_MS, 2000),
       deployTimeoutMs: 20 * 60_000,
-      dropletTimeoutMs: 10 * 60_000,
+      dropletTimeoutMs: positive(cfg.env.APISHIP_DO_DROPLET_TIMEOUT_MS, 10 * 60_000),
       dropletHttpPort: positive(cfg.env.APISHIP_DO_DROPLET_HTTP_PORT, 80),
     },
     fetch: fetchImpl,

@@ -121,17 +121,49 @@ export function dropletRoutes(responders: Responders): [string, RegExp, Handler]
         if ((b.user_data ?? "").length > 64 * 1024)
           return err(422, "unprocessable_entity", "user_data may not exceed 64 KiB");
         const id = w.dropletId();
-        const droplet: Droplet = {
+        // The required fields of #/components/schemas/droplet, as the API fills them in.
+        const droplet = {
           id,
           name: b.name,
+          memory: 1024,
+          vcpus: 1,
+          disk: 25,
+          locked: false,
           status: "new",
+          kernel: null,
+          features: ["monitoring"],
+          backup_ids: [],
+          next_backup_window: null,
+          snapshot_ids: [],
+          volume_ids: [],
+          size: {
+            slug: b.size,
+            memory: 1024,
+            vcpus: 1,
+            disk: 25,
+            transfer: 1,
+            price_monthly: 6,
+            price_hourly: 0.00893,
+            regions: [b.region],
+            available: true,
+            description: "Basic",
+          },
           size_slug: b.size,
           tags: b.tags ?? [],
           networks: { v4: [] },
-          region: { slug: b.region },
-          image: typeof b.image === "number" ? { id: b.image } : { id: 1, slug: b.image },
+          region: {
+            slug: b.region,
+            name: b.region,
+            sizes: [b.size],
+            available: true,
+            features: ["metadata"],
+          },
+          image:
+            typeof b.image === "number"
+              ? { id: b.image }
+              : { id: 1, slug: b.image, name: b.image, distribution: "Ubuntu", public: true },
           created_at: new Date().toISOString(),
-        };
+        } as unknown as Droplet;
         w.droplets.set(id, { droplet, userData: b.user_data ?? "", reads: 0, ip: w.dropletIp() });
         return {
           status: 202,

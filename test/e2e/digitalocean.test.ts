@@ -1,0 +1,205 @@
+// The three DigitalOcean platforms through the built CLI, against the DigitalOcean fake reached
+// by each target's `endpoint` option (DIGITALOCEAN_TOKEN as a user sets it). The fake serves each
+// app's live URL, the Functions API host and web actions, and each Droplet's and reserved IP's
+// HTTP address on loopback, so every deploy's health check reaches a "running" service.
+
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
+import type { StatusCommandResult } from "../../src/cli/commands/status.js";
+import { startDoFake } from "../fakes/digitalocean/server.js";
+import type { DoFake } from "../fakes/digitalocean/server.js";
+import { jsonStream } from "./deploy-helpers.js";
+import type { RunResult } from "./helpers.js";
+import { apiship, cleanup, ensureBuilt, envelope, tempDir } from "./helpers.js";
+
+const SECRET = "do-e2e-secret-7f3a";
+
+function container(target: string): string {
+  return [
+    "apiVersion: apiship/v1",
+    "name: shop",
+    "service:",
+    '  container: { image: "ghcr.io/acme/shop:${env:TAG:-1}", port: 8080 }',
+    "  env: { LOG_LEVEL: info }",
+    '  secrets: { API_KEY: "env:API_KEY" }',
+    "  scaling: { min: 1, max: 1 }",
+    "  health: { path: /healthz, attempts: 2, interval: 50ms, timeout: 2s }",
+    "targets:",
+    `  ${target}`,
+    "environments:",
+    `  dev: { targets: [${target.split(":")[0]}] }`,
+    "defaultEnvironment: dev",
+    "",
+  ].join("\n");
+}
+
+let fake: DoFake;
+let env: Record<string, string>;
+
+function project(text: string): (args: string[], extra?: Record<string, string>) => Promise<RunResult> {
+  const dir = tempDir("apiship-e2e-do-");
+  writeFileSync(join(dir, "apiship.yaml"), text);
+  mkdirSync(join(dir, "fn"));
+  writeFileSync(join(dir, "fn", "index.js"), "exports.main = () => ({ body: 'ok' });\n");
+  return (args, extra = {}) => apiship(args, { cwd: dir, env: { ...env, ...extra } });
+}
+
+const statusOf = (r: RunResult) =>
+  jsonStream<DeployCommandResult>(r).envelope.result?.stacks[0]?.deploy?.targets.map((t) => [
+    t.target,
+    t.status,
+  ]);
+
+beforeAll(async () => {
+  ensureBuilt();
+  fake = await startDoFake({ world: { unhealthyImages: ["shop:bad"] } });
+  env = {
+    DIGITALOCEAN_TOKEN: "e2e-token",
+    API_KEY: SECRET,
+    APISHIP_DO_POLL_MS: "5",
+    APISHIP_DO_DROPLET_HTTP_PORT: String(fake.dropletHttpPort),
+    // A Droplet whose container never gets healthy is given up on after 2 s, not 10 minutes.
+    APISHIP_DO_DROPLET_TIMEOUT_MS: "2000",
+  };
+}, 180_000);
+afterAll(async () => {
+  await fake?.close();
+  cleanup();
+});
+
+describe.sequential("digitalocean/app-platform through the built CLI", () => {
+  let cli: ReturnType<typeof project>;
+  beforeAll(() => {
+    cli = project(
+      container(
+        `app: { provider: digitalocean, platform: app-platform, region: fra, endpoint: "${fake.url}" }`,
+      ),
+    );
+  });
+
+  it("deploy creates the app, follows its deployment, and the health check reaches the live URL", async () => {
+    const r = await cli(["deploy", "--yes", "--json"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(statusOf(r)).toEqual([["app", "deployed"]]);
+    const { events } = jsonStream<DeployCommandResult>(r);
+    expect(events.filter((e) => e.type === "health").at(-1)?.ok).toBe(true);
+    expect(fake.rejected).toEqual([]);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+    const st = await cli(["state", "export", "--json"]);
+    expect(st.stdout).not.toContain(SECRET);
+    const status = envelope<StatusCommandResult>(await cli(["status", "--json"]));
+    expect(status.result?.stacks[0]?.targets[0]?.health).toBe("ready");
+  });
+
+  it("an unchanged redeploy makes no mutating call", async () => {
+    const before = fake.mutations().length;
+    const r = await cli(["deploy", "--yes"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/No changes\./);
+    expect(fake.mutations().length).toBe(before);
+  });
+
+  it("an unhealthy image fails the health check and rolls back by App Platform's rollback", async () => {
+    const before = fake.mutations().length;
+    const r = await cli(["deploy", "--yes"], { TAG: "bad" });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ {2}app {2}rolled-back /m);
+    const made = fake
+      .mutations()
+      .slice(before)
+      .map((q) => `${q.method} ${q.path.replace(/[0-9a-f-]{36}/, "{id}")}`);
+    expect(made).toEqual(["PUT /v2/apps/{id}", "POST /v2/apps/{id}/rollback"]);
+    const app = fake.world.findAppByName("shop-dev-app");
+    expect(app?.deployments.find((d) => d.phase === "ACTIVE")?.imageRef).toBe("ghcr.io/acme/shop:1");
+  });
+
+  it("destroy deletes the app", async () => {
+    const r = await cli(["destroy", "--confirm", "dev"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(fake.world.findAppByName("shop-dev-app")).toBeUndefined();
+  });
+});
+
+describe.sequential("digitalocean/droplet through the built CLI", () => {
+  let cli: ReturnType<typeof project>;
+  beforeAll(() => {
+    cli = project(
+      container(`vm: { provider: digitalocean, platform: droplet, region: fra1, endpoint: "${fake.url}" }`),
+    );
+  });
+
+  it("deploy boots a Droplet, probes it, and gives it a reserved IP the health check reaches", async () => {
+    const r = await cli(["deploy", "--yes", "--json"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(statusOf(r)).toEqual([["vm", "deployed"]]);
+    expect(fake.world.reservedIps.size).toBe(1);
+    expect(fake.rejected).toEqual([]);
+    expect(r.stdout + r.stderr).not.toContain(SECRET);
+  });
+
+  it("an image change is blue/green behind the same reserved IP; an unchanged redeploy changes nothing", async () => {
+    const ip = [...fake.world.reservedIps.keys()][0];
+    const r = await cli(["deploy", "--yes"], { TAG: "2" });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect([...fake.world.reservedIps.keys()]).toEqual([ip]);
+    expect(fake.world.droplets.size).toBe(2);
+    const before = fake.mutations().length;
+    const again = await cli(["deploy", "--yes"], { TAG: "2" });
+    expect(again.stdout).toMatch(/No changes\./);
+    expect(fake.mutations().length).toBe(before);
+  });
+
+  it("a new Droplet that fails its probe never gets the IP, and is removed", async () => {
+    const serving = [...fake.world.reservedIps.values()][0]?.dropletId;
+    const r = await cli(["deploy", "--yes"], { TAG: "bad" });
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toMatch(/did not pass its health check/);
+    expect([...fake.world.reservedIps.values()][0]?.dropletId).toBe(serving);
+    expect(fake.world.droplets.size).toBe(2);
+  });
+
+  it("destroy deletes the Droplets and the reserved IP", async () => {
+    const r = await cli(["destroy", "--confirm", "dev"], { TAG: "2" });
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(fake.world.droplets.size + fake.world.reservedIps.size).toBe(0);
+  });
+});
+
+describe.sequential("digitalocean/functions through the built CLI", () => {
+  let cli: ReturnType<typeof project>;
+  beforeAll(() => {
+    cli = project(
+      [
+        "apiVersion: apiship/v1",
+        "name: hello",
+        "service:",
+        "  function: { runtime: nodejs18, handler: index.main, source: ./fn }",
+        "  env: { LOG_LEVEL: info }",
+        '  secrets: { API_KEY: "env:API_KEY" }',
+        "  health: { path: /, attempts: 2, interval: 50ms, timeout: 2s }",
+        "targets:",
+        `  fn: { provider: digitalocean, platform: functions, region: fra1, endpoint: "${fake.url}" }`,
+        "environments:",
+        "  dev: { targets: [fn] }",
+        "defaultEnvironment: dev",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("deploy creates the namespace and the web action; the health check reaches it; redeploy changes nothing", async () => {
+    const r = await cli(["deploy", "--yes", "--json"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(statusOf(r)).toEqual([["fn", "deployed"]]);
+    expect(fake.world.namespaces.size).toBe(1);
+    const before = fake.mutations().length;
+    const again = await cli(["deploy", "--yes"]);
+    expect(again.stdout).toMatch(/No changes\./);
+    expect(fake.mutations().length).toBe(before);
+    const d = await cli(["destroy", "--confirm", "dev"]);
+    expect(d.code, d.stderr + d.stdout).toBe(0);
+    expect(fake.world.namespaces.size).toBe(0);
+  });
+});
