@@ -145,7 +145,13 @@ describe("createHttpClient", () => {
     expect(p.calls).toHaveLength(1);
   });
 
-  it("retry: false sends once", async () => {
+  it("retry: false still repeats a 429, which the server did not process", async () => {
+    const s = stub([json(429, {}, { "retry-after": "0" }), json(201, { id: 1 })]);
+    expect(await createHttpClient(s.opts()).request("POST", "/x", { retry: false })).toEqual({ id: 1 });
+    expect(s.calls).toHaveLength(2);
+  });
+
+  it("retry: false sends once on a 5xx", async () => {
     const s = stub([json(500, {})]);
     await expect(createHttpClient(s.opts()).request("POST", "/x", { retry: false })).rejects.toThrow(/500/);
     expect(s.calls).toHaveLength(1);

@@ -75,7 +75,10 @@ export interface HttpRequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
   signal?: AbortSignal;
-  /** false: never retry this request (a non-idempotent call the caller reconciles itself). */
+  /**
+   * false: retry only a 429 (the server did not process it), never a 5xx or a dropped
+   * connection: for a create the caller reconciles itself, which may have happened.
+   */
   retry?: boolean;
 }
 
@@ -241,7 +244,8 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       const body = await parseBody(res);
       if (res.status < 400) return { status: res.status, headers: res.headers, body: body as T };
       const after = retryAfterSeconds(res.headers, now());
-      if (retries && RETRY_STATUS(res.status) && attempt < maxAttempts && (after ?? 0) * 1000 <= cap) {
+      const retryable = res.status === 429 || (retries && RETRY_STATUS(res.status));
+      if (retryable && attempt < maxAttempts && (after ?? 0) * 1000 <= cap) {
         await pause(attempt, after, signal, method, path);
         continue;
       }
