@@ -101,8 +101,21 @@ describe("firebase hosting: apply", () => {
       { body: fixture("version-finalized") },
       { body: fixture("release") },
     ]);
+    const events: string[] = [];
+    h.ctx.progress = { step: (n) => events.push(`step ${n}`), done: (n) => events.push(`done ${n}`) };
     const s = await applyHosting(h, ref, changes(), undefined, config);
     expect(left()).toBe(0);
+    // Each mutating call is announced before it is sent and marked done only after it succeeded.
+    expect(events).toEqual([
+      `step create Hosting site ${SITE}`,
+      `done create Hosting site ${SITE}`,
+      `step create Hosting version of ${SITE}`,
+      `done create Hosting version of ${SITE}`,
+      `step finalize ${VERSION}`,
+      `done finalize ${VERSION}`,
+      `step release ${VERSION}`,
+      `done release ${VERSION}`,
+    ]);
     sent.forEach(bodyOk);
     expect(sent.map((q) => [q.method, q.url, q.body])).toEqual([
       ["POST", `/v1beta1/projects/acme-web/sites?siteId=${SITE}`, { labels: LABELS }],
