@@ -1,6 +1,7 @@
 // Azure Kubernetes Service: apiship fetches the cluster's credentials from ARM and hands the
-// kubeconfig to the kubernetes platform, which does the deploying (DESIGN.md §1, §7).
-// Descriptor only; the behaviour lands later.
+// kubeconfig to the kubernetes platform, which does the deploying (DESIGN.md §1, §7). The
+// behaviour (aks-target.ts) composes the kubernetes adapter with clients built from the
+// cluster's AKS credentials (aks-cluster.ts); no SDK is imported at load time.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
@@ -11,8 +12,19 @@ import {
   endpointOption,
   kubernetesExposure,
 } from "../_shared/options.js";
+import type { KubeState } from "../kubernetes/state.js";
+import type { KubernetesOptions } from "../kubernetes/kubernetes.js";
+import type { AksClients } from "./aks-cluster.js";
+import { applyAks, createAksClients, destroyAks, planAks, readAks, statusAks } from "./aks-target.js";
 
-export const aks = defineTarget({
+type AksOptions = KubernetesOptions & {
+  subscription: string;
+  resourceGroup: string;
+  cluster: string;
+  endpoint?: string;
+};
+
+export const aks = defineTarget<AksOptions, KubeState, AksClients>({
   id: "azure/aks",
   provider: "azure",
   platform: "aks",
@@ -47,4 +59,10 @@ export const aks = defineTarget({
     startsWithLetter: true,
   },
   concurrency: 4,
+  createClients: createAksClients,
+  read: readAks,
+  plan: planAks,
+  apply: applyAks,
+  destroy: destroyAks,
+  status: statusAks,
 });
