@@ -1,7 +1,12 @@
 // `npm run bench`: every benchmark the issues ask for, printed as tables. Figures only; no
 // benchmark fails the build (tests never assert wall-clock time). `npm run bench -- NAME`
 // runs one of them.
+import { runAzureBench } from "./azure.js";
+import { runDigitaloceanBench } from "./digitalocean.js";
 import { runEcsBench } from "./ecs.js";
+import { runFirebaseBench } from "./firebase.js";
+import { runGcpBench } from "./gcp.js";
+import { runHerokuBench } from "./heroku.js";
 import { runLambdaBench } from "./lambda.js";
 import { runOrchestration } from "./orchestration.js";
 import { runPlanScale } from "./plan-scale.js";
@@ -13,6 +18,11 @@ const benches = {
   orchestration: runOrchestration,
   lambda: runLambdaBench,
   ecs: runEcsBench,
+  azure: runAzureBench,
+  gcp: runGcpBench,
+  firebase: runFirebaseBench,
+  digitalocean: runDigitaloceanBench,
+  heroku: runHerokuBench,
 };
 const only = process.argv[2];
 if (only && !(only in benches)) {
