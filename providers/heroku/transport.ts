@@ -1,14 +1,13 @@
 // The transport of the Heroku client, on the shared fetch client (providers/_shared/http.ts):
 // the Platform API's Accept header and bearer key, errors mapped with the operation's name.
 // Idempotent methods let the shared client retry 429 and 5xx (honouring RateLimit-Reset and
-// Retry-After). A POST (create an app, a build, a rollback) is retried here on 429 only: a
-// 429 was not processed, but a 5xx may have been, and repeating it could create twice.
+// Retry-After). A POST (create an app, a build, a rollback) is retried on 429 only: a 429 was
+// not processed, but a 5xx may have been, and repeating it could create twice.
 // A source upload goes to its presigned put_url: another host, no API key, raw bytes.
 
 import { ProviderError } from "../../src/errors.js";
 import { HttpError, createHttpClient } from "../_shared/http.js";
 import type { HttpClient, HttpClientOptions, HttpRequestInfo } from "../_shared/http.js";
-import { sleep } from "../_shared/poll.js";
 import { httpError, networkError } from "./errors.js";
 import type { HerokuOp } from "./errors.js";
 
@@ -88,41 +87,23 @@ function mapped(e: unknown, req: HttpRequest, endpoint: string, timedOut: boolea
 
 export function createTransport(o: TransportOptions): Send {
   const api = clientFor(o, o.endpoint, o.apiKey);
-  const attempts = o.attempts ?? 5;
-  const wait = o.sleep ?? sleep;
   return async <T>(req: HttpRequest): Promise<HttpResponse<T>> => {
     const timeout = AbortSignal.timeout(o.timeoutMs ?? 120_000);
     const signal = AbortSignal.any([req.signal, timeout]);
-    const absolute = /^https?:\/\//.test(req.path);
-    const url = absolute ? new URL(req.path) : undefined;
+    const url = /^https?:\/\//.test(req.path) ? new URL(req.path) : undefined;
     const client = url ? clientFor(o, url.origin, undefined) : api;
-    const path = url ? `${url.pathname}${url.search}` : req.path;
     const body = req.raw ?? req.body;
-    const isPost = req.method === "POST";
-    for (let n = 1; ; n++) {
-      try {
-        const res = await client.send<T>(req.method, path, {
-          ...(body !== undefined ? { body } : {}),
-          ...(req.headers ? { headers: req.headers } : {}),
-          signal,
-          retry: !isPost,
-        });
-        return { status: res.status, headers: res.headers, data: res.body };
-      } catch (e) {
-        const throttled = e instanceof HttpError && e.status === 429;
-        if (!isPost || !throttled || n >= attempts || signal.aborted)
-          throw mapped(e, req, o.endpoint, timeout.aborted && !req.signal.aborted);
-        const ms = e.retryAfter !== undefined ? e.retryAfter * 1000 : Math.random() * 250 * 2 ** n;
-        await wait(Math.min(ms, o.maxDelayMs ?? 30_000), req.signal).catch((cause: unknown) => {
-          throw new ProviderError(`${req.op.what}: cancelled`, {
-            code: "ABORTED",
-            fault: "user",
-            target: req.op.target,
-            cause,
-            hint: "the run was interrupted; the next run picks up from what Heroku holds",
-          });
-        });
-      }
+    try {
+      // retry: false for a POST still repeats a 429 (not processed), never a 5xx.
+      const res = await client.send<T>(req.method, url ? `${url.pathname}${url.search}` : req.path, {
+        ...(body !== undefined ? { body } : {}),
+        ...(req.headers ? { headers: req.headers } : {}),
+        signal,
+        retry: req.method !== "POST",
+      });
+      return { status: res.status, headers: res.headers, data: res.body };
+    } catch (e) {
+      throw mapped(e, req, o.endpoint, timeout.aborted && !req.signal.aborted);
     }
   };
 }
