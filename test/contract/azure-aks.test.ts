@@ -90,7 +90,7 @@ describe("azure/aks cluster access", () => {
   it("reads the cluster and its user credential from ARM, then only talks to the cluster", async () => {
     const { w, kube, close } = await setup();
     try {
-      const ctx = await w.ctx();
+      const ctx = (await w.ctx()) as unknown as Ctx<AksClients>;
       const planned = await readAndPlan(adapter, ctx, {
         stack: w.stack,
         target: w.target,
@@ -115,7 +115,7 @@ describe("azure/aks cluster access", () => {
     const { w, close } = await setup();
     try {
       w.fake.world.clusters.clear();
-      const ctx = await w.ctx();
+      const ctx = (await w.ctx()) as unknown as Ctx<AksClients>;
       await expect(adapter.read(ctx, undefined, "shop-dev-web")).rejects.toThrow(
         /AKS cluster aks-prod is not in resource group rg-platform/,
       );
