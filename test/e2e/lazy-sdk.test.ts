@@ -60,10 +60,11 @@ describe("lazy loading", () => {
     ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Plan: \d+ to create/m);
-    // Platforms without an adapter yet are planned from the manifest alone (warned on stderr);
-    // those with one (aws/lambda) planned offline without loading their SDK.
-    expect(r.stderr).toMatch(/^Warning: platform "gcp\/cloud-run" is planned from the manifest alone/m);
+    // Every platform has its adapter, and each plans offline without loading its SDK.
+    expect(r.stderr).not.toMatch(/is planned from the manifest alone/);
     expect(r.stdout).toMatch(/lambda\.function "hello-fn-staging-lambda" will be created/);
+    expect(r.stdout).toMatch(/cloudrun\.service "sentiment-api-staging-cloudrun" will be created/);
+    expect(r.stdout).toMatch(/gcf\.function "hello-fn-staging-gcf" will be created/);
     expect(packages.filter((p) => CLOUD_SDK.test(p))).toEqual([]);
     expect(packages.some((p) => p.startsWith("better-sqlite3"))).toBe(true);
     expect(packages.filter((p) => /^pg(\/|$)/.test(p))).toEqual([]);
