@@ -185,6 +185,9 @@ export async function rollbackApp(
       `the release to go back to recorded no deployment of app ${state.appId}`,
       "deploy the earlier manifest again",
     );
+  // A deploy that failed before its deployment went live left the earlier one ACTIVE: nothing to do.
+  const app = await ctx.clients.api.getApp(state.appId, ctx.signal);
+  if (app.active_deployment?.id === to.deploymentId && !app.in_progress_deployment) return settled(app, to);
   ctx.progress.step("rollback app");
   const d = await ctx.clients.api.rollbackApp(
     state.appId,

@@ -219,6 +219,11 @@ describe("digitalocean/app-platform", () => {
     const now = { ...state, deploymentId: "new-deployment" };
     const back = { ...deploymentExample(), id: "rollback-deployment", cloned_from: state.deploymentId! };
     const s = scripted([
+      {
+        method: "GET",
+        path: `/v2/apps/${APP_ID}`,
+        body: { app: { ...appExample(), active_deployment: { id: "new-deployment", phase: "ACTIVE" } } },
+      },
       { method: "POST", path: `/v2/apps/${APP_ID}/rollback`, body: { deployment: back } },
       {
         method: "GET",
@@ -232,10 +237,30 @@ describe("digitalocean/app-platform", () => {
       },
     ]);
     const r = await appPlatform.rollback!(ctxOf(s.clients, stack, target), now, state);
-    expect(s.sent[0]?.body).toEqual({ deployment_id: state.deploymentId, skip_pin: true });
-    expect(validateRequest("POST", `/v2/apps/${APP_ID}/rollback`, s.sent[0]?.body).errors).toEqual([]);
+    expect(s.sent[1]?.body).toEqual({ deployment_id: state.deploymentId, skip_pin: true });
+    expect(validateRequest("POST", `/v2/apps/${APP_ID}/rollback`, s.sent[1]?.body).errors).toEqual([]);
     expect(r.release).toBe("rollback-deployment");
     expect(r.state.attributes.secrets).toEqual({ API_KEY: "hmac:1" });
+  });
+
+  it("changes nothing on rollback when the earlier deployment is still the active one", async () => {
+    const { state } = await created();
+    const s = scripted([
+      {
+        method: "GET",
+        path: `/v2/apps/${APP_ID}`,
+        body: () => ({
+          app: {
+            ...appExample(),
+            spec: appSpecOf(state),
+            active_deployment: { id: state.deploymentId, phase: "ACTIVE" },
+          },
+        }),
+      },
+    ]);
+    const r = await appPlatform.rollback!(ctxOf(s.clients, stack, target), state, state);
+    expect(s.sent.map((x) => x.method)).toEqual(["GET"]);
+    expect(r.release).toBe(state.deploymentId);
   });
 
   it("retries a 429 after RateLimit-Reset and maps a 404 to absent", async () => {

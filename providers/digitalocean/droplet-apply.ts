@@ -212,29 +212,40 @@ export async function statusDroplet(ctx: DCtx, state: DropletState): Promise<Sta
   return r;
 }
 
-/** Moves the reserved IP back to the previous Droplet, which still runs, and deletes the new one. */
+function unavailable(ctx: DCtx, what: string): ProviderError {
+  return new ProviderError(what, {
+    code: "ROLLBACK_UNAVAILABLE",
+    fault: "user",
+    target: ctx.clients.target,
+    hint: "apiship keeps the one Droplet that served before the last deploy; deploy the earlier manifest again to go further back",
+  });
+}
+
+/**
+ * Points the reserved IP at the Droplet the earlier release ran, while it still runs: the
+ * previous Droplet after a deploy whose health check failed (the new one is then deleted), or
+ * the current one after a deploy that failed before the IP moved (then nothing changes).
+ */
 export async function rollbackDroplet(
   ctx: DCtx,
   state: DropletState,
   to: DropletState,
 ): Promise<ApplyResult<DropletState>> {
-  const back = state.previous;
-  if (!back || back.id !== to.droplet?.id || !state.reservedIp)
-    throw new ProviderError(`the Droplet of the earlier release of ${state.name} no longer runs`, {
-      code: "ROLLBACK_UNAVAILABLE",
-      fault: "user",
-      target: ctx.clients.target,
-      hint: "apiship keeps the one Droplet that served before the last deploy; deploy the earlier manifest again to go further back",
-    });
-  const alive = await maybe(() => ctx.clients.api.getDroplet(back.id, ctx.signal));
-  if (!alive)
-    throw new ProviderError(`the previous Droplet ${back.name} is gone`, {
-      code: "ROLLBACK_UNAVAILABLE",
-      fault: "user",
-      target: ctx.clients.target,
-      hint: "deploy the earlier manifest again",
-    });
-  await pointIp(ctx, state.reservedIp, back);
+  const { api } = ctx.clients;
+  const back = [state.droplet, state.previous].find((r) => r !== undefined && r.id === to.droplet?.id);
+  if (!back || !state.reservedIp)
+    throw unavailable(ctx, `the Droplet of the earlier release of ${state.name} no longer runs`);
+  if (!(await maybe(() => api.getDroplet(back.id, ctx.signal))))
+    throw unavailable(ctx, `the previous Droplet ${back.name} is gone`);
+  const rip = await api.getReservedIp(state.reservedIp.ip, ctx.signal);
+  if (rip.droplet?.id !== back.id) await pointIp(ctx, state.reservedIp, back);
+  const next: DropletState = {
+    name: state.name,
+    tag: state.tag,
+    reservedIp: state.reservedIp,
+    droplet: back,
+  };
   if (state.droplet && state.droplet.id !== back.id) await deleteServer(ctx, state.droplet);
-  return result(ctx, { name: state.name, tag: state.tag, reservedIp: state.reservedIp, droplet: back });
+  else if (state.previous && state.previous.id !== back.id) next.previous = state.previous;
+  return result(ctx, next);
 }

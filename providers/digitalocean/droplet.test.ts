@@ -138,8 +138,11 @@ describe("digitalocean/droplet", () => {
     expect(r.state.droplet?.id).toBe(3164445);
     expect(r.state.previous?.id).toBe(3164444);
 
+    const onNew = example<{ reserved_ip: Record<string, unknown> }>("reserved-ip-assigned.json");
+    onNew.reserved_ip.droplet = NEW;
     const back = scripted([
       { method: "GET", path: "/v2/droplets/3164444", body: { droplet: OLD } },
+      { method: "GET", path: "/v2/reserved_ips/45.55.96.47", body: onNew },
       {
         method: "POST",
         path: "/v2/reserved_ips/45.55.96.47/actions",
@@ -151,7 +154,7 @@ describe("digitalocean/droplet", () => {
     ]);
     const rb = await droplet.rollback!(ctxOf(back.clients, stack, target), r.state, state);
     expect(back.left()).toBe(0);
-    expect(back.sent[1]?.body).toEqual({ type: "assign", droplet_id: 3164444 });
+    expect(back.sent[2]?.body).toEqual({ type: "assign", droplet_id: 3164444 });
     expect(rb.state.droplet?.id).toBe(3164444);
     expect(rb.endpoint).toBe("http://45.55.96.47");
   });

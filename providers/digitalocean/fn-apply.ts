@@ -195,7 +195,22 @@ export async function statusFunction(ctx: FnCtx, state: FnState): Promise<Status
   return r;
 }
 
-/** Redeploys the kept previous package when it is the one `to` ran. */
+function unavailable(ctx: FnCtx, name: string): ProviderError {
+  return new ProviderError(
+    `the package kept for rollback of ${name} is not the one the earlier release ran`,
+    {
+      code: "ROLLBACK_UNAVAILABLE",
+      fault: "user",
+      target: ctx.clients.target,
+      hint: "apiship keeps one previous package; deploy the earlier source again to go further back",
+    },
+  );
+}
+
+/**
+ * Returns the web action to the package `to` ran: nothing to do when it still runs (a deploy
+ * that failed before its PUT), else the kept previous package is swapped in.
+ */
 export async function rollbackFunction(
   ctx: FnCtx,
   state: FnState,
@@ -203,27 +218,25 @@ export async function rollbackFunction(
 ): Promise<ApplyResult<FnState>> {
   const { api } = ctx.clients;
   const want = to.action?.codeSha256;
-  if (!state.namespace || !want || state.previousCodeSha256 !== want)
-    throw new ProviderError(
-      `the package kept for rollback of ${state.name} is not the one the earlier release ran`,
-      {
-        code: "ROLLBACK_UNAVAILABLE",
-        fault: "user",
-        target: ctx.clients.target,
-        hint: "apiship keeps one previous package; deploy the earlier source again to go further back",
-      },
-    );
+  if (!state.namespace || !want) throw unavailable(ctx, state.name);
   const ns = await api.getNamespace(state.namespace.id, ctx.signal);
-  const previous = await api.getAction(ns, previousName(state.name), true, ctx.signal);
+  const live = await maybe(() => api.getAction(ns, state.name, false, ctx.signal));
+  const same =
+    live &&
+    actionAttrs(live).codeSha256 === want &&
+    JSON.stringify(actionAttrs(live).env) === JSON.stringify(to.action?.env);
+  if (live && same) return result({ ...state, action: actionAttrs(live), url: webUrl(ns, state.name) }, ns);
+  const previous = await maybe(() => api.getAction(ns, previousName(state.name), true, ctx.signal));
+  if (!previous || actionAttrs(previous).codeSha256 !== want) throw unavailable(ctx, state.name);
   const kept = await keepPrevious(ctx, ns, state.name);
   ctx.progress.step("redeploy previous package");
   await api.putAction(ns, state.name, fromPrevious(previous, ns, state.name), ctx.signal);
   ctx.progress.done("redeploy previous package");
-  const live = await api.getAction(ns, state.name, false, ctx.signal);
+  const after = await api.getAction(ns, state.name, false, ctx.signal);
   const next: FnState = {
     name: state.name,
     namespace: state.namespace,
-    action: actionAttrs(live),
+    action: actionAttrs(after),
     url: webUrl(ns, state.name),
   };
   if (kept) next.previousCodeSha256 = kept;

@@ -169,6 +169,7 @@ describe("digitalocean/functions", () => {
 
     const back = scripted([
       { method: "GET", path: `/v2/functions/namespaces/${ns().uuid}`, body: example("namespace.json") },
+      { method: "GET", path: `${HOST}/${NAME}`, body: { ...(s.sent[3]?.body as WhiskAction) } },
       { method: "GET", path: `${HOST}/${NAME}--previous`, body: kept },
       { method: "GET", path: `${HOST}/${NAME}`, body: { ...(s.sent[3]?.body as WhiskAction) } },
       { method: "PUT", path: `${HOST}/${NAME}--previous`, body: {} },
@@ -176,12 +177,12 @@ describe("digitalocean/functions", () => {
       {
         method: "GET",
         path: `${HOST}/${NAME}`,
-        body: (sent: Sent[]) => ({ ...(sent[4]?.body as WhiskAction), version: "0.0.3" }),
+        body: (sent: Sent[]) => ({ ...(sent[5]?.body as WhiskAction), version: "0.0.3" }),
       },
     ]);
     const rb = await functions.rollback!(ctxOf(back.clients, stack, target), r.state, observed);
     expect(back.left()).toBe(0);
-    const restored = back.sent[4]?.body as WhiskAction;
+    const restored = back.sent[5]?.body as WhiskAction;
     expect(restored.exec.code).toBe(running.exec.code);
     expect(restored.annotations).toContainEqual({ key: "web-export", value: true });
     expect(rb.state.action?.codeSha256).toBe("old");
