@@ -73,7 +73,17 @@ afterAll(async () => {
 });
 
 describe.sequential("firebase/functions through the built CLI", () => {
+  it("plan shows the function, the site and its release to create, and changes nothing", async () => {
+    const r = await cli(["plan"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`web\\.hosting-site "${FN}" will be created`));
+    expect(r.stdout).toMatch(new RegExp(`web\\.hosting-release "${FN}/release" will be created`));
+    expect(fb.mutations()).toEqual([]);
+    expect(gcp.requests.filter((q) => q.method !== "GET")).toEqual([]);
+  });
+
   it("deploy creates the function, a site named after the target, and releases the rewrite; health passes through Hosting", async () => {
+    const from = fb.requests.length;
     const r = await cli(["deploy", "--yes", "--json"]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const { events, envelope: out } = jsonStream<DeployCommandResult>(r);
@@ -83,7 +93,7 @@ describe.sequential("firebase/functions through the built CLI", () => {
     expect(events.filter((e) => e.type === "health").at(-1)?.ok).toBe(true);
     expect(gcp.world.services.has(SERVICE)).toBe(true);
     const version = String((fb.world.live(FN)?.version as { name: string }).name);
-    expect(hostingCalls()).toEqual([
+    expect(hostingCalls().slice(from)).toEqual([
       `GET /v1beta1/projects/acme-web/sites/${FN}`,
       `POST /v1beta1/projects/acme-web/sites`,
       `POST /v1beta1/sites/${FN}/versions`,
