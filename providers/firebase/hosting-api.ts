@@ -76,7 +76,7 @@ export class HostingApi {
     return this.http.request<Site>("GET", `${V}/projects/${project}/sites/${site}`, this.opts({}, signal));
   }
 
-  /** projects.sites.create: not retried blind, a second POST of a created site is a 409. */
+  /** projects.sites.create. A retried POST that had already succeeded answers 409, which hosting.ts adopts. */
   createSite(
     project: string,
     site: string,
