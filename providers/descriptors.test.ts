@@ -14,6 +14,7 @@ import { runtimeId as doAppRuntime } from "./digitalocean/app-platform.js";
 import { runtimeId as doFunctionsRuntime } from "./digitalocean/functions.js";
 import { runtimeId as firebaseRuntime } from "./firebase/functions.js";
 import { runtimeId as cloudFunctionsRuntime } from "./gcp/cloud-functions.js";
+import { runtimeId as herokuRuntime } from "./heroku/heroku.js";
 import { builtinProviders, createBuiltinRegistry } from "./index.js";
 
 const SUB = "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345";
@@ -197,6 +198,7 @@ const RUNTIME_IDS: Record<string, (neutral: string) => string> = {
   "firebase/functions": firebaseRuntime,
   "digitalocean/functions": doFunctionsRuntime,
   "digitalocean/app-platform": doAppRuntime,
+  "heroku/heroku": herokuRuntime,
 };
 
 async function allPlatforms(): Promise<TargetAdapter[]> {
@@ -384,6 +386,7 @@ describe("kinds, runtimes, limits, capabilities, naming", () => {
       [doFunctionsRuntime, "nodejs18", "nodejs:18"],
       [doAppRuntime, "python3.11", "python:3.11"],
       [firebaseRuntime, "nodejs20", "nodejs20"],
+      [herokuRuntime, "python3.12", "heroku/python"],
     ];
     expect(spellings.map(([map, neutral]) => map(neutral))).toEqual(spellings.map(([, , id]) => id));
   });

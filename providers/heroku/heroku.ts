@@ -1,13 +1,13 @@
-// Heroku: an app whose web process runs the container image (container stack); every deploy
-// is a release, and a rollback is Heroku's release rollback (DESIGN.md §7). Heroku can also
-// build source with buildpacks (source.ts), but apiship's function kind is not a buildpack
-// app, so the platform takes containers only for now.
+// Heroku: an app whose web process runs the container image (container stack), or a source
+// build of `function.source` by Heroku's buildpacks (a buildpack stack; the source's Procfile
+// names the web process); every deploy is a release, and a rollback is Heroku's release
+// rollback (DESIGN.md §7).
 // Behaviour: clients.ts (fetch client, credentials), plan.ts (pure), read.ts, apply.ts.
 // Nothing here loads the HTTP client: clients.ts imports it inside createClients.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
-import { endpointOption } from "../_shared/options.js";
+import { endpointOption, mapRuntime } from "../_shared/options.js";
 import { apply, destroy, rollback } from "./apply.js";
 import { createHerokuClients } from "./clients.js";
 import type { HerokuClients } from "./clients.js";
@@ -15,14 +15,31 @@ import { DYNO_SIZES } from "./dynos.js";
 import type { HerokuOptions } from "./plan.js";
 import { planChanges } from "./plan.js";
 import { read, status } from "./read.js";
+import { buildTarball } from "./source.js";
 import type { HerokuState } from "./state.js";
+
+// Languages of Heroku's official buildpacks, at versions they build today. The buildpack detects
+// the language from the source (package.json, requirements.txt, go.mod, ...); the runtime here
+// is checked against what Heroku supports and names the buildpack expected.
+export const HEROKU_RUNTIMES = [
+  "nodejs20",
+  "nodejs22",
+  "python3.11",
+  "python3.12",
+  "go1.22",
+  "java17",
+  "java21",
+  "ruby3.3",
+  "php8.3",
+] as const;
 
 export const heroku = defineTarget<HerokuOptions, HerokuState, HerokuClients>({
   id: "heroku/heroku",
   provider: "heroku",
   platform: "heroku",
-  summary: "Heroku app running the container image (Heroku also builds source; apiship ships images)",
-  kinds: ["container"],
+  summary: "Heroku app: a container image, or function.source built by Heroku's buildpacks",
+  kinds: ["container", "function"],
+  runtimes: HEROKU_RUNTIMES,
   options: z.strictObject({
     app: z
       .string()
@@ -77,6 +94,7 @@ export const heroku = defineTarget<HerokuOptions, HerokuState, HerokuClients>({
   naming: { resource: "Heroku app", maxLength: 30, lowercase: true, extraChars: "-", startsWithLetter: true },
   concurrency: 8,
   createClients: createHerokuClients,
+  build: buildTarball,
   read,
   plan: planChanges,
   apply,
@@ -84,3 +102,8 @@ export const heroku = defineTarget<HerokuOptions, HerokuState, HerokuClients>({
   status,
   rollback,
 });
+
+/** The buildpack a runtime is built by: nodejs22 → "heroku/nodejs". */
+export function runtimeId(neutral: string): string {
+  return mapRuntime(heroku.id, HEROKU_RUNTIMES, neutral, (r) => `heroku/${r.language}`);
+}

@@ -169,6 +169,16 @@ describe("refreshTargets", () => {
   });
 });
 
+/** A function's source is what build() packages. */
+const fnStack: Stack = {
+  ...stack,
+  service: {
+    ...stack.service,
+    kind: "function",
+    function: { runtime: "nodejs20", handler: "index.handler", source: "." },
+  },
+};
+
 describe("refreshTargets and artifacts", () => {
   const artifact = { path: "/tmp/a.zip", sha256: "ab".repeat(32), bytes: 3 };
   function building(builds: string[]) {
@@ -188,15 +198,42 @@ describe("refreshTargets and artifacts", () => {
 
   it("builds the artifact online, so plan() can see a code-only change", async () => {
     const builds: string[] = [];
-    const [o] = await refreshTargets([target(building(builds))], { stack, offline: false, env: {}, signal });
+    const [o] = await refreshTargets([target(building(builds))], {
+      stack: fnStack,
+      offline: false,
+      env: {},
+      signal,
+    });
     expect(builds).toEqual(["fn"]);
     expect(o).toMatchObject({ ok: true, observed: { live: true }, artifact });
   });
 
   it("builds nothing offline: the recorded state is all there is", async () => {
     const builds: string[] = [];
-    const [o] = await refreshTargets([target(building(builds))], { stack, offline: true, env: {}, signal });
+    const [o] = await refreshTargets([target(building(builds))], {
+      stack: fnStack,
+      offline: true,
+      env: {},
+      signal,
+    });
     expect(builds).toEqual([]);
     expect(o).toEqual({ ok: true, target: "fn", observed: { old: true } });
+  });
+});
+
+describe("refreshTargets on a platform that takes both kinds", () => {
+  it("packages a function's source, and builds nothing for a container image", async () => {
+    const builds: string[] = [];
+    const a = adapter(async () => ({ live: true }));
+    a.build = async (ctx) => {
+      builds.push(ctx.target.name);
+      return { path: "/tmp/a.tgz", sha256: "cd".repeat(32), bytes: 3 };
+    };
+    const t: RefreshTarget = { spec: spec("app"), adapter: a, name: "phys-app", recorded: undefined };
+    const fn = await refreshTargets([t], { stack: fnStack, offline: false, env: {}, signal });
+    expect(fn[0]).toMatchObject({ ok: true, artifact: { sha256: "cd".repeat(32) } });
+    const [c] = await refreshTargets([t], { stack, offline: false, env: {}, signal });
+    expect(c).toEqual({ ok: true, target: "app", observed: { live: true } });
+    expect(builds).toEqual(["app"]);
   });
 });

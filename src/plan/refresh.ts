@@ -83,8 +83,10 @@ async function readOne(t: RefreshTarget, opts: RefreshOptions): Promise<Observat
     };
     const observed = (await t.adapter.read(ctx, t.recorded, t.name)) as Record<string, unknown> | undefined;
     // The artifact's content hash is how plan() sees a code-only change (a function's zip);
-    // offline there is no build, and the adapter takes the code as unchanged.
-    if (!t.adapter.build) return { ok: true, target: t.spec.name, observed };
+    // offline there is no build, and the adapter takes the code as unchanged. Only a function's
+    // source is packaged: images are built and pushed by the user's own pipeline.
+    if (!t.adapter.build || opts.stack.service.kind !== "function")
+      return { ok: true, target: t.spec.name, observed };
     const artifact = await t.adapter.build(ctx, opts.stack.service);
     return { ok: true, target: t.spec.name, observed, artifact };
   } catch (e) {
