@@ -17,8 +17,11 @@ import type { protos as GkeProtos } from "@google-cloud/container";
 import type { ClientOptions } from "google-gax";
 import type { ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import { poll } from "../_shared/poll.js";
 import { gcp, gcpMaybe } from "./errors.js";
+import { finish } from "./operations.js";
+import type { CheckedOp } from "./operations.js";
+
+export type { OperationFailure } from "./operations.js";
 
 export type RunService = RunProtos.google.cloud.run.v2.IService;
 export type RunRevision = RunProtos.google.cloud.run.v2.IRevision;
@@ -28,14 +31,6 @@ export type Cluster = GkeProtos.google.container.v1.ICluster;
 export type StorageSource = FnProtos.google.cloud.functions.v2.IStorageSource;
 
 export type GcpApi = "RUN" | "CLOUDFUNCTIONS" | "CONTAINER";
-
-/** A finished long-running operation's error, as the API reported it. */
-export interface OperationFailure {
-  code: number;
-  message: string;
-  /** Operation metadata (Functions: stages with the build log's URL). */
-  metadata?: Record<string, unknown>;
-}
 
 /** Cloud Run Admin v2, as the adapters use it: long-running writes come back finished. */
 export interface RunApi {
@@ -155,56 +150,6 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
       p = undefined;
       throw e;
     }));
-}
-
-interface LroLike {
-  name?: string | null;
-}
-interface CheckedOp<T> {
-  done?: boolean | null;
-  result?: T | null;
-  error?: { code?: number | null; message?: string | null } | null;
-  metadata?: unknown;
-}
-
-/** Polls a long-running operation to its end with our backoff and the run's signal. */
-async function finish<T>(
-  what: string,
-  target: string,
-  op: LroLike,
-  check: (name: string) => Promise<CheckedOp<T>>,
-  intervalMs: number,
-  signal: AbortSignal,
-): Promise<T> {
-  const name = op.name ?? "";
-  const last = await poll(
-    () => gcp(`${what} (operation)`, target, () => check(name)),
-    (o) => o.done === true,
-    {
-      what: `${what} to finish`,
-      intervalMs,
-      maxIntervalMs: Math.max(intervalMs, 5000),
-      timeoutMs: 1_800_000,
-      signal,
-    },
-  );
-  if (last.error && (last.error.code ?? 0) !== 0) {
-    const failure: OperationFailure = { code: last.error.code ?? 2, message: last.error.message ?? "" };
-    if (last.metadata && typeof last.metadata === "object")
-      failure.metadata = last.metadata as Record<string, unknown>;
-    throw operationError(what, target, failure);
-  }
-  return last.result as T;
-}
-
-export function operationError(what: string, target: string, f: OperationFailure): ProviderError {
-  return new ProviderError(`${what} failed: ${f.message}`, {
-    code: "OPERATION_FAILED",
-    fault: "user",
-    target,
-    cause: f,
-    hint: "the cloud refused the new configuration; fix what the message names and deploy again",
-  });
 }
 
 /**

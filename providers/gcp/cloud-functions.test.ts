@@ -10,7 +10,7 @@ import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js
 import type { CloudFunction, FunctionsApi, GcpClients, RunApi } from "./clients.js";
 import { cloudFunctions } from "./cloud-functions.js";
 import type { CloudFunctionsOptions, FunctionsState } from "./cloud-functions.js";
-import { buildError } from "./functions-apply.js";
+import { buildError } from "./functions-build.js";
 
 const NAME = "shop-dev-fn";
 const PARENT = "projects/acme-shop/locations/europe-west1";

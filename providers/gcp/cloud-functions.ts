@@ -19,12 +19,12 @@ import { createGcpClients } from "./clients.js";
 import type { GcpClients } from "./clients.js";
 import {
   applyCloudFunction,
-  buildCloudFunction,
   destroyCloudFunction,
   readCloudFunction,
   rollbackCloudFunction,
   statusCloudFunction,
 } from "./functions-apply.js";
+import { buildCloudFunction } from "./functions-build.js";
 import { planCloudFunctions } from "./functions-plan.js";
 import type { FunctionsState } from "./functions-state.js";
 

@@ -1,56 +1,27 @@
-// build, read, status, apply, rollback and destroy of gcp/cloud-functions (2nd gen). A deploy
-// whose zip changed asks generateUploadUrl for a signed URL, PUTs the deterministic zip there,
-// then creates the function or patches it with an update mask; an unchanged zip is never sent
-// again (the content hash rides on a label). Traffic and public access live on the function's
-// Cloud Run service, which the Run API reads and writes.
+// read, status, apply, rollback and destroy of gcp/cloud-functions (2nd gen; the build is in
+// functions-build.ts). A deploy whose zip changed asks generateUploadUrl for a signed URL, PUTs
+// the deterministic zip there, then creates the function or patches it with an update mask; an
+// unchanged zip is never sent again (the content hash rides on a label). Traffic and public
+// access live on the function's Cloud Run service, which the Run API reads and writes.
 
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rename } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
 import type { ApplyResult, PlannedChange, StatusReport } from "../../src/core/provider.js";
-import type { ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
-import { buildZip } from "../_shared/artifact.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
 import { resolvedSecrets } from "../_shared/plan.js";
 import type { CloudFunction, FunctionsApi, OperationFailure } from "./clients.js";
+import { buildCloudFunction, buildError } from "./functions-build.js";
 import type { CloudFunctionsOptions } from "./cloud-functions.js";
 import { functionBody, toFunctionState, updateMask } from "./functions-body.js";
 import { desiredFunction, sourceLabel } from "./functions-plan.js";
 import { LABEL_SOURCE, functionResource } from "./functions-state.js";
-import type { FunctionsState } from "./functions-state.js";
+import type { FunctionAttrs, FunctionState, FunctionsState } from "./functions-state.js";
 import { ensurePublic, readPublic } from "./iam.js";
 import type { GcpCtx } from "./run-apply.js";
 import { LABEL_STACK, labelValue } from "./run-state.js";
 import { trafficBody, trafficOf } from "./run-service.js";
 
 type Change = PlannedChange<CloudFunctionsOptions, FunctionsState>;
-
-/** The deterministic zip of the function's source, one file per target under the temp dir. */
-export async function buildCloudFunction(ctx: GcpCtx, svc: ServiceSpec): Promise<ZipArtifact> {
-  const source = svc.function?.source;
-  if (source === undefined) {
-    throw new ProviderError(
-      `${ctx.target.name}: gcp/cloud-functions deploys functions; the service has no \`function\``,
-      {
-        code: "CONFIG",
-        fault: "user",
-        hint: "use `service.function: { runtime, handler, source }` for a Cloud Functions target",
-      },
-    );
-  }
-  const root = isAbsolute(source) ? source : resolve(ctx.stack.baseDir ?? process.cwd(), source);
-  const dir = join(tmpdir(), "apiship-artifacts");
-  await mkdir(dir, { recursive: true });
-  const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
-  const name = `${ctx.stack.id}-${ctx.target.name}-gcf-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
-  const final = join(dir, `${name}.zip`);
-  // Built under a per-process name and renamed, so a concurrent build never tears the file.
-  const zip = await buildZip(root, join(dir, `${name}.${process.pid}.zip`));
-  await rename(zip.path, final);
-  return { ...zip, path: final };
-}
 
 function where(ctx: GcpCtx, prior: FunctionsState | undefined) {
   const o = ctx.target.options as { project: string; region: string };
@@ -103,29 +74,6 @@ export async function readCloudFunction(
   return readAt(ctx, project, region, name, prior);
 }
 
-/** A failed build, with the build log's URL and the last lines the operation reported. */
-export function buildError(target: string, name: string, f: OperationFailure): ProviderError {
-  const stages = (f.metadata?.stages as { resourceUri?: string; message?: string }[] | undefined) ?? [];
-  const fromStage = stages.find((s) => /cloud-build|builds/.test(s.resourceUri ?? ""))?.resourceUri;
-  const fromMessage = /https:\/\/console\.cloud\.google\.com\/cloud-build\/\S+?(?=\.?(\s|$))/.exec(
-    f.message,
-  )?.[0];
-  const url = fromStage || fromMessage;
-  const tail = f.message.split(/\r?\n/).filter(Boolean).slice(-10).join("\n");
-  return new ProviderError(
-    `Cloud Functions build of ${name} failed:\n${tail}${url ? `\nbuild log: ${url}` : ""}`,
-    {
-      code: "BUILD_FAILED",
-      fault: "user",
-      target,
-      cause: f,
-      hint: url
-        ? `open the build log (${url}); fix the source, runtime or entry point and deploy again`
-        : "fix the source, runtime or entry point and deploy again",
-    },
-  );
-}
-
 async function deploy(ctx: GcpCtx, what: string, call: () => Promise<CloudFunction>): Promise<CloudFunction> {
   ctx.progress.step(what);
   try {
@@ -164,6 +112,62 @@ function resultOf(state: FunctionsState, isPublic: boolean, ingress: string): Ap
   return out;
 }
 
+/** Creates the function, or patches what changed (re-uploading only a changed zip); undefined when nothing did. */
+async function writeFunction(
+  ctx: GcpCtx,
+  fns: FunctionsApi,
+  name: string,
+  want: FunctionAttrs,
+  have: FunctionState | undefined,
+  zip: ZipArtifact,
+  values: Record<string, string>,
+): Promise<CloudFunction | undefined> {
+  const parent = `projects/${want.project}/locations/${want.region}`;
+  if (!have) {
+    const source = await upload(ctx, fns, parent, zip);
+    return deploy(ctx, "create function", () =>
+      fns.createFunction(parent, name, functionBody(want, source, values), ctx.signal),
+    );
+  }
+  const mask = updateMask(have, want);
+  // A FAILED function is rebuilt even when nothing changed: its last build did not take.
+  if (mask.length === 0 && have.state !== "FAILED") return undefined;
+  const codeChanged = have.sourceSha256 !== sourceLabel(zip.sha256) || have.state === "FAILED";
+  const source = codeChanged ? await upload(ctx, fns, parent, zip) : undefined;
+  const paths = codeChanged ? [...new Set([...mask, "buildConfig.source", "labels"])].sort() : mask;
+  const body = { ...functionBody(want, source, values), name: have.resourceName };
+  return deploy(ctx, `update function (${paths.join(", ")})`, () =>
+    fns.updateFunction(body, paths, ctx.signal),
+  );
+}
+
+/** On the function's Run service: traffic back on the latest revision, and the public invoker. */
+async function runSide(
+  ctx: GcpCtx,
+  runService: string,
+  todo: { unpin: boolean; invoker: boolean; pub: boolean },
+): Promise<void> {
+  if (!runService) return;
+  const run = await ctx.clients.run();
+  // A rollback pinned the traffic; a deploy that changed the function unpinned it already.
+  if (todo.unpin) {
+    const svc = await run.getService(runService);
+    ctx.progress.step("send traffic to the latest revision");
+    await run.updateService(
+      { name: runService, etag: svc?.etag ?? "", traffic: trafficBody({ latest: true }) },
+      ["traffic"],
+      ctx.signal,
+    );
+    ctx.progress.done("send traffic to the latest revision");
+  }
+  if (todo.invoker) {
+    const what = todo.pub ? "grant allUsers run.invoker" : "revoke allUsers run.invoker";
+    ctx.progress.step(what);
+    await ensurePublic(run, runService, todo.pub);
+    ctx.progress.done(what);
+  }
+}
+
 export async function applyCloudFunction(ctx: GcpCtx, change: Change): Promise<ApplyResult<FunctionsState>> {
   const name = change.name;
   const fns = await ctx.clients.functions();
@@ -188,26 +192,8 @@ export async function applyCloudFunction(ctx: GcpCtx, change: Change): Promise<A
     ctx.target.name,
     "the Cloud Function",
   );
-  const parent = `projects/${want.project}/locations/${want.region}`;
   const have = live?.function;
-  let f: CloudFunction | undefined;
-  if (!have) {
-    const source = await upload(ctx, fns, parent, zip);
-    f = await deploy(ctx, "create function", () =>
-      fns.createFunction(parent, name, functionBody(want, source, values), ctx.signal),
-    );
-  } else {
-    const mask = updateMask(have, want);
-    if (mask.length > 0 || have.state === "FAILED") {
-      const codeChanged = have.sourceSha256 !== sourceLabel(zip.sha256) || have.state === "FAILED";
-      const source = codeChanged ? await upload(ctx, fns, parent, zip) : undefined;
-      const paths = codeChanged ? [...new Set([...mask, "buildConfig.source", "labels"])].sort() : mask;
-      const body = { ...functionBody(want, source, values), name: have.resourceName };
-      f = await deploy(ctx, `update function (${paths.join(", ")})`, () =>
-        fns.updateFunction(body, paths, ctx.signal),
-      );
-    }
-  }
+  const f = await writeFunction(ctx, fns, name, want, have, zip, values);
   const fn = f
     ? toFunctionState(f, want.project, want.region, Object.keys(want.secrets), want.secrets)
     : have;
@@ -225,24 +211,12 @@ export async function applyCloudFunction(ctx: GcpCtx, change: Change): Promise<A
     function: fn,
     traffic: { latest: true },
   };
-  const run = await ctx.clients.run();
-  // A rollback pinned the Run service's traffic; an unchanged function is unpinned here.
-  if (!f && live?.traffic?.latest === false && fn.runService) {
-    const svc = await run.getService(fn.runService);
-    ctx.progress.step("send traffic to the latest revision");
-    await run.updateService(
-      { name: fn.runService, etag: svc?.etag ?? "", traffic: trafficBody({ latest: true }) },
-      ["traffic"],
-      ctx.signal,
-    );
-    ctx.progress.done("send traffic to the latest revision");
-  }
   const pub = change.service.access === "public";
-  if (fn.runService && (!have || live?.invoker?.public !== pub)) {
-    ctx.progress.step(pub ? "grant allUsers run.invoker" : "revoke allUsers run.invoker");
-    await ensurePublic(run, fn.runService, pub);
-    ctx.progress.done(pub ? "grant allUsers run.invoker" : "revoke allUsers run.invoker");
-  }
+  await runSide(ctx, fn.runService, {
+    unpin: !f && live?.traffic?.latest === false,
+    invoker: !have || live?.invoker?.public !== pub,
+    pub,
+  });
   state.invoker = { public: pub };
   return resultOf(state, pub, want.ingress);
 }

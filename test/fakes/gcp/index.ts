@@ -15,7 +15,8 @@ import { startFake } from "../_shared/server.js";
 import type { FakeRequest, FakeResponse } from "../_shared/server.js";
 import { EnumCodec } from "./enums.js";
 import { FunctionsApi } from "./functions.js";
-import { RunApi, getPolicy, setPolicy } from "./run.js";
+import { getPolicy, setPolicy } from "./iam.js";
+import { RunApi } from "./run.js";
 import type { GcpKnobs, Json, Operation } from "./world.js";
 import { GcpFault, GcpWorld, errorResponse } from "./world.js";
 
