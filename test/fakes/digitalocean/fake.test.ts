@@ -115,3 +115,56 @@ describe("DigitalOcean fake", () => {
     ).toBe(422);
   });
 });
+
+describe("DigitalOcean fake throttling", () => {
+  it("answers 429 with RateLimit headers, and the App Platform adapter rides it out", async () => {
+    const { appPlatform } = await import("../../../providers/digitalocean/app-platform.js");
+    const { baseService } = await import("../../support/test-provider/harness.js");
+    const { seeded } = await import("../_shared/server.js");
+    fake = await startDoFake({ knobs: { throttleRate: 0.3, random: seeded(7) } });
+    const target = {
+      name: "web",
+      provider: "digitalocean",
+      platform: "app-platform",
+      options: appPlatform.options.parse({ region: "fra", endpoint: fake.url }),
+    };
+    const stack = {
+      id: "shop/dev",
+      app: "shop",
+      environment: "dev",
+      service: baseService,
+      targets: [target],
+    };
+    const clients = await appPlatform.createClients!({
+      target,
+      env: { DIGITALOCEAN_TOKEN: "t", APISHIP_DO_POLL_MS: "1" },
+    });
+    const ctx = {
+      clients,
+      stack,
+      target,
+      progress: { step: () => {}, done: () => {} },
+      log: { debug: () => {}, info: () => {}, warn: () => {} },
+      signal: new AbortController().signal,
+    };
+    const req = {
+      stack,
+      target,
+      service: baseService,
+      name: "shop-dev-web",
+      recorded: undefined,
+      observed: undefined,
+      secretHashes: { API_KEY: "h" },
+    };
+    const r = await appPlatform.apply!(ctx, {
+      ...req,
+      changes: appPlatform.plan!(req).changes,
+      secrets: { API_KEY: "v" },
+    });
+    expect(r.endpoint).toBe(`${fake.url}/__apps/shop-dev-web`);
+    expect(fake.world.apps.size).toBe(1);
+    // The create was throttled at least once (seeded knob) and sent again: one app, not two.
+    const creates = fake.requests.filter((q) => q.method === "POST" && q.path === "/v2/apps");
+    expect(creates.length).toBeGreaterThan(1);
+  });
+});
