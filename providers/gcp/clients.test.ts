@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import type { ProviderConfig } from "../../src/core/provider.js";
 import { startGcpFake } from "../../test/fakes/gcp/index.js";
-import { clientOptions, createGcpClients, endpointFor, staticTokenAuth } from "./clients.js";
+import type { staticTokenAuth } from "./clients.js";
+import { clientOptions, createGcpClients, endpointFor } from "./clients.js";
 import { cloudRun } from "./cloud-run.js";
 
 const cfg = (options: Record<string, unknown>, env: Record<string, string> = {}): ProviderConfig => ({
