@@ -4,6 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startDoFake } from "./server.js";
 import type { DoFake } from "./server.js";
+import type { TargetSpec } from "../../../src/manifest/types.js";
+import type { AppOptions } from "../../../providers/digitalocean/app-spec.js";
 import { validateRequest, validateSchema } from "./validate.js";
 
 let fake: DoFake | undefined;
@@ -127,7 +129,7 @@ describe("DigitalOcean fake throttling", () => {
       provider: "digitalocean",
       platform: "app-platform",
       options: appPlatform.options.parse({ region: "fra", endpoint: fake.url }),
-    };
+    } as unknown as TargetSpec & { options: AppOptions };
     const stack = {
       id: "shop/dev",
       app: "shop",
