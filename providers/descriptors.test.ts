@@ -10,7 +10,6 @@ import { ManifestError } from "../src/errors.js";
 import { NEUTRAL_RUNTIME } from "./_shared/options.js";
 import { runtimeId as azureFunctionsRuntime } from "./azure/functions.js";
 import { runtimeId as lambdaRuntime } from "./aws/lambda.js";
-import { runtimeId as doAppRuntime } from "./digitalocean/app-platform.js";
 import { runtimeId as doFunctionsRuntime } from "./digitalocean/functions.js";
 import { runtimeId as firebaseRuntime } from "./firebase/functions.js";
 import { runtimeId as cloudFunctionsRuntime } from "./gcp/cloud-functions.js";
@@ -82,7 +81,7 @@ const CASES: Record<string, Case> = {
   "azure/app-service": {
     required: ["subscription", "resourceGroup", "location"],
     good: { ...AZ, sku: "P0v3", alwaysOn: false, stagingSlot: false },
-    defaults: { sku: "B1", alwaysOn: true, stagingSlot: "staging" },
+    defaults: { sku: "P0v3", alwaysOn: true, stagingSlot: "staging" },
     bad: { ...AZ, sku: "B4" },
     badPath: ["sku"],
     naming: rule(60, true, "-", true),
@@ -197,7 +196,6 @@ const RUNTIME_IDS: Record<string, (neutral: string) => string> = {
   "gcp/cloud-functions": cloudFunctionsRuntime,
   "firebase/functions": firebaseRuntime,
   "digitalocean/functions": doFunctionsRuntime,
-  "digitalocean/app-platform": doAppRuntime,
   "heroku/heroku": herokuRuntime,
 };
 
@@ -384,7 +382,6 @@ describe("kinds, runtimes, limits, capabilities, naming", () => {
       [azureFunctionsRuntime, "python3.12", "python|3.12"],
       [azureFunctionsRuntime, "dotnet8", "dotnet-isolated|8.0"],
       [doFunctionsRuntime, "nodejs18", "nodejs:18"],
-      [doAppRuntime, "python3.11", "python:3.11"],
       [firebaseRuntime, "nodejs20", "nodejs20"],
       [herokuRuntime, "python3.12", "heroku/python"],
     ];

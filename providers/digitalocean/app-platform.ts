@@ -1,17 +1,17 @@
-// DigitalOcean App Platform: one app whose spec holds a service (from a container image) or a
-// functions component; the app's own rollback returns to a previous deployment (DESIGN.md §7).
-// Descriptor only; the behaviour lands later.
+// DigitalOcean App Platform: one app whose spec holds a service from a container image; the
+// app's own rollback returns to a previous deployment (DESIGN.md §7). App Platform builds
+// source (and functions components) only from a git repository, which a manifest's
+// function.source folder is not, so the platform takes containers.
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
-import { endpointOption, mapRuntime } from "../_shared/options.js";
+import { endpointOption } from "../_shared/options.js";
 import { applyApp, destroyApp, readApp, rollbackApp, statusApp } from "./app-apply.js";
 import { planApp } from "./app-plan.js";
 import type { AppState } from "./app-plan.js";
 import type { AppOptions } from "./app-spec.js";
 import { createDoClients } from "./clients.js";
 import type { DoClients } from "./clients.js";
-import { DO_FUNCTIONS_RUNTIMES, spellDoRuntime } from "./functions.js";
 
 // app_spec.region of the OpenAPI: an enum of App Platform's regions (not datacenters).
 const APP_REGIONS = ["atl", "nyc", "sfo", "tor", "ams", "fra", "lon", "blr", "sgp", "syd"] as const;
@@ -39,10 +39,8 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
   id: "digitalocean/app-platform",
   provider: "digitalocean",
   platform: "app-platform",
-  summary: "DigitalOcean App Platform app: a service from an image, or a functions component",
-  // The app spec has `services` (from images) and `functions` components.
-  kinds: ["container", "function"],
-  runtimes: DO_FUNCTIONS_RUNTIMES,
+  summary: "DigitalOcean App Platform app: a service from a container image",
+  kinds: ["container"],
   options: z.strictObject({
     region: z.enum(APP_REGIONS).meta({
       description:
@@ -54,7 +52,7 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
       .default("apps-s-1vcpu-0.5gb")
       .meta({
         description:
-          "Instance size of the service (`instance_size_slug`): apps-s-* share vCPUs, apps-d-* are dedicated. Ignored for functions.",
+          "Instance size of the service (`instance_size_slug`): apps-s-* share vCPUs, apps-d-* are dedicated.",
         examples: ["apps-s-1vcpu-1gb", "apps-d-2vcpu-4gb"],
       }),
     endpoint: endpointOption("DigitalOcean", "http://127.0.0.1:8088").optional(),
@@ -80,8 +78,3 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
   status: statusApp,
   rollback: rollbackApp,
 });
-
-/** The functions component's spelling, as for DigitalOcean Functions: nodejs18 → "nodejs:18". */
-export function runtimeId(neutral: string): string {
-  return mapRuntime(appPlatform.id, DO_FUNCTIONS_RUNTIMES, neutral, spellDoRuntime);
-}
