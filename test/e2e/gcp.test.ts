@@ -137,6 +137,24 @@ describe.sequential("gcp/cloud-run through the built CLI", () => {
     expect([t?.health, t?.release]).toEqual(["ready", first]);
   });
 
+  it("a deploy whose health check fails is rolled back to the revision that served before", async () => {
+    const first = [...fake.world.revisions.keys()][0]?.split("/").pop();
+    health.status = 500;
+    write("ghcr.io/acme/shop:3");
+    const r = await cli(["deploy", "--yes", "--json"]);
+    health.status = 200;
+    expect(r.code).not.toBe(0);
+    const { events } = jsonStream<DeployCommandResult>(r);
+    expect(events.some((e) => e.type === "rollback" && e.phase === "start" && e.method === "native")).toBe(
+      true,
+    );
+    expect([...fake.world.revisions.keys()]).toHaveLength(3);
+    expect(container().image).toBe("ghcr.io/acme/shop:3");
+    expect(traffic()).toEqual([
+      { type: "TRAFFIC_TARGET_ALLOCATION_TYPE_REVISION", revision: first, percent: 100 },
+    ]);
+  });
+
   it("destroy removes the service; a second destroy exits 0", async () => {
     const r = await cli(["destroy", "--confirm", "dev"]);
     expect(r.code, r.stderr).toBe(0);
