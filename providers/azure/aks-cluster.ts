@@ -3,10 +3,10 @@
 // adapter takes (providers/kubernetes/clients.ts clientsFromCluster: the declared hand-over,
 // DESIGN.md §1). Everything after that is the kubernetes adapter's.
 
-import { parse } from "yaml";
 import type { ClusterAccess, KubeClients } from "../kubernetes/clients.js";
 import { ProviderError } from "../../src/errors.js";
 import type { AzureClients } from "./clients.js";
+import { parseYaml } from "./clients.js";
 import { az, azMaybe } from "./errors.js";
 
 type Rec = Record<string, unknown>;
@@ -18,9 +18,9 @@ export interface AksTarget {
   cluster: string;
 }
 
-/** The current context's cluster and user of a kubeconfig, as ClusterAccess. */
-export function accessFromKubeconfig(text: string, name: string, target: string): ClusterAccess {
-  const doc = rec(parse(text));
+/** The current context's cluster and user of a parsed kubeconfig, as ClusterAccess. */
+export function accessFromKubeconfig(parsed: unknown, name: string, target: string): ClusterAccess {
+  const doc = rec(parsed);
   const contexts = Array.isArray(doc.contexts) ? doc.contexts.map(rec) : [];
   const ctx = rec(contexts.find((c) => c.name === doc["current-context"])?.context ?? contexts[0]?.context);
   const byName = (list: unknown, n: unknown) =>
@@ -93,7 +93,7 @@ export async function clusterAccess(
       hint: "check the identity has the Azure Kubernetes Service Cluster User role on the cluster",
     });
   }
-  return accessFromKubeconfig(Buffer.from(value).toString("utf8"), t.cluster, c.target);
+  return accessFromKubeconfig(await parseYaml(Buffer.from(value).toString("utf8")), t.cluster, c.target);
 }
 
 export interface AksClients {

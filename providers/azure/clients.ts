@@ -158,3 +158,9 @@ export async function createAzureClients(
     pollIntervalMs: positive(cfg.env.APISHIP_AZURE_POLL_MS, 2000),
   };
 }
+
+/** YAML (an AKS kubeconfig), parsed with the loader the manifest uses, loaded on first use. */
+export async function parseYaml(text: string): Promise<unknown> {
+  const { parse } = await import("yaml");
+  return parse(text) as unknown;
+}

@@ -4,57 +4,32 @@
 // setting, written after the package is in), so an unchanged redeploy sends nothing. Flex
 // Consumption has no slots: a rollback redeploys the previous package.
 
-import { createHash } from "node:crypto";
-import { copyFile, mkdir, rename } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { isAbsolute, join, resolve } from "node:path";
+import { join } from "node:path";
 import type { Site } from "@azure/arm-appservice";
 import type { ApplyResult, PlannedChange } from "../../src/core/provider.js";
-import type { ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
 import { canonicalJson } from "../../src/plan/diff.js";
-import { buildZip } from "../_shared/artifact.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
+import { az } from "./errors.js";
+import type { FunctionsOptions } from "./functions.js";
 import { FORCES_REPLACE, desiredApp } from "./functions-planner.js";
 import { readFunctions, scmHostOf } from "./functions-read.js";
+import { CACHE, buildFunctions, envelope } from "./functions-site.js";
 import { DEPLOYMENT_STORAGE_SETTING, PACKAGE_SETTING } from "./functions-state.js";
 import type { FunctionAppAttrs, FunctionAppState, FunctionsState } from "./functions-state.js";
-import type { FunctionsOptions } from "./functions.js";
 import { oneDeploy } from "./one-deploy.js";
 import type { AzCtx } from "./resource-group.js";
 import { deleteGroup, ensureGroup, holdsOnlyOurs, readGroup } from "./resource-group.js";
 import { deleteFarm, ensureFarm } from "./server-farm.js";
 import { appSettings } from "./settings.js";
 import { connectionString, deleteStorage, ensureContainer, ensureStorage } from "./storage-account.js";
-import { farmId, farmNameFor, ownerTags, releaseId } from "./state.js";
-import { az } from "./errors.js";
+import { farmNameFor, ownerTags, releaseId } from "./state.js";
 import { checkSiteName, deleteSite, listSettings, putSite } from "./web-site.js";
 
-type Change = PlannedChange<FunctionsOptions, FunctionsState>;
-const CACHE = join(tmpdir(), "apiship-artifacts", "azure-functions");
+export { buildFunctions } from "./functions-site.js";
 
-/** Builds the deterministic zip of the function's source; a copy by hash serves rollbacks. */
-export async function buildFunctions(ctx: AzCtx, svc: ServiceSpec): Promise<ZipArtifact> {
-  const source = svc.function?.source;
-  if (source === undefined) {
-    throw new ProviderError("azure/functions deploys functions; the service has no `function`", {
-      code: "CONFIG",
-      fault: "user",
-      hint: "use `service.function: { runtime, handler, source }` for an Azure Functions target",
-    });
-  }
-  const root = isAbsolute(source) ? source : resolve(ctx.stack.baseDir ?? process.cwd(), source);
-  await mkdir(CACHE, { recursive: true });
-  const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
-  const name = `${ctx.stack.id}-${ctx.target.name}-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
-  const final = join(CACHE, `${name}.zip`);
-  const zip = await buildZip(root, join(CACHE, `${name}.${process.pid}.zip`));
-  await rename(zip.path, final);
-  const byHash = join(CACHE, `${zip.sha256}.zip`);
-  if (!existsSync(byHash)) await copyFile(final, byHash);
-  return { ...zip, path: final };
-}
+type Change = PlannedChange<FunctionsOptions, FunctionsState>;
 
 const releaseOf = (a: FunctionAppAttrs) =>
   releaseId({ code: a.codeSha256, env: a.env, secrets: a.secrets, keyVault: a.keyVault });
@@ -75,47 +50,6 @@ const CONFIG_KEYS = [
 
 function configDiffers(have: FunctionAppState, want: FunctionAppAttrs): boolean {
   return CONFIG_KEYS.some((k) => canonicalJson(have[k]) !== canonicalJson(want[k]));
-}
-
-function envelope(
-  sub: string,
-  want: FunctionAppAttrs,
-  settings: Record<string, string>,
-  blobBase: string,
-): Site {
-  const [name = "", version = ""] = want.runtime.split("|");
-  const site: Site = {
-    location: want.location,
-    kind: "functionapp,linux",
-    tags: want.tags,
-    serverFarmId: farmId(sub, want.resourceGroup, want.plan),
-    reserved: true,
-    httpsOnly: want.httpsOnly,
-    functionAppConfig: {
-      deployment: {
-        storage: {
-          type: "blobContainer",
-          value: `${blobBase}${want.container}`,
-          authentication: {
-            type: "StorageAccountConnectionString",
-            storageAccountConnectionStringName: DEPLOYMENT_STORAGE_SETTING,
-          },
-        },
-      },
-      runtime: { name: name as never, version },
-      scaleAndConcurrency: {
-        instanceMemoryMB: want.instanceMemoryMB,
-        maximumInstanceCount: want.maximumInstanceCount,
-        ...(want.alwaysReady > 0 ? { alwaysReady: [{ name: "http", instanceCount: want.alwaysReady }] } : {}),
-      },
-    },
-    siteConfig: {
-      appSettings: Object.entries(settings).map(([n, value]) => ({ name: n, value })),
-      minTlsVersion: "1.2",
-    },
-  };
-  if (want.identity) site.identity = { type: "SystemAssigned" };
-  return site;
 }
 
 interface Storage {

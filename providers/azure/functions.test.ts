@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import type { HttpClient, PipelineRequest, PipelineResponse } from "@azure/core-rest-pipeline";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { parse } from "yaml";
 import type { Ctx } from "../../src/core/provider.js";
 import type { ServiceSpec, Stack } from "../../src/manifest/types.js";
 import { accessFromKubeconfig } from "./aks-cluster.js";
@@ -227,7 +228,7 @@ ${user}
 `;
 
   it("takes the server, CA and token of the current context", () => {
-    expect(accessFromKubeconfig(kc("    token: abc123"), "aks-prod", "cluster")).toEqual({
+    expect(accessFromKubeconfig(parse(kc("    token: abc123")), "aks-prod", "cluster")).toEqual({
       name: "aks/aks-prod",
       server: "https://aks-prod-dns-1a2b.hcp.westeurope.azmk8s.io:443",
       caData: "Q0E=",
@@ -240,7 +241,7 @@ ${user}
       apiVersion: client.authentication.k8s.io/v1beta1
       command: kubelogin
       args: [get-token, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]`;
-    expect(accessFromKubeconfig(kc(exec), "aks-prod", "cluster").exec).toEqual({
+    expect(accessFromKubeconfig(parse(kc(exec)), "aks-prod", "cluster").exec).toEqual({
       apiVersion: "client.authentication.k8s.io/v1beta1",
       command: "kubelogin",
       args: ["get-token", "--server-id", "6dae42f8-4368-4678-94ff-3960e28e3630"],
@@ -249,7 +250,7 @@ ${user}
 
   it("refuses a client-certificate-only user", () => {
     expect(() =>
-      accessFromKubeconfig(kc("    client-certificate-data: Y2VydA=="), "aks-prod", "cluster"),
+      accessFromKubeconfig(parse(kc("    client-certificate-data: Y2VydA==")), "aks-prod", "cluster"),
     ).toThrow(/no server or no token\/exec user/);
   });
 });

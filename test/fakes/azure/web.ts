@@ -5,6 +5,7 @@
 
 import type { FakeRequest, FakeResponse } from "../_shared/server.js";
 import { accepted, armError, key, notFound } from "./world.js";
+export { deleteFarm, farmBody, putFarm } from "./farms.js";
 import type { Dict, FakeWorld, FarmRecord, SiteRecord, SiteSlot } from "./world.js";
 
 export interface Scope {
@@ -12,87 +13,16 @@ export interface Scope {
   group: string;
 }
 
-const TIERS: Record<string, string> = { B: "Basic", S: "Standard", P: "PremiumV3", F: "FlexConsumption" };
-const tierOf = (sku: string) =>
-  sku === "FC1" ? "FlexConsumption" : /mv3$/.test(sku) ? "PremiumMV3" : (TIERS[sku[0] ?? ""] ?? "Premium");
 const hasSlots = (f: FarmRecord | undefined) =>
   f !== undefined && !["Basic", "FlexConsumption", "Free", "Shared"].includes(f.sku.tier);
 
-function farmId(s: Scope, name: string): string {
+export function farmId(s: Scope, name: string): string {
   return `/subscriptions/${s.subscription}/resourceGroups/${s.group}/providers/Microsoft.Web/serverfarms/${name}`;
 }
 
 export function siteId(r: Pick<SiteRecord, "subscription" | "group" | "name">, slot?: string): string {
   const base = `/subscriptions/${r.subscription}/resourceGroups/${r.group}/providers/Microsoft.Web/sites/${r.name}`;
   return slot ? `${base}/slots/${slot}` : base;
-}
-
-export function farmBody(f: FarmRecord, w: FakeWorld): Dict {
-  const sites = [...w.sites.values()].filter(
-    (s) => key(s.serverFarmId) === key(farmId({ subscription: f.subscription, group: f.group }, f.name)),
-  );
-  return {
-    id: farmId({ subscription: f.subscription, group: f.group }, f.name),
-    name: f.name,
-    type: "Microsoft.Web/serverfarms",
-    kind: f.kind,
-    location: f.location,
-    tags: f.tags,
-    properties: {
-      provisioningState: "Succeeded",
-      status: "Ready",
-      geoRegion: f.location,
-      maximumNumberOfWorkers: f.sku.tier === "Basic" ? 3 : f.sku.tier === "Standard" ? 10 : 30,
-      numberOfSites: sites.length,
-      reserved: f.reserved,
-      isSpot: false,
-      targetWorkerCount: 0,
-      targetWorkerSizeId: 0,
-    },
-    sku: {
-      name: f.sku.name,
-      tier: f.sku.tier,
-      size: f.sku.name,
-      family: f.sku.name.replace(/\d.*$/, ""),
-      capacity: f.sku.capacity,
-    },
-  };
-}
-
-export function putFarm(w: FakeWorld, s: Scope, name: string, body: Dict): FakeResponse {
-  const sku = body.sku as { name?: string; capacity?: number } | undefined;
-  if (typeof body.location !== "string" || !sku?.name)
-    return armError(400, "InvalidRequestContent", "location and sku.name are required");
-  const props = (body.properties ?? {}) as Dict;
-  const existing = w.farms.get(key(s.subscription, s.group, name));
-  const f: FarmRecord = {
-    subscription: s.subscription,
-    group: s.group,
-    name: existing?.name ?? name,
-    location: existing?.location ?? body.location,
-    kind: typeof body.kind === "string" ? body.kind : "app",
-    tags: (body.tags as Record<string, string>) ?? {},
-    sku: { name: sku.name, tier: tierOf(sku.name), capacity: sku.capacity ?? 1 },
-    reserved: props.reserved === true,
-  };
-  if (existing && existing.location.toLowerCase() !== String(body.location).toLowerCase())
-    return armError(409, "Conflict", "The location of an App Service plan cannot change");
-  w.farms.set(key(s.subscription, s.group, name), f);
-  return accepted(w, s.subscription, farmBody(f, w));
-}
-
-export function deleteFarm(w: FakeWorld, s: Scope, name: string): FakeResponse {
-  const f = w.farms.get(key(s.subscription, s.group, name));
-  if (!f) return { status: 204 };
-  const id = key(farmId(s, f.name));
-  if ([...w.sites.values()].some((x) => key(x.serverFarmId) === id))
-    return armError(
-      409,
-      "Conflict",
-      `Server farm '${f.name}' cannot be deleted because it has web app(s) assigned to it.`,
-    );
-  w.farms.delete(key(s.subscription, s.group, name));
-  return { status: 200 };
 }
 
 const CONFIG_DEFAULTS: Dict = {
@@ -110,7 +40,9 @@ const CONFIG_DEFAULTS: Dict = {
 function slotBody(w: FakeWorld, site: SiteRecord, slot: SiteSlot, slotName?: string): Dict {
   const name = slotName ? `${site.name}/${slotName}` : site.name;
   const host = slot.hostName;
-  const scm = host.includes("/__sites/") ? host.replace("/__sites/", "/__scm/") : host.replace(/^([^.]+)/, "$1.scm");
+  const scm = host.includes("/__sites/")
+    ? host.replace("/__sites/", "/__scm/")
+    : host.replace(/^([^.]+)/, "$1.scm");
   return {
     id: siteId(site, slotName),
     name,
@@ -327,7 +259,9 @@ export function serveSite(w: FakeWorld, req: FakeRequest): FakeResponse {
   const s = slot ? site?.slots.get(slot) : site;
   if (!site || !s) return { status: 404, body: "site not found" };
   if (site.kind.includes("functionapp"))
-    return site.packages.length > 0 ? { status: 200, body: "ok" } : { status: 503, body: "Function host is not running." };
+    return site.packages.length > 0
+      ? { status: 200, body: "ok" }
+      : { status: 503, body: "Function host is not running." };
   const image = String(s.config.linuxFxVersion ?? "").replace(/^DOCKER\|/, "");
   if (w.crashImages.has(image)) return { status: 503, body: "Application Error" };
   return { status: 200, body: `ok ${image}` };
