@@ -122,10 +122,18 @@ describe("gcp/cloud-run plan (pure)", () => {
     expect(cs[0]?.after).toMatchObject({
       cpu: 0.5,
       memory: 512,
-      concurrency: 80,
+      concurrency: 1,
       timeoutSeconds: 30,
       ingress: "INGRESS_TRAFFIC_ALL",
     });
+  });
+
+  it("serves one request at a time below 1 vCPU, and refuses more there", () => {
+    expect(plan(undefined, { ...service, resources: { cpu: 2, memory: 1024 } })[0]?.after?.concurrency).toBe(
+      80,
+    );
+    const tooMany = { ...service, scaling: { ...service.scaling, concurrency: 10 } };
+    expect(() => plan(undefined, tooMany)).toThrow(/scaling.concurrency 10 needs at least 1 vCPU/);
   });
 
   it("maps gcp-sm: to a secretKeyRef and refuses aws-sm:", () => {

@@ -7,7 +7,7 @@ import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import { changeReason } from "../_shared/plan.js";
 import { FUNCTIONS_INGRESS, runtimeId } from "./cloud-functions.js";
 import type { CloudFunctionsOptions } from "./cloud-functions.js";
-import { secretRefsOf } from "./run-plan.js";
+import { concurrencyOf, secretRefsOf } from "./run-plan.js";
 import { KNOWN_AFTER_APPLY, ownerLabels } from "./run-state.js";
 import { LABEL_SOURCE } from "./functions-state.js";
 import type { FunctionAttrs, FunctionsState } from "./functions-state.js";
@@ -64,7 +64,7 @@ export function desiredFunction(req: FunctionsPlanRequest): FunctionAttrs {
     minInstances: svc.scaling.min,
     maxInstances: svc.scaling.max,
     // Cloud Functions' own default: one request per instance.
-    concurrency: svc.scaling.concurrency ?? 1,
+    concurrency: concurrencyOf(svc, "gcp/cloud-functions", 1),
     ingress: FUNCTIONS_INGRESS[o.ingress],
     serviceAccount: o.serviceAccount ?? "",
     vpcConnector: o.vpcConnector ?? "",

@@ -56,6 +56,27 @@ function desiredSecrets(req: RunPlanRequest, refs: Record<string, string>): Reco
   return out;
 }
 
+/**
+ * Requests per instance. Cloud Run and Cloud Functions serve one request at a time on less than
+ * one vCPU, so there the default is 1 and asking for more is an error at plan time. PURE.
+ */
+export function concurrencyOf(svc: ServiceSpec, platform: string, fallback: number): number {
+  const cpu = svc.resources.cpu;
+  const want = svc.scaling.concurrency;
+  if (cpu === undefined || cpu >= 1) return want ?? fallback;
+  if (want !== undefined && want > 1) {
+    throw new ProviderError(
+      `${platform}: scaling.concurrency ${want} needs at least 1 vCPU, and resources.cpu is ${cpu}`,
+      {
+        code: "CONFIG",
+        fault: "user",
+        hint: "set resources.cpu to 1 or more, or scaling.concurrency to 1",
+      },
+    );
+  }
+  return 1;
+}
+
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 /** Startup and liveness probes from `service.health` (Cloud Run: timeout ≤ period ≤ 240 s). */
@@ -106,7 +127,7 @@ export function desiredService(req: RunPlanRequest): RunServiceAttrs {
     startupCpuBoost: o.startupCpuBoost,
     minInstances: svc.scaling.min,
     maxInstances: svc.scaling.max,
-    concurrency: svc.scaling.concurrency ?? 80,
+    concurrency: concurrencyOf(svc, "gcp/cloud-run", 80),
     timeoutSeconds: Math.min(3600, seconds(svc.timeoutMs)),
     startupProbe: p.startup,
     livenessProbe: p.liveness,
