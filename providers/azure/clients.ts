@@ -121,8 +121,11 @@ export async function createAzureClients(
   const subscription = subscriptionOf(cfg);
   const credential = await credentialFor(cfg, insecure);
   const maxRetries = positive(cfg.env.AZURE_MAX_RETRIES, 3);
+  // Tokens are for the cloud the endpoint belongs to (a sovereign cloud's ARM is its own audience).
+  const scope = endpoint === PUBLIC_ARM || insecure ? `${PUBLIC_ARM}/.default` : `${endpoint}/.default`;
   const options = {
     endpoint,
+    credentials: { scopes: [scope] },
     allowInsecureConnection: insecure,
     retryOptions: { maxRetries },
     ...(overrides.httpClient ? { httpClient: overrides.httpClient } : {}),
@@ -152,7 +155,7 @@ export async function createAzureClients(
     containers,
     token: async () => {
       if (insecure) return bearer;
-      const t = await credential.getToken(`${PUBLIC_ARM}/.default`);
+      const t = await credential.getToken(scope);
       return t?.token ?? "";
     },
     pollIntervalMs: positive(cfg.env.APISHIP_AZURE_POLL_MS, 2000),
@@ -161,6 +164,9 @@ export async function createAzureClients(
 
 /** YAML (an AKS kubeconfig), parsed with the loader the manifest uses, loaded on first use. */
 export async function parseYaml(text: string): Promise<unknown> {
-  const { parse } = await import("yaml");
+  const m = await import("yaml");
+  // The CLI bundle may hand the CommonJS build over as `default`.
+  const parse =
+    typeof m.parse === "function" ? m.parse : (m as unknown as { default: typeof m }).default.parse;
   return parse(text) as unknown;
 }
