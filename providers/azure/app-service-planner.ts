@@ -2,10 +2,9 @@
 // plan, the site and its staging slot the manifest asks for, and the attribute-level changes from
 // what read() observed to that. No I/O here.
 
-import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { PlanRequest, PlanResponse } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import { changeReason } from "../_shared/plan.js";
-import { diffAttributes, joinPath } from "../../src/plan/diff.js";
+import { planChain } from "./plan-chain.js";
 import type { AppServiceOptions } from "./app-service.js";
 import type { AppServiceState, SiteAttrs } from "./app-service-state.js";
 import { STAGING } from "./app-service-state.js";
@@ -154,35 +153,14 @@ function physical(req: AppServicePlanRequest, type: AppServiceResource): string 
 /** PURE. Changes in dependency order; resources neither present nor wanted are left out. */
 export function planAppService(req: AppServicePlanRequest): PlanResponse {
   check(req);
-  const before = observedAttrs(req.observed);
-  const after = desiredAttrs(req);
-  const changes: ResourceChange[] = [];
-  let cascade: string | undefined;
-  for (const type of RESOURCE_TYPES) {
-    const b = before[type];
-    const a = after[type];
-    if (b === null && a === null) continue;
-    const secretNames = Object.keys({ ...(b?.secrets as Attrs), ...(a?.secrets as Attrs) });
-    const diff = diffAttributes(b, a, {
-      sensitive: type === "site" ? secretNames.map((n) => joinPath("secrets", n)) : [],
-      forcesReplace: type === "resource-group" ? ["name"] : FORCES_REPLACE,
-    });
-    const dragged = cascade !== undefined && b !== null && a !== null && type !== "resource-group";
-    const action: Action = dragged ? "replace" : diff.action;
-    const change: ResourceChange = {
-      type,
-      name: physical(req, type),
-      action,
-      before: b,
-      after: a,
-      sensitivePaths: diff.sensitivePaths,
-      replacePaths: diff.replacePaths,
-      dependsOn: DEPENDS_ON[type].filter((d) => after[d] !== null),
-    };
-    const reason = changeReason(action, diff.changedPaths, diff.replacePaths, dragged ? cascade : undefined);
-    if (reason !== undefined) change.reason = reason;
-    changes.push(change);
-    if (action === "replace" && cascade === undefined) cascade = type === "plan" ? "the plan" : `the ${type}`;
-  }
-  return { changes };
+  return planChain({
+    types: RESOURCE_TYPES,
+    before: observedAttrs(req.observed),
+    after: desiredAttrs(req),
+    dependsOn: DEPENDS_ON,
+    secretsOn: "site",
+    forcesReplace: (type) => (type === "resource-group" ? ["name"] : FORCES_REPLACE),
+    physical: (type) => physical(req, type),
+    cascadeLabel: (type) => (type === "plan" ? "the plan" : `the ${type}`),
+  });
 }

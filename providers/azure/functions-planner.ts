@@ -2,11 +2,10 @@
 // storage account and deployment container it needs, in a resource group; and the
 // attribute-level changes from what read() observed to that. No I/O here.
 
-import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { PlanRequest, PlanResponse } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { planChain } from "./plan-chain.js";
 import { physicalName } from "../../src/manifest/names.js";
-import { diffAttributes, joinPath } from "../../src/plan/diff.js";
-import { changeReason } from "../_shared/plan.js";
 import { endpointOf } from "./app-service-planner.js";
 import type { FunctionsOptions } from "./functions.js";
 import { runtimeId } from "./functions.js";
@@ -159,36 +158,16 @@ function physical(req: FunctionsPlanRequest, type: FunctionsResource): string {
 /** PURE. Changes in dependency order; resources neither present nor wanted are left out. */
 export function planFunctions(req: FunctionsPlanRequest): PlanResponse {
   check(req);
-  const before = observedAttrs(req.observed);
-  const after = desiredAttrs(req);
-  const changes: ResourceChange[] = [];
-  let cascade: string | undefined;
-  for (const type of RESOURCE_TYPES) {
-    const b = before[type];
-    const a = after[type];
-    if (b === null && a === null) continue;
-    const secretNames = Object.keys({ ...(b?.secrets as Attrs), ...(a?.secrets as Attrs) });
-    const diff = diffAttributes(b, a, {
-      sensitive: type === "app" ? secretNames.map((n) => joinPath("secrets", n)) : [],
-      forcesReplace:
-        type === "resource-group" || type === "container" ? ["name"] : [...FORCES_REPLACE, "name"],
-    });
-    const dragged = cascade !== undefined && b !== null && a !== null && type !== "resource-group";
-    const action: Action = dragged ? "replace" : diff.action;
-    const change: ResourceChange = {
-      type,
-      name: physical(req, type),
-      action,
-      before: b,
-      after: a,
-      sensitivePaths: diff.sensitivePaths,
-      replacePaths: diff.replacePaths,
-      dependsOn: DEPENDS_ON[type].filter((d) => after[d] !== null),
-    };
-    const reason = changeReason(action, diff.changedPaths, diff.replacePaths, dragged ? cascade : undefined);
-    if (reason !== undefined) change.reason = reason;
-    changes.push(change);
-    if (action === "replace" && cascade === undefined && type !== "container") cascade = `the ${type}`;
-  }
-  return { changes };
+  return planChain({
+    types: RESOURCE_TYPES,
+    before: observedAttrs(req.observed),
+    after: desiredAttrs(req),
+    dependsOn: DEPENDS_ON,
+    secretsOn: "app",
+    forcesReplace: (type) =>
+      type === "resource-group" || type === "container" ? ["name"] : [...FORCES_REPLACE, "name"],
+    physical: (type) => physical(req, type),
+    // A new deployment container drags nothing: the app only points at it.
+    cascadeLabel: (type) => (type === "container" ? undefined : `the ${type}`),
+  });
 }
