@@ -11,6 +11,7 @@ import { NEUTRAL_RUNTIME } from "./_shared/options.js";
 import { runtimeId as azureFunctionsRuntime } from "./azure/functions.js";
 import { runtimeId as lambdaRuntime } from "./aws/lambda.js";
 import { runtimeId as doFunctionsRuntime } from "./digitalocean/functions.js";
+import { environmentSlug as appPlatformSlug } from "./digitalocean/app-source.js";
 import { runtimeId as firebaseRuntime } from "./firebase/functions.js";
 import { runtimeId as cloudFunctionsRuntime } from "./gcp/cloud-functions.js";
 import { runtimeId as herokuRuntime } from "./heroku/heroku.js";
@@ -196,6 +197,7 @@ const RUNTIME_IDS: Record<string, (neutral: string) => string> = {
   "gcp/cloud-functions": cloudFunctionsRuntime,
   "firebase/functions": firebaseRuntime,
   "digitalocean/functions": doFunctionsRuntime,
+  "digitalocean/app-platform": appPlatformSlug,
   "heroku/heroku": herokuRuntime,
 };
 

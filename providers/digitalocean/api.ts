@@ -8,6 +8,7 @@ import type {
   App,
   AppDeployment,
   CreateAppRequest,
+  CreateDeploymentRequest,
   CreateDropletRequest,
   CreateNamespaceRequest,
   CreateReservedIpRequest,
@@ -65,6 +66,18 @@ export class DoApi {
   async getDeployment(appId: string, id: string, signal: AbortSignal): Promise<AppDeployment> {
     const path = `/v2/apps/${enc(appId)}/deployments/${enc(id)}`;
     return (await this.http.request<{ deployment: AppDeployment }>("GET", path, { signal })).deployment;
+  }
+  /** apps_create_deployment: builds the source branch's head again and deploys it. */
+  async createDeployment(
+    appId: string,
+    body: CreateDeploymentRequest,
+    signal: AbortSignal,
+  ): Promise<AppDeployment> {
+    const path = `/v2/apps/${enc(appId)}/deployments`;
+    // Not retried: a retry after a lost answer would start a second build.
+    return (
+      await this.http.request<{ deployment: AppDeployment }>("POST", path, { body, signal, retry: false })
+    ).deployment;
   }
   async rollbackApp(appId: string, body: RollbackAppRequest, signal: AbortSignal): Promise<AppDeployment> {
     const path = `/v2/apps/${enc(appId)}/rollback`;

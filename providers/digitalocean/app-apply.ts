@@ -1,14 +1,27 @@
 // read, apply, destroy, status and the native rollback of digitalocean/app-platform. An app is
 // found by id (from the state) or by its unique name; apply creates or updates it and follows
-// the deployment that creates or updates start, to ACTIVE or ERROR.
+// the deployment that creates or updates start, to ACTIVE or ERROR. A source build whose commit
+// alone changed gets a new deployment of the same spec; after it, the commit App Platform built
+// is checked against the plan (it builds the branch head, which may not be the planned commit).
 
+import { existsSync } from "node:fs";
 import type { ApplyResult, Ctx, PlannedChange, StatusReport } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
+import { diffValues } from "../../src/plan/diff.js";
 import { resolvedSecrets } from "../_shared/plan.js";
 import { awaitDeployment } from "./app-deploy.js";
-import { hashesFor } from "./app-plan.js";
+import { codeFor, hashesFor } from "./app-plan.js";
 import type { AppState } from "./app-plan.js";
-import { appSpecFor, ciphertextsOf, desiredAttributes, liveAttributes } from "./app-spec.js";
-import type { AppOptions } from "./app-spec.js";
+import { sourceDirOf, treeAt } from "./app-source.js";
+import {
+  appSpecFor,
+  ciphertextsOf,
+  COMPONENT,
+  desiredAttributes,
+  HEAD_AT_DEPLOY,
+  liveAttributes,
+} from "./app-spec.js";
+import type { AppAttributes, AppOptions, SourceCode } from "./app-spec.js";
 import type { DoClients } from "./clients.js";
 import { configError, maybe } from "./errors.js";
 import type { App, AppDeployment } from "./types.js";
@@ -28,7 +41,13 @@ function stateOf(
   app: App,
   prior: Pick<AppState, "attributes" | "ciphertexts"> | undefined,
 ): AppState | undefined {
-  const attributes = liveAttributes(app.spec, prior?.attributes.secrets ?? {}, prior?.ciphertexts ?? {});
+  const built = app.active_deployment?.services?.find((c) => c.name === COMPONENT)?.source_commit_hash;
+  const attributes = liveAttributes(
+    app.spec,
+    prior?.attributes.secrets ?? {},
+    prior?.ciphertexts ?? {},
+    built,
+  );
   if (!attributes) return undefined;
   const s: AppState = {
     name: app.spec.name,
@@ -48,9 +67,22 @@ export async function readApp(
 ): Promise<AppState | undefined> {
   const app = await findApp(ctx, prior, name);
   if (!app) return undefined;
-  // An app of that name that is not apiship's shape (no `api` image service) still exists: the
-  // plan then updates it into shape rather than failing to create a taken name.
-  return stateOf(app, prior) ?? { name, appId: app.id, attributes: emptyAttributes(), ciphertexts: {} };
+  // An app of that name that is not apiship's shape (no `api` service) still exists: the plan
+  // then updates it into shape rather than failing to create a taken name.
+  const state = stateOf(app, prior);
+  if (!state) return { name, appId: app.id, attributes: emptyAttributes(), ciphertexts: {} };
+  const tree = await liveTree(ctx, state);
+  if (tree) state.tree = tree;
+  return state;
+}
+
+/** The tree of function.source at the live commit, so the plan can tell whether the code changed. */
+async function liveTree(ctx: AppCtx, state: AppState): Promise<string | undefined> {
+  const commit = state.attributes.source?.commit;
+  const svc = ctx.stack.service;
+  if (!commit || svc.kind !== "function" || !/^[0-9a-f]{7,64}$/.test(commit)) return undefined;
+  const dir = sourceDirOf(ctx.stack.baseDir, svc);
+  return existsSync(dir) ? treeAt(dir, commit) : undefined;
 }
 
 function emptyAttributes(): AppState["attributes"] {
@@ -105,7 +137,12 @@ export async function applyApp(
   change: PlannedChange<AppOptions, AppState>,
 ): Promise<ApplyResult<AppState>> {
   const { api } = ctx.clients;
-  const attrs = desiredAttributes(change.service, change.target.options, hashesFor(change));
+  const attrs = desiredAttributes(
+    change.service,
+    change.target.options,
+    hashesFor(change),
+    plannedCode(change),
+  );
   const values = secretValues(change);
   const spec = appSpecFor(change.name, attrs, values, change.service.health.timeoutMs);
   // What the new state records of the secrets: their hashes, keyed to the ciphertexts that come back.
@@ -124,7 +161,15 @@ export async function applyApp(
     app = await api.createApp({ spec }, ctx.signal);
     ctx.progress.done("create app");
   } else if (action === "no-op") {
-    return settled(await api.getApp(live.appId, ctx.signal), prior);
+    const out = settled(await api.getApp(live.appId, ctx.signal), prior);
+    if (live.tree) out.state.tree = live.tree;
+    return out;
+  } else if (onlyCommitChanged(change)) {
+    // The spec is as it was: a new deployment builds the branch's new head.
+    ctx.progress.step("create deployment");
+    const d = await api.createDeployment(live.appId, {}, ctx.signal);
+    ctx.progress.done("create deployment");
+    return deployed(ctx, change, live.appId, d, prior, await api.getApp(live.appId, ctx.signal));
   } else {
     ctx.progress.step("update app");
     app = await api.updateApp(live.appId, { spec }, ctx.signal);
@@ -132,10 +177,84 @@ export async function applyApp(
   }
   const d = app.pending_deployment ?? app.in_progress_deployment;
   if (!d) return settled(app, prior);
+  return deployed(ctx, change, app.id, d, prior, app);
+}
+
+/**
+ * The commit and folder the plan showed. The engine hands apply the plan's changes (a saved
+ * plan's, too), not the work tree it read, so the reviewed commit is taken from them.
+ */
+function plannedCode(change: PlannedChange<AppOptions, AppState>): SourceCode | undefined {
+  const src = (change.changes[0]?.after as Partial<AppAttributes> | null | undefined)?.source;
+  return src ? { commit: src.commit, dir: src.dir } : codeFor(change);
+}
+
+function onlyCommitChanged(change: PlannedChange<AppOptions, AppState>): boolean {
+  const c = change.changes[0];
+  if (!c?.before || !c.after) return false;
+  const paths = diffValues(c.before, c.after).map((x) => x.path);
+  return paths.length > 0 && paths.every((p) => p === "source.commit");
+}
+
+async function deployed(
+  ctx: AppCtx,
+  change: PlannedChange<AppOptions, AppState>,
+  appId: string,
+  d: AppDeployment,
+  prior: Pick<AppState, "attributes" | "ciphertexts">,
+  app: App,
+): Promise<ApplyResult<AppState>> {
   ctx.progress.step("deployment");
-  const out = await finish(ctx, app.id, d, withCiphertexts(prior, app));
+  const out = await finish(ctx, appId, d, withCiphertexts(prior, app));
   ctx.progress.done("deployment");
+  await checkBuiltCommit(ctx, change, out);
   return out;
+}
+
+const short = (sha: string) => (/^[0-9a-f]{12,}$/.test(sha) ? sha.slice(0, 12) : sha);
+
+/**
+ * App Platform builds the head of the branch, which is the planned commit only if it was pushed
+ * and nothing was pushed since. A build of other code is rolled back to the earlier deployment
+ * (when there is one) and reported: what runs must be what the plan showed.
+ */
+async function checkBuiltCommit(
+  ctx: AppCtx,
+  change: PlannedChange<AppOptions, AppState>,
+  out: ApplyResult<AppState>,
+): Promise<void> {
+  const src = out.state.attributes.source;
+  const planned = plannedCode(change)?.commit;
+  if (!src || !planned || planned === HEAD_AT_DEPLOY) return;
+  const dir = sourceDirOf(ctx.stack.baseDir, change.service);
+  const want = await treeAt(dir, planned);
+  const got = src.commit === planned ? want : await treeAt(dir, src.commit);
+  if (src.commit === planned || (want !== undefined && got === want)) {
+    if (got) out.state.tree = got;
+    return;
+  }
+  const back = change.observed?.deploymentId;
+  let where = "the app runs that build; the next deploy replaces it";
+  if (back && back !== out.state.deploymentId) {
+    ctx.progress.step("rollback app");
+    const d = await ctx.clients.api.rollbackApp(
+      out.state.appId,
+      { deployment_id: back, skip_pin: true },
+      ctx.signal,
+    );
+    await awaitDeployment(ctx.clients, out.state.appId, d.id, ctx.signal);
+    ctx.progress.done("rollback app");
+    where = `the app is back on deployment ${back}`;
+  }
+  throw new ProviderError(
+    `App Platform built commit ${short(src.commit)} of branch ${src.branch} (${src.repo}), not the planned ${short(planned)}: ${where}`,
+    {
+      code: "SOURCE_MISMATCH",
+      fault: "user",
+      target: ctx.target.name,
+      hint: `App Platform builds the head of the branch: push the planned commit (git push origin ${short(planned)}:${src.branch}), then plan and deploy again`,
+    },
+  );
 }
 
 // A secret's hash stays valid only with the ciphertext App Platform made of the value just sent.

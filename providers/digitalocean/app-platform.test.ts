@@ -285,13 +285,14 @@ describe("digitalocean/app-platform", () => {
     expect(s.left()).toBe(0);
   });
 
-  it("refuses a function and private access at plan time, as the user's to fix", () => {
+  it("refuses a function without a git source and private access at plan time, as the user's to fix", () => {
     const fn: ServiceSpec = {
       ...service,
       kind: "function",
       function: { runtime: "nodejs18", handler: "index.main", source: "." },
     };
-    expect(() => planned(undefined, fn)).toThrow(/deploys container images/);
+    // nodejs18 is not a runtime App Platform's buildpack builds; a function needs `git` first.
+    expect(() => planned(undefined, fn)).toThrow(/git repository, and the target names none/);
     expect(() => planned(undefined, { ...service, access: "private" })).toThrow(/private/);
   });
 });

@@ -1,13 +1,14 @@
-// DigitalOcean App Platform: one app whose spec holds a service from a container image; the
-// app's own rollback returns to a previous deployment (DESIGN.md §7). App Platform builds
-// source (and functions components) only from a git repository, which a manifest's
-// function.source folder is not, so the platform takes containers.
+// DigitalOcean App Platform: one app whose spec holds a service from a container image, or
+// built by App Platform from git (a `function` service whose function.source is committed to
+// the repository the target's `git` names; see app-source.ts). The app's own rollback returns
+// to a previous deployment (DESIGN.md §7).
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { endpointOption } from "../_shared/options.js";
 import { applyApp, destroyApp, readApp, rollbackApp, statusApp } from "./app-apply.js";
 import { planApp } from "./app-plan.js";
+import { APP_PLATFORM_RUNTIMES, sourceArtifact } from "./app-source.js";
 import type { AppState } from "./app-plan.js";
 import type { AppOptions } from "./app-spec.js";
 import { createDoClients } from "./clients.js";
@@ -39,8 +40,9 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
   id: "digitalocean/app-platform",
   provider: "digitalocean",
   platform: "app-platform",
-  summary: "DigitalOcean App Platform app: a service from a container image",
-  kinds: ["container"],
+  summary: "DigitalOcean App Platform app: a service from a container image, or built from git",
+  kinds: ["container", "function"],
+  runtimes: APP_PLATFORM_RUNTIMES,
   options: z.strictObject({
     region: z.enum(APP_REGIONS).meta({
       description:
@@ -54,6 +56,56 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
         description:
           "Instance size of the service (`instance_size_slug`): apps-s-* share vCPUs, apps-d-* are dedicated.",
         examples: ["apps-s-1vcpu-1gb", "apps-d-2vcpu-4gb"],
+      }),
+    git: z
+      .strictObject({
+        repo: z
+          .string()
+          .min(1)
+          .meta({
+            description:
+              "Repository holding function.source: owner/name or a GitHub, GitLab or Bitbucket URL (through the account's integration), or any public clone URL.",
+            examples: ["acme/shop", "https://github.com/acme/shop", "https://git.example.com/acme/shop.git"],
+          }),
+        branch: z
+          .string()
+          .min(1)
+          .default("main")
+          .meta({
+            description: "Branch App Platform builds; it always builds the branch's head.",
+            examples: ["main"],
+          }),
+        via: z
+          .enum(["git", "github", "gitlab", "bitbucket"])
+          .optional()
+          .meta({
+            description:
+              "How App Platform fetches the repository: `git` clones a public URL; the others use the account's integration. Default: from the host (github.com, gitlab.com, bitbucket.org), else `git`.",
+            examples: ["git"],
+          }),
+      })
+      .optional()
+      .meta({
+        description:
+          "For a source build (a `function` service): the repository and branch App Platform builds. The deployed commit is the work tree's HEAD, which must be pushed to that branch.",
+        examples: [{ repo: "acme/shop", branch: "main" }],
+      }),
+    buildCommand: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: "Source builds: a command run after the buildpack's own build.",
+        examples: ["npm run build"],
+      }),
+    runCommand: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Source builds: the command that starts the server (listening on $PORT). Default: the Procfile's web process, or the buildpack's (npm start).",
+        examples: ["node server.js"],
       }),
     endpoint: endpointOption("DigitalOcean", "http://127.0.0.1:8088").optional(),
   }),
@@ -71,6 +123,7 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
   },
   concurrency: 8,
   createClients: createDoClients,
+  build: (ctx, svc) => sourceArtifact(ctx.stack.baseDir, svc),
   read: readApp,
   plan: planApp,
   apply: applyApp,

@@ -1,9 +1,12 @@
-// PURE pieces of digitalocean/app-platform: the app spec apiship submits for a container
-// service (#/components/schemas/app_spec), and the attributes a plan compares, read the same
-// way from what the manifest wants and from the spec the app holds. Secret envs are compared by
-// keyed hash: the app only ever returns their encrypted value (EV[...]).
+// PURE pieces of digitalocean/app-platform: the app spec apiship submits for a service built
+// from a container image or from git source (#/components/schemas/app_spec), and the attributes
+// a plan compares, read the same way from what the manifest wants and from the spec the app
+// holds. Secret envs are compared by keyed hash: the app only ever returns their encrypted
+// value (EV[...]).
 
 import type { ServiceSpec } from "../../src/manifest/types.js";
+import { environmentSlug, gitLocation, locationOf, sourceSpecOf } from "./app-source.js";
+import type { GitLocation, GitOption } from "./app-source.js";
 import { configError } from "./errors.js";
 import type { AppImageSource, AppServiceSpec, AppSpec, AppVariable } from "./types.js";
 
@@ -13,13 +16,36 @@ export const COMPONENT = "api";
 export interface AppOptions {
   region: string;
   instanceSize: string;
+  git?: GitOption;
+  buildCommand?: string;
+  runCommand?: string;
   endpoint?: string;
 }
 
-/** What a plan compares; secrets are name → keyed hash. */
+/** A source build: where App Platform fetches it, how it builds it, and which commit. */
+export interface AppSourceAttributes extends GitLocation {
+  /** source_dir: the folder in the repository ("" for its root). */
+  dir: string;
+  /** environment_slug: the buildpack. */
+  environment: string;
+  buildCommand: string | null;
+  commit: string;
+}
+
+/** The commit a plan deploys and where the source folder sits in the repository. */
+export interface SourceCode {
+  commit: string;
+  dir: string;
+}
+
+/** Shown for the commit of a first plan made offline, which reads no work tree. */
+export const HEAD_AT_DEPLOY = "(head of the branch at deploy)";
+
+/** What a plan compares; secrets are name → keyed hash. One of image and source is set. */
 export interface AppAttributes {
   region: string;
-  image: AppImageSource;
+  image?: AppImageSource;
+  source?: AppSourceAttributes;
   port: number;
   runCommand: string | null;
   instanceSize: string;
@@ -112,17 +138,46 @@ function runCommand(svc: ServiceSpec): string | null {
   return words.map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(" ");
 }
 
-/** What the manifest wants, as plan attributes. */
+// App Platform serves a buildpack's web process on PORT, which it sets to http_port.
+const SOURCE_PORT = 8080;
+
+/** Image or source, and the port and run command, of what the manifest wants. */
+function codeAttributes(
+  svc: ServiceSpec,
+  opts: AppOptions,
+  code: SourceCode | undefined,
+): Pick<AppAttributes, "image" | "source" | "port" | "runCommand"> {
+  if (svc.kind === "container" && svc.container) {
+    for (const k of ["git", "buildCommand", "runCommand"] as const)
+      if (opts[k] !== undefined)
+        throw configError(
+          `\`${k}\` is for a source build, and this service runs a container image`,
+          k === "runCommand" ? "set service.container.command instead" : `remove \`${k}\` from the target`,
+        );
+    return { image: imageSource(svc.container.image), port: svc.container.port, runCommand: runCommand(svc) };
+  }
+  if (!opts.git)
+    throw configError(
+      "App Platform builds source only from a git repository, and the target names none",
+      "set the target's `git: { repo, branch }` to the repository holding function.source, or deploy a container image",
+    );
+  const source: AppSourceAttributes = {
+    ...gitLocation(opts.git),
+    dir: code?.dir ?? "",
+    environment: environmentSlug(svc.function?.runtime ?? ""),
+    buildCommand: opts.buildCommand ?? null,
+    commit: code?.commit ?? HEAD_AT_DEPLOY,
+  };
+  return { source, port: SOURCE_PORT, runCommand: opts.runCommand ?? null };
+}
+
+/** What the manifest wants, as plan attributes; `code` is the commit a source build deploys. */
 export function desiredAttributes(
   svc: ServiceSpec,
   opts: AppOptions,
   secretHashes: Record<string, string>,
+  code?: SourceCode,
 ): AppAttributes {
-  if (svc.kind !== "container" || !svc.container)
-    throw configError(
-      "digitalocean/app-platform deploys container images in this version; a functions component builds from a git repository",
-      "use the digitalocean/functions platform for a function, or give the service a `container`",
-    );
   if (svc.access === "private")
     throw configError(
       "App Platform services are public; `access: private` has no App Platform equivalent",
@@ -136,9 +191,7 @@ export function desiredAttributes(
   for (const n of Object.keys(svc.secrets).sort()) secrets[n] = secretHashes[n] ?? "";
   return {
     region: opts.region,
-    image: imageSource(svc.container.image),
-    port: svc.container.port,
-    runCommand: runCommand(svc),
+    ...codeAttributes(svc, opts, code),
     instanceSize: size,
     instanceCount: auto ? null : min,
     autoscaling: auto ? { min, max: Math.min(svc.scaling.max, 250) } : null,
@@ -162,6 +215,13 @@ function envsOf(attrs: AppAttributes, secretValues: Record<string, string>): App
   return out;
 }
 
+function sourceFields(src: AppSourceAttributes): Partial<AppServiceSpec> {
+  const out: Partial<AppServiceSpec> = { ...sourceSpecOf(src), environment_slug: src.environment };
+  if (src.dir !== "") out.source_dir = src.dir;
+  if (src.buildCommand !== null) out.build_command = src.buildCommand;
+  return out;
+}
+
 /**
  * The app spec to submit. `secretValues` holds, per secret, either its new plain value or the
  * encrypted value the app already holds (which App Platform keeps as it is).
@@ -174,7 +234,7 @@ export function appSpecFor(
 ): AppSpec {
   const svc: AppServiceSpec = {
     name: COMPONENT,
-    image: attrs.image,
+    ...(attrs.source ? sourceFields(attrs.source) : { image: attrs.image ?? {} }),
     http_port: attrs.port,
     instance_size_slug: attrs.instanceSize,
     envs: envsOf(attrs, secretValues),
@@ -204,9 +264,11 @@ export function liveAttributes(
   spec: AppSpec,
   recordedHashes: Record<string, string>,
   recordedCiphertexts: Record<string, string>,
+  commit?: string,
 ): AppAttributes | undefined {
   const s = spec.services?.find((c) => c.name === COMPONENT);
-  if (!s?.image) return undefined;
+  const loc = s && locationOf(s);
+  if (!s || (!s.image && !loc)) return undefined;
   const env: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   for (const v of s.envs ?? []) {
@@ -215,19 +277,11 @@ export function liveAttributes(
       secrets[v.key] = same ? (recordedHashes[v.key] ?? "") : "(changed outside apiship)";
     } else env[v.key] = v.value ?? "";
   }
-  const { registry_type, registry, repository, tag, digest } = s.image;
-  const image: AppImageSource = {
-    registry_type,
-    ...(registry !== undefined ? { registry } : {}),
-    repository,
-  };
-  if (digest) image.digest = digest;
-  else image.tag = tag ?? "latest";
   const sorted = (o: Record<string, string>) =>
     Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
   return {
     region: spec.region ?? "",
-    image,
+    ...(loc ? { source: liveSource(s, loc, commit) } : { image: liveImage(s.image ?? {}) }),
     port: s.http_port ?? 8080,
     runCommand: s.run_command ?? null,
     instanceSize: s.instance_size_slug ?? "apps-s-1vcpu-0.5gb",
@@ -238,6 +292,27 @@ export function liveAttributes(
     healthPath: s.health_check?.http_path ?? null,
     env: sorted(env),
     secrets: sorted(secrets),
+  };
+}
+
+function liveImage(i: AppImageSource): AppImageSource {
+  const image: AppImageSource = {
+    registry_type: i.registry_type,
+    ...(i.registry !== undefined ? { registry: i.registry } : {}),
+    repository: i.repository,
+  };
+  if (i.digest) image.digest = i.digest;
+  else image.tag = i.tag ?? "latest";
+  return image;
+}
+
+function liveSource(s: AppServiceSpec, loc: GitLocation, commit: string | undefined): AppSourceAttributes {
+  return {
+    ...loc,
+    dir: (s.source_dir ?? "").replace(/^\/+|\/+$/g, ""),
+    environment: s.environment_slug ?? "",
+    buildCommand: s.build_command ?? null,
+    commit: commit ?? "(not built)",
   };
 }
 

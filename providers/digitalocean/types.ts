@@ -28,6 +28,23 @@ export interface AppImageSource {
   digest?: string;
 }
 
+/** #/components/schemas/apps_git_source_spec: a public repository App Platform clones. */
+export interface AppGitSource {
+  repo_clone_url?: string;
+  branch?: string;
+}
+
+/**
+ * #/components/schemas/apps_github_source_spec (apps_gitlab_source_spec and
+ * apps_bitbucket_source_spec are the same shape): a repository reached through the account's
+ * GitHub, GitLab or Bitbucket integration.
+ */
+export interface AppHostedGitSource {
+  repo?: string;
+  branch?: string;
+  deploy_on_push?: boolean;
+}
+
 /** #/components/schemas/app_service_spec_health_check */
 export interface AppHealthCheck {
   failure_threshold?: number;
@@ -50,6 +67,13 @@ export interface AppAutoscaling {
 export interface AppServiceSpec {
   name: string;
   image?: AppImageSource;
+  git?: AppGitSource;
+  github?: AppHostedGitSource;
+  gitlab?: AppHostedGitSource;
+  bitbucket?: AppHostedGitSource;
+  source_dir?: string;
+  environment_slug?: string;
+  build_command?: string;
   run_command?: string;
   envs?: AppVariable[];
   instance_count?: number;
@@ -101,6 +125,8 @@ export interface AppDeployment {
   progress?: { error_steps?: number; steps?: DeploymentStep[]; summary_steps?: DeploymentStep[] };
   spec?: AppSpec;
   created_at?: string;
+  /** #/components/schemas/apps_deployment_service: the commit a source service was built from. */
+  services?: { name?: string; source_commit_hash?: string }[];
 }
 
 /** #/components/schemas/app */
@@ -126,6 +152,11 @@ export interface CreateAppRequest {
 export interface UpdateAppRequest {
   spec: AppSpec;
   update_all_source_versions?: boolean;
+}
+
+/** #/components/schemas/apps_create_deployment_request */
+export interface CreateDeploymentRequest {
+  force_build?: boolean;
 }
 
 /** #/components/schemas/apps_rollback_app_request */

@@ -95,10 +95,15 @@ export interface ProviderConfig {
 }
 
 export interface Artifact {
-  /** Path of the built artifact (zip, tarball) on disk. */
+  /** Path of the built artifact (zip, tarball) on disk; the source folder for a git build. */
   path: string;
   sha256: string;
   bytes: number;
+  /**
+   * For a platform that builds from git itself (App Platform): nothing is packaged, and this
+   * names the commit the folder is at, the folder's git tree, and its path in the repository.
+   */
+  git?: { commit: string; tree: string; dir: string };
 }
 
 /** One resource's change inside a target's plan. */

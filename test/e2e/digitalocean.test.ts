@@ -3,6 +3,7 @@
 // app's live URL, the Functions API host and web actions, and each Droplet's and reserved IP's
 // HTTP address on loopback, so every deploy's health check reaches a "running" service.
 
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -38,12 +39,14 @@ function container(target: string): string {
 let fake: DoFake;
 let env: Record<string, string>;
 
-function project(text: string): (args: string[], extra?: Record<string, string>) => Promise<RunResult> {
+function project(text: string) {
   const dir = tempDir("apiship-e2e-do-");
   writeFileSync(join(dir, "apiship.yaml"), text);
   mkdirSync(join(dir, "fn"));
   writeFileSync(join(dir, "fn", "index.js"), "exports.main = () => ({ body: 'ok' });\n");
-  return (args, extra = {}) => apiship(args, { cwd: dir, env: { ...env, ...extra } });
+  const run = (args: string[], extra: Record<string, string> = {}): Promise<RunResult> =>
+    apiship(args, { cwd: dir, env: { ...env, ...extra } });
+  return Object.assign(run, { dir });
 }
 
 const statusOf = (r: RunResult) =>
@@ -119,6 +122,94 @@ describe.sequential("digitalocean/app-platform through the built CLI", () => {
     const r = await cli(["destroy", "--confirm", "dev"]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(fake.world.findAppByName("shop-dev-app")).toBeUndefined();
+  });
+});
+
+describe.sequential("digitalocean/app-platform source builds through the built CLI", () => {
+  let cli: ReturnType<typeof project>;
+  let dir: string;
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    }).trim();
+  const edit = (text: string) => {
+    writeFileSync(join(dir, "fn", "index.js"), text);
+    git("commit", "-qam", text);
+    return git("rev-parse", "HEAD");
+  };
+
+  beforeAll(() => {
+    const manifest = [
+      "apiVersion: apiship/v1",
+      "name: shop",
+      "service:",
+      "  function: { runtime: nodejs22, handler: server.js, source: fn }",
+      "  health: { path: /healthz, attempts: 2, interval: 50ms, timeout: 2s }",
+      "targets:",
+      `  src: { provider: digitalocean, platform: app-platform, region: fra, git: { repo: acme/shop }, endpoint: "${fake.url}" }`,
+      "environments:",
+      "  dev: { targets: [src] }",
+      "defaultEnvironment: dev",
+      "",
+    ].join("\n");
+    cli = project(manifest);
+    dir = cli.dir;
+    writeFileSync(
+      join(dir, "fn", "package.json"),
+      '{ "name": "shop", "scripts": { "start": "node index.js" } }\n',
+    );
+    writeFileSync(join(dir, ".gitignore"), ".apiship/\n");
+    const remote = join(tempDir("apiship-e2e-do-remote-"), "shop.git");
+    git("init", "-q", "--bare", "-b", "main", remote);
+    git("init", "-q", "-b", "main");
+    git("add", ".");
+    git("commit", "-qm", "v1");
+    git("remote", "add", "origin", remote);
+    git("push", "-q", "origin", "main");
+    fake.world.opts.gitRemotes = { ...fake.world.opts.gitRemotes, "github:acme/shop": remote };
+  });
+
+  it("deploy has App Platform build function.source from the branch, at the work tree's commit", async () => {
+    const r = await cli(["deploy", "--yes", "--json"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(statusOf(r)).toEqual([["src", "deployed"]]);
+    const app = fake.world.findAppByName("shop-dev-src")?.app;
+    expect(app?.spec.services?.[0]).toMatchObject({
+      github: { repo: "acme/shop", deploy_on_push: false },
+      source_dir: "fn",
+    });
+    expect(app?.active_deployment?.services?.[0]?.source_commit_hash).toBe(git("rev-parse", "HEAD"));
+    expect(fake.rejected).toEqual([]);
+    const plan = await cli(["plan", "--detailed-exitcode"]);
+    expect(plan.code, plan.stderr + plan.stdout).toBe(0);
+  });
+
+  it("a commit that is not pushed is planned, then refused after the build, and the app rolled back", async () => {
+    const sha = edit("// v2\n");
+    const plan = await cli(["plan", "--detailed-exitcode"]);
+    expect(plan.code, plan.stderr).toBe(2);
+    expect(plan.stdout).toContain(sha.slice(0, 7));
+    const r = await cli(["deploy", "--yes"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout + r.stderr).toContain(`not the planned ${sha.slice(0, 12)}`);
+    expect(r.stdout + r.stderr).toContain(`git push origin ${sha.slice(0, 12)}:main`);
+    git("push", "-q", "origin", "main");
+    const again = await cli(["deploy", "--yes"]);
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    const app = fake.world.findAppByName("shop-dev-src")?.app;
+    expect(app?.active_deployment?.services?.[0]?.source_commit_hash).toBe(sha);
+  });
+
+  it("uncommitted changes to function.source are a plan error with the file and a hint", async () => {
+    writeFileSync(join(dir, "fn", "index.js"), "// not committed\n");
+    const r = await cli(["plan"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/uncommitted changes \(fn\/index\.js\)/);
+    expect(r.stdout + r.stderr).toMatch(/commit and push them/);
+    expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+\)?$/m);
+    git("checkout", "-q", "--", "fn");
   });
 });
 

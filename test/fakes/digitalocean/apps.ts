@@ -2,10 +2,12 @@
 // their phases as they are read, deployment logs, and rollback. Like the service, it fills in
 // spec defaults (instance count, envs' scope and type), encrypts SECRET envs on first
 // submission, keeps app names unique in the account, and serves each app's live URL
-// (/__apps/<name>/...) so a health check reaches the "containers".
+// (/__apps/<name>/...) so a health check reaches the "containers". A source service is built
+// from the head of its branch (git-source.ts); a rollback redeploys the earlier build as it was.
 
 import type { FakeRequest, FakeResponse } from "../_shared/server.js";
 import type { App, AppServiceSpec, AppSpec } from "../../../providers/digitalocean/types.js";
+import { resolveBuild, sourceCount, unreachableHosted } from "./git-source.js";
 import type { DoWorld, FakeApp, FakeDeployment } from "./world.js";
 
 export type Handler = (
@@ -46,7 +48,31 @@ function normalize(w: DoWorld, spec: AppSpec): AppSpec {
   return { ...spec, services };
 }
 
-function newDeployment(fa: FakeApp, spec: AppSpec, cause: string, clonedFrom?: string): FakeDeployment {
+/** Why App Platform refuses a spec's sources, or undefined. */
+function badSources(w: DoWorld, spec: AppSpec): FakeResponse | undefined {
+  for (const s of spec.services ?? []) {
+    if (sourceCount(s) !== 1)
+      return err(
+        400,
+        "invalid_argument",
+        `error validating app spec field "services.${s.name}": exactly one source is required`,
+      );
+    const denied = unreachableHosted(w, s);
+    if (denied) return err(400, "invalid_argument", denied);
+  }
+  return undefined;
+}
+
+function newDeployment(
+  w: DoWorld,
+  fa: FakeApp,
+  spec: AppSpec,
+  cause: string,
+  from?: FakeDeployment,
+): FakeDeployment {
+  const svc = spec.services?.[0];
+  // A rollback deploys the earlier build again; anything else builds the source's branch head.
+  const build = from ? undefined : svc && resolveBuild(w, svc);
   const d: FakeDeployment = {
     id: crypto.randomUUID(),
     cause,
@@ -55,8 +81,12 @@ function newDeployment(fa: FakeApp, spec: AppSpec, cause: string, clonedFrom?: s
     created_at: new Date().toISOString(),
     progress: { steps: [] },
     reads: 0,
-    imageRef: imageRef(spec.services?.[0]),
-    ...(clonedFrom ? { cloned_from: clonedFrom } : {}),
+    imageRef: from?.imageRef ?? build?.ref ?? imageRef(svc),
+    services: from?.services ?? [
+      { name: svc?.name ?? "", ...(build?.ok ? { source_commit_hash: build.commit } : {}) },
+    ],
+    ...(build && !build.ok ? { buildError: { code: build.code, message: build.message } } : {}),
+    ...(from ? { cloned_from: from.id } : {}),
   };
   fa.deployments.push(d);
   fa.app.pending_deployment = strip(d);
@@ -65,11 +95,23 @@ function newDeployment(fa: FakeApp, spec: AppSpec, cause: string, clonedFrom?: s
 }
 
 const strip = (d: FakeDeployment) => {
-  const { reads: _r, imageRef: _i, ...rest } = d;
+  const { reads: _r, imageRef: _i, buildError: _b, ...rest } = d;
   void _r;
   void _i;
+  void _b;
   return rest;
 };
+
+const failed = (group: string, step: string, base: string, reason: { code: string; message: string }) => ({
+  error_steps: 1,
+  steps: [
+    {
+      name: group,
+      status: "ERROR" as const,
+      steps: [{ name: step, component_name: "api", message_base: base, status: "ERROR" as const, reason }],
+    },
+  ],
+});
 
 const PHASES = ["PENDING_BUILD", "BUILDING", "PENDING_DEPLOY", "DEPLOYING", "ACTIVE"] as const;
 
@@ -79,29 +121,15 @@ function advance(w: DoWorld, fa: FakeApp, d: FakeDeployment): void {
   d.reads++;
   if (d.reads % (w.opts.readsPerPhase ?? 1) !== 0) return;
   const next = PHASES[PHASES.indexOf(d.phase as (typeof PHASES)[number]) + 1] ?? "ACTIVE";
-  if (next === "ACTIVE" && w.imageFails(d.imageRef)) {
+  if (next === "PENDING_DEPLOY" && d.buildError) {
     d.phase = "ERROR";
-    d.progress = {
-      error_steps: 1,
-      steps: [
-        {
-          name: "deploy",
-          status: "ERROR",
-          steps: [
-            {
-              name: "deploy-api",
-              component_name: "api",
-              message_base: "Deploying service",
-              status: "ERROR",
-              reason: {
-                code: "DeployContainerExitNonZero",
-                message: "Your deploy failed because your container exited with a non-zero exit code.",
-              },
-            },
-          ],
-        },
-      ],
-    };
+    d.progress = failed("build", "build-api", "Building service", d.buildError);
+  } else if (next === "ACTIVE" && w.imageFails(d.imageRef)) {
+    d.phase = "ERROR";
+    d.progress = failed("deploy", "deploy-api", "Deploying service", {
+      code: "DeployContainerExitNonZero",
+      message: "Your deploy failed because your container exited with a non-zero exit code.",
+    });
   } else d.phase = next;
   if (d.phase === "ACTIVE") {
     for (const o of fa.deployments) if (o !== d && o.phase === "ACTIVE") o.phase = "SUPERSEDED";
@@ -126,6 +154,8 @@ const create: Handler = (w, req) => {
   const spec = body(req).spec as AppSpec;
   if (w.findAppByName(spec.name))
     return err(409, "conflict", `an app with the name ${spec.name} already exists`);
+  const bad = badSources(w, spec);
+  if (bad) return bad;
   const app: App = {
     id: w.uuid(),
     spec: normalize(w, spec),
@@ -134,7 +164,7 @@ const create: Handler = (w, req) => {
   };
   const fa: FakeApp = { app, deployments: [] };
   w.apps.set(app.id, fa);
-  newDeployment(fa, app.spec, "initial deployment");
+  newDeployment(w, fa, app.spec, "initial deployment");
   return { status: 200, body: { app } };
 };
 
@@ -145,8 +175,10 @@ const update: Handler = (w, req, m) => {
     return err(400, "bad_request", "app is pinned to a rollback deployment; commit or revert it first");
   const spec = body(req).spec as AppSpec;
   if (spec.name !== fa.app.spec.name && w.findAppByName(spec.name)) return err(409, "conflict", "name taken");
+  const bad = badSources(w, spec);
+  if (bad) return bad;
   fa.app.spec = normalize(w, spec);
-  newDeployment(fa, fa.app.spec, "app spec updated");
+  newDeployment(w, fa, fa.app.spec, "app spec updated");
   return { status: 200, body: { app: fa.app } };
 };
 
@@ -158,8 +190,18 @@ const rollback: Handler = (w, req, m) => {
   if (!to || !["ACTIVE", "SUPERSEDED"].includes(to.phase ?? ""))
     return err(400, "bad_request", "deployment cannot be rolled back to");
   fa.app.spec = to.spec as AppSpec;
-  const d = newDeployment(fa, fa.app.spec, "manual rollback", to.id);
+  const d = newDeployment(w, fa, fa.app.spec, "manual rollback", to);
   if (b.skip_pin !== true) fa.pinned = d.id;
+  return { status: 200, body: { deployment: strip(d) } };
+};
+
+// apps_create_deployment: the same spec, built again from the source's current head.
+const deploy: Handler = (w, _req, m) => {
+  const fa = appOf(w, m[1] as string);
+  if (!fa) return notFound("app");
+  if (fa.pinned)
+    return err(400, "bad_request", "app is pinned to a rollback deployment; commit or revert it first");
+  const d = newDeployment(w, fa, fa.app.spec, "manual");
   return { status: 200, body: { deployment: strip(d) } };
 };
 
@@ -215,6 +257,7 @@ export const APP_ROUTES: [string, RegExp, Handler][] = [
       return { status: 200, body: { deployment: strip(d) } };
     },
   ],
+  ["POST", /^\/v2\/apps\/([^/]+)\/deployments$/, deploy],
   ["GET", /^\/v2\/apps\/([^/]+)\/deployments\/([^/]+)\/components\/([^/]+)\/logs$/, logs],
   ["POST", /^\/v2\/apps\/([^/]+)\/rollback$/, rollback],
 ];

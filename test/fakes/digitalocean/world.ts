@@ -24,12 +24,21 @@ export interface DoWorldOptions {
   unhealthyImages?: string[];
   /** SHA-256 (hex) of function zips whose web action answers 502. */
   failingCode?: string[];
+  /**
+   * Git repositories App Platform can fetch: "github:owner/name" (also gitlab:, bitbucket:) or
+   * a clone URL → a local repository (path or file:// URL) the fake reads with git, as the
+   * service clones the real one. A github/gitlab/bitbucket repo not listed is one the account's
+   * integration cannot reach; a clone URL not listed (and not itself local) fails to clone.
+   */
+  gitRemotes?: Record<string, string>;
 }
 
 export interface FakeDeployment extends AppDeployment {
   reads: number;
-  /** The image the service runs in this deployment. */
+  /** The image the service runs in this deployment (repo@commit for a source build). */
   imageRef: string;
+  /** Why the build fails, for a source the fake cannot clone or build. */
+  buildError?: { code: string; message: string };
 }
 
 export interface FakeApp {
