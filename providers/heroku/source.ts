@@ -98,15 +98,33 @@ export async function buildTarball(ctx: HerokuCtx, svc: ServiceSpec): Promise<Ar
   return { path: file, sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
 }
 
+/**
+ * The tarball to release: the plan's, or (the engine hands apply the plan's changes, not its
+ * artifact) the folder packaged again, which must still be the source the plan showed.
+ */
+export async function plannedTarball(ctx: HerokuCtx, change: HerokuChange): Promise<Artifact> {
+  const artifact = change.artifact ?? (await buildTarball(ctx, change.service));
+  const after = change.changes.find((c) => c.type === "release")?.after as { source?: unknown } | null;
+  const planned = after?.source;
+  if (
+    typeof planned === "string" &&
+    /^[0-9a-f]{12}$/.test(planned) &&
+    artifact.sha256.slice(0, 12) !== planned
+  )
+    throw new ProviderError(
+      `function.source changed since the plan: the plan releases source ${planned}, the folder is now ${artifact.sha256.slice(0, 12)}`,
+      {
+        code: "PLAN_STALE",
+        fault: "user",
+        target: ctx.target.name,
+        hint: "plan again and review the new plan, or restore the source the plan was made from",
+      },
+    );
+  return artifact;
+}
+
 /** Uploads the planned tarball and builds it; Heroku releases a successful build itself. */
-export async function buildSource(ctx: HerokuCtx, change: HerokuChange, app: string): Promise<void> {
-  const artifact = change.artifact;
-  if (!artifact)
-    throw new ProviderError("no source tarball was built for this plan", {
-      code: "NO_ARTIFACT",
-      fault: "internal",
-      hint: "plan online (without --offline) so the source is packaged",
-    });
+export async function buildSource(ctx: HerokuCtx, artifact: Artifact, app: string): Promise<void> {
   const { api, timing } = ctx.clients;
   const data = await readFile(artifact.path);
   const source = await step(ctx, "create source upload URL", () => api.createSource(ctx.signal));
