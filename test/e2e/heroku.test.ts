@@ -3,7 +3,7 @@
 // router, so the deploy's health check reaches the "dynos"; a crashing image fails it and the
 // engine rolls back through Heroku's own release rollback.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
@@ -166,5 +166,54 @@ describe.sequential("heroku through the built CLI", () => {
     const again = await cli(["destroy", "--confirm", "production"], { IMAGE: V2 });
     expect(again.code, again.stderr).toBe(0);
     expect(fake.mutations().length).toBe(before);
+  });
+});
+
+describe.sequential("heroku source builds through the built CLI", () => {
+  const SRC_APP = "sentiment-src-e2e";
+  let src: string;
+  const run = (args: string[]) => apiship(args, { cwd: src, env });
+  const builds = () =>
+    fake.requests.filter((r) => r.method === "POST" && r.path === `/apps/${SRC_APP}/builds`).length;
+
+  beforeAll(() => {
+    src = tempDir("apiship-e2e-heroku-src-");
+    mkdirSync(join(src, "api"));
+    writeFileSync(join(src, "api", "Procfile"), "web: node server.js\n");
+    writeFileSync(join(src, "api", "package.json"), '{ "name": "api" }\n');
+    writeFileSync(join(src, "api", "server.js"), "// v1\n");
+    writeFileSync(
+      join(src, "apiship.yaml"),
+      [
+        "apiVersion: apiship/v1",
+        "name: sentiment-src",
+        "service:",
+        "  function: { runtime: nodejs22, handler: server.js, source: api }",
+        "  health: { path: /healthz, attempts: 2, interval: 50ms, timeout: 2s }",
+        "targets:",
+        `  paas: { provider: heroku, app: ${SRC_APP}, stack: heroku-24, endpoint: "${fake.url}" }`,
+        "environments:",
+        "  production: { targets: [paas] }",
+        "defaultEnvironment: production",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("deploy packs function.source, builds it with the buildpacks and releases it; unchanged, nothing is built", async () => {
+    const r = await run(["deploy", "--yes"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(builds()).toBe(1);
+    expect(fake.rejected).toEqual([]);
+    const again = await run(["deploy", "--yes"]);
+    expect(again.stdout).toMatch(/No changes\./);
+    expect(builds()).toBe(1);
+  });
+
+  it("a code change is one new build", async () => {
+    writeFileSync(join(src, "api", "server.js"), "// v2\n");
+    const r = await run(["deploy", "--yes"]);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(builds()).toBe(2);
   });
 });
