@@ -1,9 +1,10 @@
 // DigitalOcean benchmarks (run after `npm run build`; imports the adapters from dist/): API
 // calls and mutating calls, counted in the DigitalOcean fake's request log, per platform for a
 // first deploy, an unchanged redeploy (goal: 0 mutating) and an image change (a code change for
-// Functions). The fake lives under test/ (not compiled to dist/), so it is bundled with esbuild
+// Functions and App Platform source builds, whose git repository is a local one the fake reads). The fake lives under test/ (not compiled to dist/), so it is bundled with esbuild
 // on the fly, with the OpenAPI extract it validates bodies against copied beside it.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -56,7 +57,9 @@ function deployer(fake, adapter, target, name, env) {
     };
     const calls = fake.apiCalls().length;
     const mutating = fake.mutations().length;
-    const artifact = adapter.build ? await adapter.build(ctx, service) : undefined;
+    // As the engine: only a function service is built.
+    const artifact =
+      adapter.build && service.kind === "function" ? await adapter.build(ctx, service) : undefined;
     const observed = await adapter.read(ctx, recorded, name);
     const req = {
       stack,
@@ -73,6 +76,59 @@ function deployer(fake, adapter, target, name, env) {
       recorded = (await adapter.apply(ctx, { ...req, changes, secrets: { API_KEY: "s3cret" } })).state;
     return [fake.apiCalls().length - calls, fake.mutations().length - mutating];
   };
+}
+
+const git = (cwd, ...args) =>
+  execFileSync("git", ["-c", "user.name=bench", "-c", "user.email=bench@example.com", ...args], {
+    cwd,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+
+/** App Platform building function.source from a pushed branch: code and monorepo commits. */
+async function sourceRows(fake, env, appPlatform, row) {
+  const root = mkdtempSync(join(tmpdir(), "apiship-bench-dosrc-"));
+  const work = join(root, "work");
+  const remote = join(root, "remote.git");
+  mkdirSync(join(work, "api"), { recursive: true });
+  git(root, "init", "-q", "--bare", "-b", "main", remote);
+  git(work, "init", "-q", "-b", "main");
+  writeFileSync(join(work, "api", "package.json"), '{ "name": "api" }\n');
+  writeFileSync(join(work, "api", "server.js"), "// v1\n");
+  writeFileSync(join(work, "README.md"), "bench\n");
+  git(work, "add", ".");
+  git(work, "commit", "-qm", "v1");
+  git(work, "remote", "add", "origin", remote);
+  git(work, "push", "-q", "origin", "main");
+  const commit = (file, text) => {
+    writeFileSync(join(work, file), text);
+    git(work, "commit", "-qam", file);
+    git(work, "push", "-q", "origin", "main");
+  };
+  fake.world.opts.gitRemotes = { "github:acme/api": remote };
+  const { container: _c, ...rest } = baseService;
+  void _c;
+  const svc = {
+    ...rest,
+    kind: "function",
+    function: { runtime: "nodejs22", handler: "server.js", source: join(work, "api") },
+  };
+  const target = {
+    name: "src",
+    provider: "digitalocean",
+    platform: "app-platform",
+    options: appPlatform.options.parse({ region: "fra", git: { repo: "acme/api" }, endpoint: fake.url }),
+  };
+  const deploy = deployer(fake, appPlatform, target, "bench-dev-src", env);
+  try {
+    row("app-platform source", "first deploy", await deploy(svc));
+    row("app-platform source", "unchanged redeploy", await deploy(svc));
+    commit("README.md", "other code of the monorepo\n");
+    row("app-platform source", "commit outside function.source", await deploy(svc));
+    commit("api/server.js", "// v2\n");
+    row("app-platform source", "code change (pushed)", await deploy(svc));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 async function platformRows(fake, env, rows) {
@@ -93,6 +149,7 @@ async function platformRows(fake, env, rows) {
   row("app-platform", "first deploy", await deployApp(baseService));
   row("app-platform", "unchanged redeploy", await deployApp(baseService));
   row("app-platform", "image change", await deployApp(image2));
+  await sourceRows(fake, env, appPlatform, row);
 
   const vm = {
     name: "vm",
