@@ -99,28 +99,11 @@ export async function buildTarball(ctx: HerokuCtx, svc: ServiceSpec): Promise<Ar
 }
 
 /**
- * The tarball to release: the plan's, or (the engine hands apply the plan's changes, not its
- * artifact) the folder packaged again, which must still be the source the plan showed.
+ * The tarball to release: the one the engine packed for this apply (and checked against the
+ * plan), or, called without one, the folder packed now.
  */
 export async function plannedTarball(ctx: HerokuCtx, change: HerokuChange): Promise<Artifact> {
-  const artifact = change.artifact ?? (await buildTarball(ctx, change.service));
-  const after = change.changes.find((c) => c.type === "release")?.after as { source?: unknown } | null;
-  const planned = after?.source;
-  if (
-    typeof planned === "string" &&
-    /^[0-9a-f]{12}$/.test(planned) &&
-    artifact.sha256.slice(0, 12) !== planned
-  )
-    throw new ProviderError(
-      `function.source changed since the plan: the plan releases source ${planned}, the folder is now ${artifact.sha256.slice(0, 12)}`,
-      {
-        code: "PLAN_STALE",
-        fault: "user",
-        target: ctx.target.name,
-        hint: "plan again and review the new plan, or restore the source the plan was made from",
-      },
-    );
-  return artifact;
+  return change.artifact ?? (await buildTarball(ctx, change.service));
 }
 
 /** Uploads the planned tarball and builds it; Heroku releases a successful build itself. */

@@ -146,6 +146,7 @@ export async function deployStack(opts: DeployStackOptions): Promise<DeployResul
       previous: (t) => lastHealthy(releases, t),
       desired,
       connectTo,
+      plannedCode: Object.fromEntries(Object.entries(opts.plan.code ?? {}).map(([t, c]) => [t, c.sha256])),
     };
     const outcomes = await runJobs(run, jobs, o, opts.concurrency ?? DEFAULT_CONCURRENCY);
     const command = opts.command ?? holder.command;

@@ -3,7 +3,7 @@
 // so the state says what the cloud holds even when the target half applied; a failed update
 // then rolls back too.
 
-import type { ApplyResult, PlannedChange } from "../core/provider.js";
+import type { ApplyResult, Artifact, PlannedChange } from "../core/provider.js";
 import type { ApishipError } from "../errors.js";
 import { ProviderError, toApishipError } from "../errors.js";
 import { withRecordedResources } from "../plan/assemble.js";
@@ -12,6 +12,7 @@ import type { TargetRecord } from "../state/store.js";
 import { adapterStateOf, stepInterrupted, targetHandle } from "./adapters.js";
 import type { TargetHandle } from "./adapters.js";
 import type { ConnectRule } from "./connect-to.js";
+import { packagedCode } from "./code.js";
 import { checkHealth, describeHealth } from "./health.js";
 import { checkPlatformHealth } from "./platform-probe.js";
 import { recordIntent, settleFromCloud } from "./intents.js";
@@ -37,6 +38,8 @@ export interface TargetRunOptions {
   desired: Map<string, Desired>;
   /** APISHIP_CONNECT_TO rules for HTTP probes. */
   connectTo: readonly ConnectRule[];
+  /** Target → hex SHA-256 of the function source the plan packaged (Plan.code). */
+  plannedCode: Record<string, string>;
 }
 
 function fail(
@@ -81,6 +84,7 @@ function planned(
   handle: TargetHandle,
   job: TargetJob,
   o: TargetRunOptions,
+  artifact: Artifact | undefined,
 ): PlannedChange<Record<string, unknown>, object> {
   const recorded = adapterStateOf(job.record);
   return {
@@ -94,6 +98,7 @@ function planned(
     secretHashes: o.secretHashes,
     changes: job.changes,
     secrets: o.secrets,
+    ...(artifact ? { artifact } : {}),
   };
 }
 
@@ -115,8 +120,14 @@ async function applyAndRecord(
   if (o.secretsError) return fail(job, o.secretsError, 0, run);
   const clients = await handle.clients();
   if (run.stop.aborted) return { ...fail(job, interruptedError(job.name), 0, run), status: "skipped" };
+  let artifact: Artifact | undefined;
+  try {
+    artifact = await packagedCode(run, handle, clients, job, o.plannedCode[job.name]);
+  } catch (e) {
+    return fail(job, toApishipError(e), 0, run);
+  }
   const intent = await recordIntent(run, handle, dominantAction(job.changes));
-  const change = planned(run, handle, job, o);
+  const change = planned(run, handle, job, o, artifact);
   const res = await callAdapter(run, handle, "apply", (signal) =>
     handle.adapter.apply(handle.ctx(clients, signal), change),
   );

@@ -66,6 +66,8 @@ export interface TargetPlan {
   recorded: Record<string, unknown> | undefined;
   /** Adapter state read from the cloud now; equal to `recorded` offline. */
   observed: Record<string, unknown> | undefined;
+  /** Hex SHA-256 of the function source packaged for this plan (Artifact.sha256), when one was. */
+  codeSha256?: string;
 }
 
 export interface AssembleInput {
@@ -208,6 +210,9 @@ export function assemblePlan(input: AssembleInput): Plan {
   }
   const changes = [...perTarget.keys()].sort(byName).flatMap((n) => perTarget.get(n) ?? []);
   const drift = planned.flatMap(targetDrift);
+  const code = Object.fromEntries(
+    planned.flatMap((t) => (t.codeSha256 ? [[t.target, { sha256: t.codeSha256 }] as const] : [])),
+  );
   const diagnostics = [...input.diagnostics]
     .map((d) => sortKeys(d))
     .sort((a, b) => byName(a.target ?? "", b.target ?? ""));
@@ -222,5 +227,6 @@ export function assemblePlan(input: AssembleInput): Plan {
     drift,
     summary: summarize(changes),
     diagnostics,
+    ...(Object.keys(code).length > 0 ? { code } : {}),
   };
 }

@@ -118,7 +118,15 @@ function planTarget(
       secretHashes,
       ...(artifact ? { artifact } : {}),
     });
-    return { target: t.spec.name, platform: t.adapter.id, changes, recorded: t.recorded, observed };
+    const out: TargetPlan = {
+      target: t.spec.name,
+      platform: t.adapter.id,
+      changes,
+      recorded: t.recorded,
+      observed,
+    };
+    if (artifact) out.codeSha256 = artifact.sha256;
+    return out;
   } catch (e) {
     const err = toApishipError(e);
     return targetDiag(

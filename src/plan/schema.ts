@@ -117,6 +117,22 @@ export const PlanSchema = z
     drift: z.array(DriftSchema),
     summary: SummarySchema,
     diagnostics: z.array(PlanDiagnosticSchema),
+    code: z
+      .record(
+        z.string(),
+        z.object({
+          sha256: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .meta({ description: "Hex SHA-256 of the packaged source (for a git build: of its tree)." }),
+        }),
+      )
+      .optional()
+      .meta({
+        description:
+          "Per target whose function.source was packaged for the plan: deploy --plan packs it again and refuses the target when it moved.",
+        examples: [{ api: { sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" } }],
+      }),
   })
   .meta({
     id: "Plan",

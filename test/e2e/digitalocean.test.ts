@@ -4,7 +4,7 @@
 // HTTP address on loopback, so every deploy's health check reaches a "running" service.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
@@ -289,6 +289,27 @@ describe.sequential("digitalocean/functions through the built CLI", () => {
     const again = await cli(["deploy", "--yes"]);
     expect(again.stdout).toMatch(/No changes\./);
     expect(fake.mutations().length).toBe(before);
+  });
+
+  it("a saved plan deploys the code it showed: a source edited after it is refused (PLAN_STALE) before any change", async () => {
+    const file = join(cli.dir, "fn", "index.js");
+    writeFileSync(file, "exports.main = () => ({ body: 'v2' });\n");
+    const plan = await cli(["plan", "--out", "plan.json"]);
+    expect(plan.code, plan.stderr + plan.stdout).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(join(cli.dir, "plan.json"), "utf8")).code)).toEqual(["fn"]);
+    writeFileSync(file, "exports.main = () => ({ body: 'v3, not reviewed' });\n");
+    const before = fake.mutations().length;
+    const stale = await cli(["deploy", "--plan", "plan.json", "--yes"]);
+    expect(stale.code).toBe(1);
+    expect(stale.stdout + stale.stderr).toMatch(
+      /function\.source of target fn changed since the plan was made/,
+    );
+    expect(fake.mutations().length).toBe(before);
+    // The source the plan was made from deploys under that plan.
+    writeFileSync(file, "exports.main = () => ({ body: 'v2' });\n");
+    const ok = await cli(["deploy", "--plan", "plan.json", "--yes"]);
+    expect(ok.code, ok.stderr + ok.stdout).toBe(0);
+    expect(fake.mutations().length).toBeGreaterThan(before);
     const d = await cli(["destroy", "--confirm", "dev"]);
     expect(d.code, d.stderr + d.stdout).toBe(0);
     expect(fake.world.namespaces.size).toBe(0);
