@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Artifact, Ctx, ResourceChange } from "../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
+import { ctxOf } from "../../test/fakes/digitalocean/http-stub.js";
 import { startDoFake } from "../../test/fakes/digitalocean/server.js";
 import type { DoFake } from "../../test/fakes/digitalocean/server.js";
 import { appPlatform } from "./app-platform.js";
@@ -157,14 +158,7 @@ describe.sequential("digitalocean/app-platform source builds against the fake", 
       target: t,
       env: { DIGITALOCEAN_TOKEN: "t", APISHIP_DO_POLL_MS: "1" },
     });
-    return {
-      clients,
-      stack,
-      target: t,
-      progress: { step: () => {}, done: () => {} },
-      log: { debug: () => {}, info: () => {}, warn: () => {} },
-      signal: new AbortController().signal,
-    };
+    return ctxOf(clients, stack, t);
   }
 
   /** What the engine does: build, read, plan, and apply when something changes. */

@@ -71,7 +71,8 @@ async function ctxFor(source: string, f: HerokuFake): Promise<Ctx<HerokuClients>
   };
 }
 
-async function deploy(ctx: Ctx<HerokuClients>) {
+/** Builds, plans and applies; `handOver: false` applies as without the planned artifact. */
+async function deploy(ctx: Ctx<HerokuClients>, handOver = true) {
   const artifact = await buildTarball(ctx, ctx.stack.service);
   const planned = await readAndPlan(heroku as never, ctx, {
     stack: ctx.stack,
@@ -82,9 +83,11 @@ async function deploy(ctx: Ctx<HerokuClients>) {
     secretHashes: { API_KEY: "h" },
     artifact,
   });
+  const { artifact: _a, ...change } = planned as unknown as HerokuChange;
+  void _a;
   return {
     artifact,
-    res: await apply(ctx, { ...(planned as unknown as HerokuChange), secrets: { API_KEY: "v" } }),
+    res: await apply(ctx, { ...change, ...(handOver ? { artifact } : {}), secrets: { API_KEY: "v" } }),
   };
 }
 
@@ -151,19 +154,8 @@ describe("heroku/heroku source builds", () => {
   it("without an artifact handed in, packs the folder itself before anything changes", async () => {
     fake = await startHerokuFake({ world: { buildPendingReads: 1 } });
     const ctx = await ctxFor(sourceDir(), fake);
-    const artifact = await buildTarball(ctx, ctx.stack.service);
-    const planned = await readAndPlan(heroku as never, ctx, {
-      stack: ctx.stack,
-      target: ctx.target,
-      service: ctx.stack.service,
-      name: APP,
-      recorded: undefined,
-      secretHashes: { API_KEY: "h" },
-      artifact,
-    });
-    const { artifact: _a, ...change } = planned as unknown as HerokuChange;
-    void _a;
-    const res = await apply(ctx, { ...change, secrets: { API_KEY: "v" } });
+    const { artifact, res } = await deploy(ctx, false);
+    expect(fake.requests.some((r) => r.path === "/sources")).toBe(true);
     expect(res.state.release?.source).toBe(artifact.sha256.slice(0, 12));
   });
 });
