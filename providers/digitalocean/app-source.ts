@@ -193,8 +193,10 @@ export async function readWorkTree(abs: string, shown: string): Promise<WorkTree
       "point service.function.source at the code's folder",
     );
   let out: string;
+  let status: string;
   try {
     out = await git(abs, ["rev-parse", "--show-prefix", "HEAD", "HEAD:./"]);
+    status = await git(abs, ["status", "--porcelain", "--", "."]);
   } catch (e) {
     if (e instanceof ProviderError) throw e;
     throw gitError(
@@ -203,7 +205,7 @@ export async function readWorkTree(abs: string, shown: string): Promise<WorkTree
     );
   }
   const [prefix = "", commit = "", tree = ""] = out.split("\n");
-  const dirty = (await git(abs, ["status", "--porcelain", "--", "."])).split("\n").filter(Boolean);
+  const dirty = status.split("\n").filter(Boolean);
   if (dirty.length > 0) {
     const files = dirty.slice(0, 5).map((l) => l.slice(3));
     throw gitError(

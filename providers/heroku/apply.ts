@@ -4,7 +4,7 @@
 // rollback is Heroku's own: POST /apps/{app}/releases {release}, which restores that release's
 // image and config vars; the formation, which no release holds, is set back after it.
 
-import type { ApplyResult, Artifact, PlannedChange } from "../../src/core/provider.js";
+import type { ApplyResult, PlannedChange } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { resolvedSecrets } from "../_shared/plan.js";
 import { poll } from "../_shared/poll.js";
@@ -13,7 +13,7 @@ import { appNameOf, desiredAttrs } from "./plan.js";
 import type { HerokuOptions, HerokuResource } from "./plan.js";
 import type { HerokuCtx } from "./read.js";
 import { RELEASES_READ, optionsOf, releaseState, runningOf } from "./read.js";
-import { buildSource, plannedTarball } from "./source.js";
+import { buildSource } from "./source.js";
 import { MANAGED_VAR, ownerOf } from "./state.js";
 import type { HerokuReleaseState, HerokuState, ManagedMarker } from "./state.js";
 import type { App, ConfigVarsUpdate, Release } from "./types.js";
@@ -114,12 +114,7 @@ export async function waitForRelease(ctx: HerokuCtx, app: string): Promise<Relea
   return r;
 }
 
-async function release(
-  ctx: HerokuCtx,
-  change: HerokuChange,
-  app: string,
-  tarball: Artifact | undefined,
-): Promise<void> {
+async function release(ctx: HerokuCtx, change: HerokuChange, app: string): Promise<void> {
   const attrs = desiredAttrs(change).release;
   if (typeof attrs.image === "string") {
     const image = attrs.image;
@@ -133,9 +128,7 @@ async function release(
     }
     return;
   }
-  if (!tarball)
-    throw new ProviderError(`no source tarball for ${app}`, { code: "NO_ARTIFACT", fault: "internal" });
-  await buildSource(ctx, tarball, app);
+  await buildSource(ctx, change, app);
 }
 
 /** The registry path exists once the app does: a first deploy can fail here, before the push. */
@@ -195,9 +188,6 @@ async function finalState(
 export async function apply(ctx: HerokuCtx, change: HerokuChange): Promise<ApplyResult<HerokuState>> {
   if (change.observed && change.changes.every((c) => c.action === "no-op")) return resultOf(change.observed);
   const a = actionsOf(change);
-  // A source release is packed (and checked against the plan) before anything changes.
-  const source = a.release !== "no-op" && typeof desiredAttrs(change).release.image !== "string";
-  const tarball = source ? await plannedTarball(ctx, change) : undefined;
   const app = await ensureApp(ctx, change, a.app);
   const fresh = a.app === "create" || a.app === "replace";
   if (a.config !== "no-op") {
@@ -207,7 +197,7 @@ export async function apply(ctx: HerokuCtx, change: HerokuChange): Promise<Apply
     );
   }
   if (a.release !== "no-op") {
-    await release(ctx, change, app.app, tarball);
+    await release(ctx, change, app.app);
     await waitForRelease(ctx, app.app);
   }
   if (a.formation !== "no-op") {

@@ -151,7 +151,7 @@ describe("heroku/heroku source builds", () => {
     await expect(buildTarball(none, none.stack.service)).rejects.toThrow(/has no Procfile/);
   });
 
-  it("without an artifact handed in, packs the folder itself before anything changes", async () => {
+  it("handed no artifact (a direct call, a re-apply), packs the folder itself", async () => {
     fake = await startHerokuFake({ world: { buildPendingReads: 1 } });
     const ctx = await ctxFor(sourceDir(), fake);
     const { artifact, res } = await deploy(ctx, false);

@@ -99,15 +99,12 @@ export async function buildTarball(ctx: HerokuCtx, svc: ServiceSpec): Promise<Ar
 }
 
 /**
- * The tarball to release: the one the engine packed for this apply (and checked against the
- * plan), or, called without one, the folder packed now.
+ * Uploads the tarball and builds it; Heroku releases a successful build itself. The engine
+ * hands apply the tarball it packed (and checked against the plan); a caller without one (a
+ * test, a re-apply) gets the folder packed now.
  */
-export async function plannedTarball(ctx: HerokuCtx, change: HerokuChange): Promise<Artifact> {
-  return change.artifact ?? (await buildTarball(ctx, change.service));
-}
-
-/** Uploads the planned tarball and builds it; Heroku releases a successful build itself. */
-export async function buildSource(ctx: HerokuCtx, artifact: Artifact, app: string): Promise<void> {
+export async function buildSource(ctx: HerokuCtx, change: HerokuChange, app: string): Promise<void> {
+  const artifact = change.artifact ?? (await buildTarball(ctx, change.service));
   const { api, timing } = ctx.clients;
   const data = await readFile(artifact.path);
   const source = await step(ctx, "create source upload URL", () => api.createSource(ctx.signal));
