@@ -92,6 +92,11 @@ export class ProviderError extends ApishipError {
   /** Seconds the cloud asked us to wait (Retry-After), when it said so. */
   readonly retryAfter: number | undefined;
   readonly target: string | undefined;
+  /**
+   * Attempts the client already made of the failed call under the run's retry policy: set, the
+   * error's retry budget is spent and the engine does not retry the step again.
+   */
+  readonly spent: number | undefined;
 
   constructor(
     message: string,
@@ -102,6 +107,7 @@ export class ProviderError extends ApishipError {
       requestId?: string;
       retryAfter?: number;
       target?: string;
+      spent?: number;
     } = {},
   ) {
     super(message, opts);
@@ -111,6 +117,7 @@ export class ProviderError extends ApishipError {
     this.requestId = opts.requestId;
     this.retryAfter = opts.retryAfter;
     this.target = opts.target;
+    this.spent = opts.spent;
   }
 
   override toJSON(): Record<string, unknown> {

@@ -86,11 +86,60 @@ describe("createHttpClient", () => {
     expect(s.sleeps).toEqual([2000]);
   });
 
-  it("retries 429 honouring DigitalOcean's RateLimit-Reset epoch", async () => {
+  it("retries 429 honouring DigitalOcean's RateLimit-Reset epoch when no request is left", async () => {
     // now = 1444931800 s; reset at 1444931833 → 33 s.
-    const s = stub([json(429, {}, { "ratelimit-reset": "1444931833" }), json(200, {})]);
+    const s = stub([
+      json(429, {}, { "ratelimit-reset": "1444931833", "ratelimit-remaining": "0" }),
+      json(200, {}),
+    ]);
     await createHttpClient(s.opts({ maxDelayMs: 60_000 })).request("GET", "/v2/apps");
     expect(s.sleeps).toEqual([33_000]);
+  });
+
+  it("takes no delay from RateLimit-Reset while requests remain: a 503 is retried after the backoff", async () => {
+    // DigitalOcean sends the window's reset time on every response; it was once read as an
+    // hour's wait for a 503 on POST /v2/apps.
+    const headers = {
+      "ratelimit-reset": "1444935399",
+      "ratelimit-remaining": "4990",
+      "ratelimit-limit": "5000",
+    };
+    const s = stub([json(503, {}, headers), json(200, {})]);
+    await createHttpClient(s.opts({ baseDelayMs: 100 })).request("GET", "/v2/apps");
+    expect(s.sleeps).toEqual([50]);
+  });
+
+  it("fails at once, with a message saying why, when the server asks for more than the policy waits", async () => {
+    const s = stub([json(429, {}, { "ratelimit-reset": "1444935399", "ratelimit-remaining": "0" })]);
+    const c = createHttpClient(
+      s.opts({ retry: { maxAttempts: 5, baseMs: 100, capMs: 1000, maxWaitMs: 60_000 } }),
+    );
+    const err = (await c.request("GET", "/v2/apps").catch((e: unknown) => e)) as ProviderError;
+    expect(err).toBeInstanceOf(ProviderError);
+    expect(err.message).toMatch(/asked to wait 3599 s before a retry, longer than apiship waits \(60 s\)/);
+    expect(err.retryable).toBe(false);
+    expect(s.sleeps).toEqual([]);
+  });
+
+  it("retries under the run's policy, reports each retry, and marks the final error spent", async () => {
+    const seen: string[] = [];
+    const s = stub([json(503, {}), json(429, {}), json(500, {})]);
+    const c = createHttpClient(
+      s.opts({
+        retry: {
+          maxAttempts: 3,
+          baseMs: 10,
+          capMs: 1000,
+          maxWaitMs: 60_000,
+          onRetry: (r) => seen.push(`${r.call} #${r.attempt} ${r.code}`),
+        },
+      }),
+    );
+    const err = (await c.request("GET", "/v2/apps/a1").catch((e: unknown) => e)) as ProviderError;
+    expect(s.calls).toHaveLength(3);
+    expect(seen).toEqual(["GET /v2/apps/a1 #1 HTTP_503", "GET /v2/apps/a1 #2 HTTP_429"]);
+    expect(err.retryable).toBe(true);
+    expect(err.spent).toBe(3);
   });
 
   it("backs off with full jitter on 5xx and gives up after maxAttempts with a retryable error", async () => {
@@ -184,8 +233,10 @@ describe("retryAfterSeconds", () => {
   it("reads seconds, HTTP dates, epoch and delta RateLimit-Reset", () => {
     expect(retryAfterSeconds(h({ "retry-after": "3" }), 0)).toBe(3);
     expect(retryAfterSeconds(h({ "retry-after": new Date(10_000).toUTCString() }), 4_000)).toBe(6);
-    expect(retryAfterSeconds(h({ "ratelimit-reset": "1444931833" }), 1_444_931_830_000)).toBe(3);
-    expect(retryAfterSeconds(h({ "ratelimit-reset": "7" }), 0)).toBe(7);
+    const spent = { "ratelimit-remaining": "0" };
+    expect(retryAfterSeconds(h({ "ratelimit-reset": "1444931833", ...spent }), 1_444_931_830_000)).toBe(3);
+    expect(retryAfterSeconds(h({ "ratelimit-reset": "7", ...spent }), 0)).toBe(7);
+    expect(retryAfterSeconds(h({ "ratelimit-reset": "7", "ratelimit-remaining": "12" }), 0)).toBeUndefined();
     expect(retryAfterSeconds(h({}), 0)).toBeUndefined();
   });
 });

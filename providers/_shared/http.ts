@@ -1,11 +1,15 @@
 // A small typed HTTP client on the global `fetch`, for the clouds whose APIs apiship calls
-// without an SDK (DigitalOcean, Heroku). It sends and parses JSON, adds bearer auth, stops on
-// an AbortSignal and retries what the server says to retry: 429 and 5xx, waiting what
-// `Retry-After` or `RateLimit-Reset` asks for, else a full-jitter exponential backoff (so many
-// clients throttled together do not come back in lockstep). Every other failure becomes an
-// HttpError that the provider's `mapError` turns into its own ProviderError at the boundary.
+// without an SDK (DigitalOcean, Heroku, Firebase Hosting). It sends and parses JSON, adds bearer
+// auth, stops on an AbortSignal and is the one retry layer of its calls (call-retry.ts): it
+// retries 429 and 5xx under the run's policy, waiting what `Retry-After` asks for (capped by the
+// policy's maxWaitMs: a longer wait fails the call at once with a clear message), else a
+// full-jitter exponential backoff (so many clients throttled together do not come back in
+// lockstep). Every other failure becomes an HttpError that the provider's `mapError` turns into
+// its own ProviderError at the boundary, marked `spent` so the engine does not retry it again.
 
+import type { CallRetryPolicy } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { DEFAULT_CALL_RETRY, retryDelay, spentError, tooLongError } from "./call-retry.js";
 import { sleep as abortableSleep } from "./poll.js";
 
 export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -52,13 +56,15 @@ export interface HttpClientOptions {
   /** Bearer token, or a function resolving it on first use (so a missing token fails late). */
   token?: string | (() => string | Promise<string>);
   fetch?: typeof globalThis.fetch;
-  /** Tries per request, including the first (default 5). */
+  /** The run's per-call retry policy (ProviderConfig.retry); default DEFAULT_CALL_RETRY. */
+  retry?: CallRetryPolicy;
+  /** Tries per request, including the first (overrides retry.maxAttempts). */
   maxAttempts?: number;
   /** Stops every request of this client (e.g. the run's ctx.signal). */
   signal?: AbortSignal;
   /** Turns a failed request into the provider's error; default: a generic ProviderError. */
   mapError?: (error: HttpError) => Error;
-  /** First backoff ceiling in ms (default 500) and the cap of any wait (default 30000). */
+  /** First backoff ceiling and the cap of the backoff and of any server-asked wait, in ms (override retry's). */
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Called after every attempt (for call counting in benchmarks and tests). */
@@ -99,8 +105,12 @@ export interface HttpClient {
 const RETRY_STATUS = (s: number): boolean => s === 429 || s >= 500;
 
 /**
- * Seconds to wait from `Retry-After` (seconds or an HTTP date) or `RateLimit-Reset` (a Unix
- * epoch time on DigitalOcean; seconds from now in the IETF draft, told apart by size).
+ * Seconds to wait from `Retry-After` (seconds or an HTTP date), else from `RateLimit-Reset` but
+ * only when `RateLimit-Remaining` is 0. DigitalOcean and Heroku send the reset time on every
+ * response (the Unix time when the oldest request of the hourly window expires): with requests
+ * left it says nothing about when to retry a 5xx, and taking it as a delay once scheduled a retry
+ * an hour away. The reset is a Unix epoch time on DigitalOcean and seconds from now in the IETF
+ * draft, told apart by size.
  */
 export function retryAfterSeconds(headers: Headers, nowMs: number): number | undefined {
   const ra = headers.get("retry-after");
@@ -111,6 +121,7 @@ export function retryAfterSeconds(headers: Headers, nowMs: number): number | und
     if (!Number.isNaN(at)) return Math.max(0, (at - nowMs) / 1000);
   }
   const reset = headers.get("ratelimit-reset");
+  if (headers.get("ratelimit-remaining")?.trim() !== "0") return undefined;
   if (reset !== null && reset.trim() !== "") {
     const n = Number(reset);
     if (Number.isFinite(n)) return n > 1_000_000_000 ? Math.max(0, n - nowMs / 1000) : Math.max(0, n);
@@ -182,13 +193,24 @@ function combine(a?: AbortSignal, b?: AbortSignal): AbortSignal | undefined {
 
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
-  const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
-  const base = opts.baseDelayMs ?? 500;
-  const cap = opts.maxDelayMs ?? 30_000;
+  const given = opts.retry ?? DEFAULT_CALL_RETRY;
+  const policy: CallRetryPolicy = {
+    ...given,
+    maxAttempts: Math.max(1, opts.maxAttempts ?? given.maxAttempts),
+    baseMs: opts.baseDelayMs ?? given.baseMs,
+    capMs: opts.maxDelayMs ?? given.capMs,
+    maxWaitMs: opts.maxDelayMs ?? given.maxWaitMs,
+    ...(opts.random ? { random: opts.random } : {}),
+  };
+  const { maxAttempts } = policy;
   const wait = opts.sleep ?? abortableSleep;
-  const random = opts.random ?? Math.random;
   const now = opts.now ?? Date.now;
-  const mapError = opts.mapError ?? defaultMapError;
+  const mapped = opts.mapError ?? defaultMapError;
+  // The error leaving the client after `attempts` sends: its budget is spent (call-retry.ts).
+  const mapError = (e: HttpError): Error => {
+    const m = mapped(e);
+    return m instanceof ProviderError ? spentError(m, e.attempts) : m;
+  };
   let token: Promise<string> | undefined;
   const bearer = (): Promise<string> | undefined => {
     if (opts.token === undefined) return undefined;
@@ -237,7 +259,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         // A request that got no answer may or may not have been applied: only reads repeat.
         const idempotent = method === "GET" || method === "HEAD" || method === "PUT" || method === "DELETE";
         if (!retries || !idempotent || attempt >= maxAttempts) throw mapError(err);
-        await pause(attempt, undefined, signal, method, path);
+        await pause(attempt, 0, "NETWORK", signal, method, path);
         continue;
       }
       opts.onRequest?.({ method, path, status: res.status, attempt });
@@ -245,37 +267,46 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       if (res.status < 400) return { status: res.status, headers: res.headers, body: body as T };
       const after = retryAfterSeconds(res.headers, now());
       const retryable = res.status === 429 || (retries && RETRY_STATUS(res.status));
-      if (retryable && attempt < maxAttempts && (after ?? 0) * 1000 <= cap) {
-        await pause(attempt, after, signal, method, path);
-        continue;
-      }
       const detail = describe(body);
-      throw mapError(
-        new HttpError(
-          `${method} ${path} returned ${res.status}${detail ? `: ${detail}` : ""}`,
-          method,
-          path,
-          res.status,
-          body,
-          res.headers,
-          after,
-          attempt,
-        ),
+      const failure = new HttpError(
+        `${method} ${path} returned ${res.status}${detail ? `: ${detail}` : ""}`,
+        method,
+        path,
+        res.status,
+        body,
+        res.headers,
+        after,
+        attempt,
       );
+      if (!retryable || attempt >= maxAttempts) throw mapError(failure);
+      const delay = retryDelay(policy, attempt, after);
+      if (delay === undefined) {
+        const m = mapped(failure);
+        const pe =
+          m instanceof ProviderError
+            ? m
+            : new ProviderError(m.message, {
+                cause: m,
+                retryable: true,
+                ...(after ? { retryAfter: after } : {}),
+              });
+        throw spentError(tooLongError(`${method} ${path}`, pe, policy.maxWaitMs), attempt);
+      }
+      await pause(attempt, delay, `HTTP_${res.status}`, signal, method, path);
     }
   }
 
+  /** Waits before the retry after `attempt` (`ms` from retryDelay, or 0 to draw one) and reports it. */
   async function pause(
     attempt: number,
-    after: number | undefined,
+    delay: number,
+    code: string,
     signal: AbortSignal | undefined,
-    m: string,
+    m: HttpMethod,
     p: string,
   ) {
-    const ms =
-      after !== undefined
-        ? Math.ceil(after * 1000)
-        : Math.floor(random() * Math.min(cap, base * 2 ** (attempt - 1)));
+    const ms = delay > 0 ? delay : (retryDelay(policy, attempt, undefined) ?? 0);
+    policy.onRetry?.({ call: `${m} ${p}`, attempt, delayMs: ms, code });
     try {
       await wait(ms, signal);
     } catch (e) {

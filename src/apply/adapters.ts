@@ -10,6 +10,8 @@ import type { Stack, TargetSpec } from "../manifest/types.js";
 import { splitRecordedState } from "../plan/assemble.js";
 import { resolveAdapter } from "../plan/refresh.js";
 import type { TargetRecord } from "../state/store.js";
+import type { RetryPolicy } from "./retry.js";
+import { callRetryPolicy } from "./retry.js";
 import type { ProgressEvent } from "./types.js";
 
 export type Emit = (event: ProgressEvent) => void;
@@ -76,6 +78,8 @@ export interface HandleOptions {
   emit: Emit;
   /** The run's soft stop: once aborted, adapters' steps refuse to start. */
   stop?: AbortSignal;
+  /** The run's retry policy, handed to the clients for each call they send. */
+  retry?: Partial<RetryPolicy> & { random?: () => number };
 }
 
 /** The handle of target `name`; throws a ProviderError when its platform cannot be reached. */
@@ -107,13 +111,26 @@ export async function targetHandle(
   const inStack = opts.stack.targets.some((t) => t.name === name);
   const baseName = inStack || !record ? targetPhysicalName(opts.stack, spec, adapter.naming) : record.name;
   let clients: Promise<unknown> | undefined;
+  // Each call's retries are reported like a step's, named by the call (GetFunction, GET /v2/apps).
+  const retry = callRetryPolicy(opts.retry ?? {}, (r) =>
+    opts.emit({
+      type: "retry",
+      target: name,
+      step: r.call,
+      attempt: r.attempt,
+      delayMs: r.delayMs,
+      code: r.code,
+    }),
+  );
   return {
     name,
     spec,
     adapter,
     baseName,
     clients: () =>
-      (clients ??= Promise.resolve().then(() => adapter.createClients({ target: spec, env: opts.env }))),
+      (clients ??= Promise.resolve().then(() =>
+        adapter.createClients({ target: spec, env: opts.env, retry }),
+      )),
     ctx: (c, signal) => ({
       clients: c,
       stack: opts.stack,

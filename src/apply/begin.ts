@@ -60,6 +60,9 @@ export async function withRun<T>(
 ): Promise<T> {
   const now = opts.now ?? (() => new Date());
   const secrets = await resolveSecrets(opts.stack.service, opts.env, opts.baseDir);
+  // A deploy cannot apply without its secrets: say so before the lock is taken and a release
+  // is written. Destroy and rollback go on (destroy needs none; rollback resolves its own).
+  if (command === "deploy" && secrets.error) throw secrets.error;
   const redact = redactor(Object.values(secrets.values));
   const emit = emitter(opts.progress, redact, now);
   const holder = opts.holder ?? currentHolder(opts.env);

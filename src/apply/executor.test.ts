@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LockError, PlanStaleError } from "../errors.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { LockError, PlanStaleError, UsageError } from "../errors.js";
 import { MemoryStateStore } from "../state/memory.js";
 import { memorySink } from "./progress.js";
 import { deployStack } from "./executor.js";
@@ -140,14 +140,21 @@ describe("deployStack", () => {
     expect(await store.currentLock(ok.id)).toBeUndefined();
   });
 
-  it("fails every applying target when a secret is missing, without printing its value", async () => {
+  it("stops before the lock and any release when secrets are missing, naming every one", async () => {
     const store = new MemoryStateStore();
-    const stack = stackOf(2);
+    const base = stackOf(2);
+    const stack = {
+      ...base,
+      service: { ...base.service, secrets: { ...base.service.secrets, DB_URL: "env:DB_URL" } },
+    };
     const plan = await planOf(w, stack, store);
-    const result = await deployStack(opts(stack, store, plan, { env: { ...w.env, API_KEY: undefined } }));
-    expect(result.exitCode).toBe(1);
-    expect(result.targets.every((t) => t.status === "failed" && t.attempts === 0)).toBe(true);
-    expect(result.targets[0]?.error?.message).toMatch(/API_KEY/);
+    const env = { ...w.env, API_KEY: undefined, DB_URL: undefined };
+    const locks = vi.spyOn(store, "acquireLock");
+    const err = await deployStack(opts(stack, store, plan, { env })).catch((e: unknown) => e);
+    expect(locks).not.toHaveBeenCalled();
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).message).toMatch(/2 secrets cannot be resolved: API_KEY .*; DB_URL /);
+    expect(await store.listReleases(stack.id)).toEqual([]);
     expect(cloud(w).calls).toEqual([]);
   });
 

@@ -5,6 +5,7 @@
 // cloud is a floor under the delay. Every attempt runs under its own timeout, combined with
 // the run's signal, so a hung call becomes a retryable timeout instead of a hung deploy.
 
+import type { CallRetryInfo, CallRetryPolicy } from "../core/provider.js";
 import type { ApishipError } from "../errors.js";
 import { ProviderError, toApishipError } from "../errors.js";
 
@@ -15,9 +16,36 @@ export interface RetryPolicy {
   capMs: number;
   /** Per-attempt timeout; 0 disables it. */
   timeoutMs: number;
+  /** The longest Retry-After honoured: a cloud asking for more fails the call at once. */
+  maxWaitMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseMs: 200, capMs: 10_000, timeoutMs: 300_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxAttempts: 5,
+  baseMs: 200,
+  capMs: 10_000,
+  timeoutMs: 300_000,
+  maxWaitMs: 60_000,
+};
+
+/**
+ * The run's policy as handed to clients (ProviderConfig.retry): the same budget and backoff
+ * for every call, each retry reported through `onRetry`.
+ */
+export function callRetryPolicy(
+  r: Partial<RetryPolicy> & { random?: () => number },
+  onRetry?: (info: CallRetryInfo) => void,
+): CallRetryPolicy {
+  const p: RetryPolicy = { ...DEFAULT_RETRY, ...definedOnly(r) };
+  return {
+    maxAttempts: p.maxAttempts,
+    baseMs: p.baseMs,
+    capMs: p.capMs,
+    maxWaitMs: p.maxWaitMs,
+    ...(r.random ? { random: r.random } : {}),
+    ...(onRetry ? { onRetry } : {}),
+  };
+}
 
 export interface RetryInfo {
   /** The attempt that failed (1-based); the next one is attempt + 1. */
@@ -42,20 +70,49 @@ export interface RetryOptions extends Partial<RetryPolicy> {
 export type Attempted<T> =
   { ok: true; value: T; attempts: number } | { ok: false; error: ApishipError; attempts: number };
 
-/** Full jitter: uniform in [0, min(cap, base·2^(attempt-1))], raised to Retry-After when given. */
+/**
+ * Full jitter: uniform in [0, min(cap, base·2^(attempt-1))], raised to Retry-After when given.
+ * Undefined when the cloud asks for a longer wait than `maxWaitMs`: the caller fails the call
+ * with `tooLongError` rather than hanging (a DigitalOcean reset time once meant an hour).
+ */
 export function backoffDelay(
   attempt: number,
-  policy: RetryPolicy,
+  policy: Pick<RetryPolicy, "baseMs" | "capMs"> & { maxWaitMs?: number },
   random: () => number,
   retryAfterS?: number,
-): number {
+): number | undefined {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (attempt - 1));
   const jittered = Math.floor(random() * ceiling);
-  return retryAfterS !== undefined && retryAfterS > 0 ? Math.max(jittered, retryAfterS * 1000) : jittered;
+  if (retryAfterS === undefined || retryAfterS <= 0) return jittered;
+  const asked = Math.ceil(retryAfterS * 1000);
+  return asked > (policy.maxWaitMs ?? DEFAULT_RETRY.maxWaitMs) ? undefined : Math.max(jittered, asked);
 }
 
+/** The call failed for good: the cloud asked for a longer wait than the policy allows. */
+export function tooLongError(what: string, e: ProviderError, maxWaitMs: number): ProviderError {
+  const asked = Math.ceil(e.retryAfter ?? 0);
+  return new ProviderError(
+    `${what}: the cloud asked to wait ${asked} s before a retry, longer than apiship waits (${Math.round(maxWaitMs / 1000)} s): ${e.message}`,
+    {
+      cause: e,
+      code: e.code,
+      fault: e.fault,
+      retryable: false,
+      ...(e.requestId !== undefined ? { requestId: e.requestId } : {}),
+      ...(e.retryAfter !== undefined ? { retryAfter: e.retryAfter } : {}),
+      ...(e.target !== undefined ? { target: e.target } : {}),
+      hint: "the account's rate limit is used up for now; run the command again after that wait, or ask the provider for a higher limit",
+    },
+  );
+}
+
+/**
+ * A step is retried only for an error no client retried already: one whose `spent` is set came
+ * out of the call layer with its budget used (providers/_shared/call-retry.ts), and going round
+ * the step again would multiply the attempts (5 steps × 5 calls = 25 sends of one call).
+ */
 export function isRetryable(e: unknown): e is ProviderError {
-  return e instanceof ProviderError && e.retryable;
+  return e instanceof ProviderError && e.retryable && e.spent === undefined;
 }
 
 function timeoutError(what: string, ms: number): ProviderError {
@@ -134,6 +191,8 @@ export async function withRetry<T>(
       const last = attempt >= policy.maxAttempts || opts.stop?.aborted === true || opts.signal.aborted;
       if (!isRetryable(e) || last) return { ok: false, error: toApishipError(e), attempts: attempt };
       const delayMs = backoffDelay(attempt, policy, random, e.retryAfter);
+      if (delayMs === undefined)
+        return { ok: false, error: tooLongError(opts.what, e, policy.maxWaitMs), attempts: attempt };
       opts.onRetry?.({ attempt, delayMs, error: e });
       try {
         await wait(delayMs, opts.signal, opts.what);
@@ -146,7 +205,7 @@ export async function withRetry<T>(
 
 function definedOnly(o: Partial<RetryPolicy>): Partial<RetryPolicy> {
   const out: Partial<RetryPolicy> = {};
-  for (const k of ["maxAttempts", "baseMs", "capMs", "timeoutMs"] as const) {
+  for (const k of ["maxAttempts", "baseMs", "capMs", "timeoutMs", "maxWaitMs"] as const) {
     if (o[k] !== undefined) out[k] = o[k];
   }
   return out;

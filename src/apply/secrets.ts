@@ -12,38 +12,44 @@ import { isLocalRef, resolveSecret } from "../plan/secrets.js";
 export interface ResolvedSecrets {
   /** Secret name → value, for the local references that resolved. */
   values: Record<string, string>;
-  /** The first secret that could not be resolved; every target that applies fails with it. */
+  /** Every secret that could not be resolved, in one error; a deploy stops with it before the lock. */
   error?: ApishipError;
 }
 
-/** Resolves the service's local secrets; cloud references are left to their providers. */
+/**
+ * Resolves the service's local secrets; cloud references are left to their providers. Every
+ * reference is tried, so one run names all the missing ones instead of one per attempt.
+ */
 export async function resolveSecrets(
   service: ServiceSpec,
   env: Record<string, string | undefined>,
   baseDir: string,
 ): Promise<ResolvedSecrets> {
   const values: Record<string, string> = {};
+  const problems: { name: string; message: string; hint?: string | undefined }[] = [];
   for (const name of Object.keys(service.secrets).sort()) {
     const ref = service.secrets[name] ?? "";
     const parsed = parseSecretRef(ref);
     if (!parsed.ok) {
-      return {
-        values,
-        error: new UsageError(`secret ${name}: invalid reference: ${parsed.message}`, { hint: parsed.hint }),
-      };
+      problems.push({ name, message: `invalid reference: ${parsed.message}`, hint: parsed.hint });
+      continue;
     }
     if (!isLocalRef(parsed)) continue;
     try {
       values[name] = await resolveSecret(ref, env, baseDir);
     } catch (e) {
       const err = toApishipError(e);
-      return {
-        values,
-        error: new UsageError(`secret ${name}: ${err.message}`, { hint: err.hint, cause: e }),
-      };
+      problems.push({ name, message: err.message, hint: err.hint });
     }
   }
-  return { values };
+  if (problems.length === 0) return { values };
+  const [first] = problems;
+  const message =
+    problems.length === 1 && first
+      ? `secret ${first.name}: ${first.message}`
+      : `${problems.length} secrets cannot be resolved: ${problems.map((p) => `${p.name} (${p.message})`).join("; ")}`;
+  const hints = [...new Set(problems.map((p) => p.hint).filter((h): h is string => !!h))];
+  return { values, error: new UsageError(message, hints.length ? { hint: hints.join("; ") } : {}) };
 }
 
 /** Secrets shorter than this are not scrubbed: "1" would blank every digit of a report. */

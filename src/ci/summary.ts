@@ -30,8 +30,14 @@ export function planHasChanges(r: PlanResult | undefined): boolean {
   return (r?.plans ?? []).some((p) => changed(p.summary));
 }
 
+/**
+ * What the deploy applied, not what its plan proposed: true only when some target's release
+ * took effect. A run whose targets all failed or were rolled back changed nothing for its users.
+ */
 export function deployHasChanges(r: DeployCommandResult | undefined): boolean {
-  return (r?.stacks ?? []).some((s) => s.outcome === "applied" && changed(s.changes));
+  return (r?.stacks ?? []).some(
+    (s) => s.outcome === "applied" && (s.deploy?.targets ?? []).some((t) => t.status === "deployed"),
+  );
 }
 
 export function planSummaryLine(r: PlanResult | undefined): string {

@@ -21,6 +21,27 @@ export interface Outcome<T> {
   error?: ApishipError;
 }
 
+/**
+ * The envelope's status follows the exit code: a run that exits 1, 3 or 130 without an error of
+ * its own (a deploy some targets of which failed) is an error for scripts too, and says why.
+ * Exit 2 is plan --detailed-exitcode's "changes present", a success.
+ */
+function runFailure(command: string, exitCode: number): Record<string, unknown> | undefined {
+  if (exitCode === ExitCode.ok || exitCode === ExitCode.changes) return undefined;
+  const [code, what] =
+    exitCode === ExitCode.partial
+      ? ["PARTIAL", "some targets failed"]
+      : exitCode === ExitCode.interrupted
+        ? ["INTERRUPTED", "it was interrupted"]
+        : ["FAILED", "it failed"];
+  return {
+    code,
+    message: `${command} exited ${exitCode}: ${what}`,
+    hint: "each target's status and error are in result",
+    fault: "cloud",
+  };
+}
+
 export abstract class BaseCommand<T> extends Command {
   static override baseFlags = {
     json: Flags.boolean({
@@ -57,7 +78,8 @@ export abstract class BaseCommand<T> extends Command {
     try {
       const { result, exitCode, error } = await this.exec();
       if (this.jsonMode) {
-        const head = error ? { status: "error", error: error.toJSON() } : { status: "ok" };
+        const failed = error?.toJSON() ?? runFailure(this.id ?? "command", exitCode ?? ExitCode.ok);
+        const head = failed ? { status: "error", error: failed } : { status: "ok" };
         printJson({ ...head, result, warnings: this.warnings }, this.streamsEvents);
       } else {
         this.printWarnings();

@@ -87,11 +87,43 @@ export interface Ctx<C> {
   signal: AbortSignal;
 }
 
+/** One retry of one cloud call, as the run reports it (a `retry` event). */
+export interface CallRetryInfo {
+  /** The call, e.g. "GetFunction", "GET /v2/apps/{id}", "PUT Microsoft.Web/sites". */
+  call: string;
+  /** The attempt that failed (1-based); the next one is attempt + 1. */
+  attempt: number;
+  delayMs: number;
+  /** The failure's code (HTTP_503, ThrottlingException, ...). */
+  code: string;
+}
+
+/**
+ * The run's retry policy for every call a client sends (src/apply/retry.ts). Calls are retried
+ * in exactly one layer, the client's, under this one budget and backoff: SDKs' own retries are
+ * set to it, and an error that comes out of that layer carries `spent` so the engine does not
+ * retry the step around it again (which would multiply the attempts).
+ */
+export interface CallRetryPolicy {
+  /** Attempts per call in all, the first included. */
+  maxAttempts: number;
+  /** First backoff ceiling and the cap of the full-jitter backoff, in ms. */
+  baseMs: number;
+  capMs: number;
+  /** The longest server-asked wait (Retry-After) honoured; a longer one fails the call at once. */
+  maxWaitMs: number;
+  random?: () => number;
+  /** Told of every retry, before its wait. */
+  onRetry?: (info: CallRetryInfo) => void;
+}
+
 /** Endpoint overrides and credentials hints handed to `createClients`. */
 export interface ProviderConfig {
   target: TargetSpec;
   /** process.env, passed in so tests and CI can control it. */
   env: Record<string, string | undefined>;
+  /** The run's per-call retry policy; absent in unit tests, where DEFAULT_CALL_RETRY applies. */
+  retry?: CallRetryPolicy;
 }
 
 export interface Artifact {

@@ -297,7 +297,8 @@ describe("planStack", () => {
     expect(plan.changes.map((c) => c.target)).toEqual(["web"]);
     expect(plan.diagnostics).toHaveLength(1);
     const d = plan.diagnostics[0];
-    expect(d).toMatchObject({ severity: "error", code: "refresh-failed", target: "vault" });
+    // The adapter's own code, so a script can tell missing credentials from a cloud error.
+    expect(d).toMatchObject({ severity: "error", code: "CREDENTIALS", target: "vault" });
     expect(d?.message).toContain("tried FAKE_TOKEN");
     expect(d?.hint).toContain("--offline");
   });

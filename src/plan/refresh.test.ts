@@ -157,6 +157,52 @@ describe("refreshTargets", () => {
     }
   });
 
+  it("retries a read that failed retryably and no client retried, and hands clients the run's policy", async () => {
+    let reads = 0;
+    const policies: unknown[] = [];
+    const a = adapter(
+      async () => {
+        reads += 1;
+        if (reads < 3)
+          throw new ProviderError("GetFunction: We encountered an internal error", { retryable: true });
+        return { live: true };
+      },
+      (...args: unknown[]) => {
+        policies.push((args[0] as { retry?: unknown }).retry);
+        return {};
+      },
+    );
+    const retried: string[] = [];
+    const [o] = await refreshTargets([rt("one", a)], {
+      stack,
+      offline: false,
+      env: {},
+      signal: new AbortController().signal,
+      retry: { baseMs: 1, capMs: 2 },
+      onRetry: (t, call, code) => retried.push(`${t} ${call} ${code}`),
+    });
+    expect(o).toMatchObject({ ok: true, observed: { live: true } });
+    expect(retried).toEqual(["one read PROVIDER_ERROR", "one read PROVIDER_ERROR"]);
+    expect(policies[0]).toMatchObject({ maxAttempts: 5, baseMs: 1, capMs: 2, maxWaitMs: 60_000 });
+  });
+
+  it("does not retry a read whose error a client already retried (its budget is spent)", async () => {
+    let reads = 0;
+    const a = adapter(async () => {
+      reads += 1;
+      throw new ProviderError("Rate exceeded", { retryable: true, code: "Throttling", spent: 5 });
+    });
+    const [o] = await refreshTargets([rt("one", a)], {
+      stack,
+      offline: false,
+      env: {},
+      signal: new AbortController().signal,
+      retry: { baseMs: 1, capMs: 2 },
+    });
+    expect(reads).toBe(1);
+    expect(o).toMatchObject({ ok: false, diagnostic: { code: "Throttling" } });
+  });
+
   it("rethrows when the run was interrupted instead of reporting a diagnostic", async () => {
     const ac = new AbortController();
     const a = adapter(async () => {
@@ -165,7 +211,7 @@ describe("refreshTargets", () => {
     });
     await expect(
       refreshTargets([rt("one", a)], { stack, offline: false, env: {}, signal: ac.signal }),
-    ).rejects.toThrow("aborted");
+    ).rejects.toThrow(/interrupted|aborted/);
   });
 });
 

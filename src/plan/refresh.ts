@@ -5,7 +5,9 @@
 import type { Artifact, DeployableTarget, Logger, Progress } from "../core/provider.js";
 import { isDeployable } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
-import { toApishipError } from "../errors.js";
+import { callRetryPolicy, withRetry } from "../apply/retry.js";
+import type { RetryPolicy } from "../apply/retry.js";
+import { ProviderError, toApishipError } from "../errors.js";
 import type { Stack, TargetSpec } from "../manifest/types.js";
 import { manifestOnlyAdapter } from "./manifest-only.js";
 import type { PlanDiagnostic } from "./types.js";
@@ -59,6 +61,10 @@ export interface RefreshOptions {
   offline: boolean;
   env: Record<string, string | undefined>;
   signal: AbortSignal;
+  /** The retry policy of reads (the engine's, DEFAULT_RETRY unless a test shortens it). */
+  retry?: Partial<RetryPolicy> & { random?: () => number };
+  /** Told of every retried read, e.g. to count them. */
+  onRetry?: (target: string, call: string, code: string) => void;
 }
 
 export type Observation =
@@ -69,30 +75,44 @@ export type Observation =
 const quietProgress: Progress = { step: () => undefined, done: () => undefined };
 const quietLog: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 
+/**
+ * A read is as retryable as a write: each call is retried by its client under the run's policy
+ * (ProviderConfig.retry), and a retryable error that no client retried (a poll, an adapter's own
+ * check) retries the read once more around it. A throttled GetFunction must not fail a plan.
+ */
 async function readOne(t: RefreshTarget, opts: RefreshOptions): Promise<Observation> {
   if (opts.offline) return { ok: true, target: t.spec.name, observed: t.recorded };
-  try {
-    const clients = await t.adapter.createClients({ target: t.spec, env: opts.env });
-    const ctx = {
-      clients,
-      stack: opts.stack,
-      target: t.spec,
-      progress: quietProgress,
-      log: quietLog,
+  const name = t.spec.name;
+  const policy = opts.retry ?? {};
+  const retry = callRetryPolicy(policy, (r) => opts.onRetry?.(name, r.call, r.code));
+  const attempt = await withRetry(
+    async (signal) => {
+      const clients = await t.adapter.createClients({ target: t.spec, env: opts.env, retry });
+      const ctx = {
+        clients,
+        stack: opts.stack,
+        target: t.spec,
+        progress: quietProgress,
+        log: quietLog,
+        signal,
+      };
+      const observed = (await t.adapter.read(ctx, t.recorded, t.name)) as Record<string, unknown> | undefined;
+      // The artifact's content hash is how plan() sees a code-only change (a function's zip);
+      // offline there is no build, and the adapter takes the code as unchanged. Only a
+      // function's source is packaged: images are built and pushed by the user's own pipeline.
+      if (!t.adapter.build || opts.stack.service.kind !== "function") return { observed };
+      return { observed, artifact: await t.adapter.build(ctx, opts.stack.service) };
+    },
+    {
+      ...policy,
       signal: opts.signal,
-    };
-    const observed = (await t.adapter.read(ctx, t.recorded, t.name)) as Record<string, unknown> | undefined;
-    // The artifact's content hash is how plan() sees a code-only change (a function's zip);
-    // offline there is no build, and the adapter takes the code as unchanged. Only a function's
-    // source is packaged: images are built and pushed by the user's own pipeline.
-    if (!t.adapter.build || opts.stack.service.kind !== "function")
-      return { ok: true, target: t.spec.name, observed };
-    const artifact = await t.adapter.build(ctx, opts.stack.service);
-    return { ok: true, target: t.spec.name, observed, artifact };
-  } catch (e) {
-    if (opts.signal.aborted) throw e;
-    return { ok: false, target: t.spec.name, diagnostic: refreshDiagnostic(t, e) };
-  }
+      what: `read ${name}`,
+      onRetry: (r) => opts.onRetry?.(name, "read", r.error.code),
+    },
+  );
+  if (opts.signal.aborted && !attempt.ok) throw attempt.error;
+  if (!attempt.ok) return { ok: false, target: name, diagnostic: refreshDiagnostic(t, attempt.error) };
+  return { ok: true, target: name, ...attempt.value };
 }
 
 function refreshDiagnostic(t: RefreshTarget, e: unknown): PlanDiagnostic {
@@ -102,7 +122,10 @@ function refreshDiagnostic(t: RefreshTarget, e: unknown): PlanDiagnostic {
   const hint = !err.hint ? offline : err.hint.includes("--offline") ? err.hint : `${err.hint}; ${offline}`;
   const what = err.code === "CREDENTIALS" ? "has no credentials" : "could not be read";
   const msg = `target "${t.spec.name}" (${t.adapter.id}) ${what}: ${err.message}`;
-  return errorDiag("refresh-failed", msg, `targets.${t.spec.name}`, t.spec.name, hint);
+  // The adapter's own code (CLUSTER_NOT_FOUND, CREDENTIALS, HTTP_403) is what a script acts on;
+  // refresh-failed stands only for a failure no adapter named.
+  const code = err instanceof ProviderError && err.code !== "PROVIDER_ERROR" ? err.code : "refresh-failed";
+  return errorDiag(code, msg, `targets.${t.spec.name}`, t.spec.name, hint);
 }
 
 /** Observed state of every target, in the order given; failures are diagnostics, not throws. */
