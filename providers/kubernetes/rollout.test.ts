@@ -81,6 +81,30 @@ describe("kubernetes/kubernetes against the fake API server", () => {
     expect(logCall?.query.get("container")).toBe("app");
   });
 
+  // Issue 18, 18: the rollback re-applies the previous Deployment and the cluster goes back, yet
+  // the failed ReplicaSet's pods are still there, first because the controller has not yet
+  // observed the new generation, then because they are terminating.
+  it.each([
+    { why: "before the controller observes the rollback", observeDelayMs: 40, terminatingMs: 0 },
+    { why: "while the failed pods terminate", observeDelayMs: 1, terminatingMs: 2000 },
+  ])("reports a successful rollback as rolled out $why", async ({ observeDelayMs, terminatingMs }) => {
+    Object.assign(fake.cluster, { observeDelayMs, terminatingMs, readyDelayMs: 30 });
+    const bad = "ghcr.io/acme/shop:nope";
+    fake.cluster.pullFailImages.push(bad);
+    const w = await world();
+    const good = await deploy(w);
+    const failed = (await failure(
+      deploy(w, { ...service, container: { image: bad, port: 8080 } }, undefined, good.result.state),
+    )) as ProviderError;
+    expect(failed.code).toBe("ROLLOUT_FAILED");
+    const back = await deploy(w, service, undefined, good.result.state);
+    expect(back.result.release).toBe("3");
+    const pods = fake.store.all().filter((o) => o.kind === "Pod");
+    const images = pods.map((p) => (p.spec as { containers: { image: string }[] }).containers[0]?.image);
+    expect(images).toContain(service.container?.image);
+    if (terminatingMs > 0) expect(images).toContain(bad);
+  });
+
   it("reports the scheduler's message when pods cannot be scheduled", async () => {
     fake.cluster.unschedulable = "0/3 nodes are available: 3 Insufficient memory.";
     const w = await world();

@@ -2,7 +2,10 @@
 // updated and available replicas, the progress deadline) and, when it fails, says why in words
 // a person can act on: the pods' waiting reasons, the scheduler's message, the crashing
 // container's last log lines. A pod that cannot pull its image or keeps crashing will not heal
-// by waiting, so those fail at once instead of at the deadline.
+// by waiting, so those fail at once instead of at the deadline. Only the new ReplicaSet's pods
+// are judged, once the controller has observed the generation: until then, and while the
+// ReplicaSet it replaces is scaled down, the Deployment's selector still matches the old pods,
+// and a rollback away from a failed image would be judged by the failure it is undoing.
 
 import { ProviderError } from "../../src/errors.js";
 import { kube } from "./errors.js";
@@ -151,11 +154,36 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+const REVISION = "deployment.kubernetes.io/revision";
+const HASH_LABEL = "pod-template-hash";
+
 function podSelector(dep: K8sObject): string {
   const labels = rec(rec(rec(dep.spec).selector).matchLabels);
   return Object.entries(labels)
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(",");
+}
+
+const observed = (dep: K8sObject): boolean =>
+  num(rec(dep.status).observedGeneration) >= num(dep.metadata.generation);
+
+/**
+ * The pods of the Deployment's new ReplicaSet: the one the controller gave the Deployment's
+ * revision (a rollback reuses an old ReplicaSet under a new revision), by its pod-template-hash.
+ * Pods being deleted are left out: they belong to the ReplicaSet's past, not to this rollout.
+ */
+async function newPods(ctx: KubeCtx, dep: K8sObject, namespace: string): Promise<K8sObject[]> {
+  const revision = dep.metadata.annotations?.[REVISION];
+  if (revision === undefined) return [];
+  const selector = podSelector(dep);
+  const sets = await listObjects(ctx, "apps/v1", "ReplicaSet", namespace, selector);
+  const owned = (rs: K8sObject) =>
+    arr(rs.metadata.ownerReferences).some((r) => r.uid === undefined || r.uid === dep.metadata.uid);
+  const rs = sets.find((x) => x.metadata.annotations?.[REVISION] === revision && owned(x));
+  const hash = rs?.metadata.labels?.[HASH_LABEL];
+  if (hash === undefined) return [];
+  const pods = await listObjects(ctx, "v1", "Pod", namespace, `${selector},${HASH_LABEL}=${hash}`);
+  return pods.filter((p) => p.metadata.deletionTimestamp === undefined);
 }
 
 /** Resolves with the rolled-out Deployment; rejects with a ROLLOUT_FAILED ProviderError. */
@@ -171,10 +199,11 @@ export async function waitForRollout(ctx: KubeCtx, name: string, namespace: stri
         hint: "something deleted it; deploy again",
       });
     if (rolloutComplete(dep)) return dep;
-    const pods = await listObjects(ctx, "v1", "Pod", namespace, podSelector(dep));
+    const pods = observed(dep) ? await newPods(ctx, dep, namespace) : [];
     const fatal = waitingOf(pods).find((w) => FATAL.has(w.reason));
     if (fatal) throw await explain(ctx, dep, pods, `its pods are failing (${fatal.reason})`);
-    const exceeded = deadlineExceeded(dep);
+    // The condition is the controller's verdict on the generation it observed, maybe the last one.
+    const exceeded = observed(dep) ? deadlineExceeded(dep) : undefined;
     if (exceeded !== undefined)
       throw await explain(ctx, dep, pods, `progress deadline exceeded (${exceeded})`);
     const limitS = num(rec(dep.spec).progressDeadlineSeconds);

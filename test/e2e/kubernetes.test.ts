@@ -204,8 +204,13 @@ describe.sequential("kubernetes through the built CLI", () => {
 
   it("a rollout that cannot pull its image fails with the pod's reason and rolls back", async () => {
     fake.cluster.pullFailImages.push(IMAGE("v3"));
+    // As on a cluster, pods take a while to start and the failed ones to terminate: the
+    // rollback's rollout is judged by its own pods, not by the ones it replaces (issue 18, 18).
+    fake.cluster.readyDelayMs = 100;
     const r = await cli(["deploy", "--yes"], { GIT_SHA: "v3" });
+    fake.cluster.readyDelayMs = 1;
     expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain("rollback failed");
     expect(r.stdout).toMatch(/^ {2}cluster {2}rolled-back /m);
     expect(r.stdout).toContain(`cannot pull image "${IMAGE("v3")}" (ImagePullBackOff`);
     expect(r.stdout).toMatch(/hint: check the image name and tag exist/);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy } from "@kubernetes/client-node";
-import type { KubernetesObject } from "@kubernetes/client-node";
+import type { KubernetesObject, V1Pod, V1PodList } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startKubeFake } from "./server.js";
 import type { RunningKubeFake } from "./server.js";
@@ -53,6 +53,7 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T>
 }
 
 const ns = { apiVersion: "v1", kind: "Namespace", metadata: { name: "apis" } };
+const reasonOf = (p: V1Pod) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason;
 
 describe("fake Kubernetes API server", () => {
   it("applies server-side, bumps generation only on spec change, and rolls the pods out", async () => {
@@ -177,18 +178,20 @@ describe("fake Kubernetes API server", () => {
     fake.cluster.crashImages["img:crash"] = ["starting", "KeyError: 'DB_URL'"];
     await ssa(ns);
     await ssa(deployment("img:bad", 1));
+    const reason = (p: V1Pod | undefined) => p?.status?.containerStatuses?.[0]?.state?.waiting?.reason;
     const pulled = await until(
       () => core.listNamespacedPod({ namespace: "apis" }),
-      (l) => l.items.length === 1,
+      (l) => l.items.length === 1 && reason(l.items[0]) !== "ContainerCreating",
     );
-    expect(pulled.items[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason).toBe("ImagePullBackOff");
+    expect(reason(pulled.items[0])).toBe("ImagePullBackOff");
     await ssa(deployment("img:crash", 1));
+    const live = (l: V1PodList) => l.items.filter((p) => p.metadata?.deletionTimestamp === undefined);
     const crashed = await until(
       () => core.listNamespacedPod({ namespace: "apis" }),
-      (l) => l.items[0]?.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff",
+      (l) => reason(live(l)[0]) === "CrashLoopBackOff",
     );
-    const pod = crashed.items[0]?.metadata?.name ?? "";
-    expect(crashed.items[0]?.status?.containerStatuses?.[0]?.restartCount).toBe(3);
+    const pod = live(crashed)[0]?.metadata?.name ?? "";
+    expect(live(crashed)[0]?.status?.containerStatuses?.[0]?.restartCount).toBe(3);
     const log = await core.readNamespacedPodLog({
       name: pod,
       namespace: "apis",
@@ -196,6 +199,51 @@ describe("fake Kubernetes API server", () => {
       tailLines: 1,
     });
     expect(log).toBe("KeyError: 'DB_URL'\n");
+  });
+
+  it("rolls out through ReplicaSets: pods of the old one stay Terminating a while, a rollback reuses it under a new revision", async () => {
+    fake.cluster.terminatingMs = 300;
+    fake.cluster.pullFailImages.push("img:bad");
+    await ssa(ns);
+    const rsList = () =>
+      objects.list("apps/v1", "ReplicaSet", "apis", undefined, undefined, undefined, undefined, "app=web");
+    const pods = () => core.listNamespacedPod({ namespace: "apis", labelSelector: "app=web" });
+    const revision = (o: { metadata?: { annotations?: Record<string, string> } } | undefined) =>
+      o?.metadata?.annotations?.["deployment.kubernetes.io/revision"];
+    await ssa(deployment("img:1", 1));
+    const first = await until(rsList, (l) => l.items.length === 1);
+    const hash1 = first.items[0]?.metadata?.labels?.["pod-template-hash"];
+    expect(hash1).toMatch(/^[0-9a-f]{10}$/);
+    expect(revision(first.items[0])).toBe("1");
+    await until(pods, (l) => l.items.some((p) => p.status?.phase === "Running"));
+    await ssa(deployment("img:bad", 1));
+    const during = await until(
+      pods,
+      (l) =>
+        l.items.some((p) => p.metadata?.deletionTimestamp !== undefined) &&
+        l.items.some((p) => reasonOf(p) === "ImagePullBackOff"),
+    );
+    const old = during.items.find((p) => p.metadata?.deletionTimestamp !== undefined);
+    expect(old?.metadata?.labels?.["pod-template-hash"]).toBe(hash1);
+    expect(old?.status?.phase).toBe("Running");
+    // Rolling back to the first template: its ReplicaSet comes back as revision 3.
+    await ssa(deployment("img:1", 1));
+    const back = await until(rsList, (l) => l.items.some((rs) => revision(rs) === "3"));
+    expect(back.items).toHaveLength(2);
+    expect(back.items.find((rs) => revision(rs) === "3")?.metadata?.labels?.["pod-template-hash"]).toBe(
+      hash1,
+    );
+    const dep = await objects.read({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web", namespace: "apis" },
+    });
+    expect(revision(dep)).toBe("3");
+    const failing = await pods();
+    expect(
+      failing.items.filter((p) => p.metadata?.deletionTimestamp !== undefined).map((p) => reasonOf(p)),
+    ).toContain("ImagePullBackOff");
+    await until(pods, (l) => l.items.every((p) => p.metadata?.labels?.["pod-template-hash"] === hash1));
   });
 
   it("gives a LoadBalancer Service an address after a delay", async () => {

@@ -45,6 +45,7 @@ export const TYPES: readonly ResourceType[] = [
   t("services", "Service", "", "v1"),
   t("pods", "Pod", "", "v1"),
   t("deployments", "Deployment", "apps", "v1"),
+  t("replicasets", "ReplicaSet", "apps", "v1"),
   t("horizontalpodautoscalers", "HorizontalPodAutoscaler", "autoscaling", "v2"),
   t("ingresses", "Ingress", "networking.k8s.io", "v1"),
 ];
@@ -71,6 +72,8 @@ export function matchesSelector(
       return term in l;
     });
 }
+
+const CONTROLLER_ANNOTATION = /^deployment\.kubernetes\.io\//;
 
 const specOf = (o: Obj) =>
   JSON.stringify(o.kind === "Secret" ? { data: o.data, type: o.type } : (o.spec ?? null));
@@ -112,6 +115,15 @@ export class ObjectStore {
     applyDefaults(obj, prior);
     const generation = Number(prior?.metadata.generation ?? 0);
     const specChanged = prior === undefined || specOf(prior) !== specOf(obj);
+    // Annotations the controllers wrote (a Deployment's revision) are theirs, not the applier's:
+    // server-side apply keeps the fields another field manager owns.
+    const kept = Object.entries((prior?.metadata.annotations ?? {}) as Record<string, string>).filter(([k]) =>
+      CONTROLLER_ANNOTATION.test(k),
+    );
+    if (kept.length > 0) {
+      const own = obj.metadata.annotations as Record<string, string> | undefined;
+      obj.metadata.annotations = { ...Object.fromEntries(kept), ...own };
+    }
     obj.metadata = {
       ...obj.metadata,
       uid: prior?.metadata.uid ?? randomUUID(),
@@ -152,6 +164,24 @@ export class ObjectStore {
     const o = this.objects.get(k);
     if (!o) return false;
     o.status = structuredClone(status);
+    o.metadata.resourceVersion = this.nextVersion();
+    return true;
+  }
+
+  /** Sets one annotation, as a controller does (no generation change); false when the object is gone. */
+  setAnnotation(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    key: string,
+    value: string,
+  ): boolean {
+    const o = this.objects.get(ObjectStore.key(rt, namespace, name));
+    if (!o) return false;
+    o.metadata.annotations = {
+      ...(o.metadata.annotations as Record<string, string> | undefined),
+      [key]: value,
+    };
     o.metadata.resourceVersion = this.nextVersion();
     return true;
   }
