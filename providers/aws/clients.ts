@@ -17,7 +17,9 @@ import type * as S3Module from "@aws-sdk/client-s3";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type * as StsModule from "@aws-sdk/client-sts";
 import type { STSClient } from "@aws-sdk/client-sts";
-import type { ProviderConfig } from "../../src/core/provider.js";
+import type { CallRetryPolicy, ProviderConfig } from "../../src/core/provider.js";
+import { callPolicy } from "../_shared/call-retry.js";
+import { withCallRetry } from "./call-retry.js";
 import type * as EcsModule from "@aws-sdk/client-ecs";
 import type { ECSClient } from "@aws-sdk/client-ecs";
 import type * as Ec2Module from "@aws-sdk/client-ec2";
@@ -93,9 +95,22 @@ export function baseConfig(service: AwsService, cfg: ProviderConfig): Record<str
   const { AWS_ACCESS_KEY_ID: id, AWS_SECRET_ACCESS_KEY: secret, AWS_SESSION_TOKEN: token } = cfg.env;
   if (id && secret) out.credentials = { accessKeyId: id, secretAccessKey: secret, sessionToken: token };
   else if (typeof opts.profile === "string") out.profile = opts.profile;
-  const attempts = Number(cfg.env.AWS_MAX_ATTEMPTS);
-  if (Number.isInteger(attempts) && attempts > 0) out.maxAttempts = attempts;
+  // One retry layer (call-retry.ts): the SDK's own strategy makes one attempt.
+  out.maxAttempts = 1;
   return out;
+}
+
+/** The run's per-call policy; AWS_MAX_ATTEMPTS, the SDK's own variable, still sets the attempts. */
+export function awsRetryPolicy(cfg: ProviderConfig): CallRetryPolicy {
+  const policy = callPolicy(cfg);
+  const attempts = Number(cfg.env.AWS_MAX_ATTEMPTS);
+  return Number.isInteger(attempts) && attempts > 0 ? { ...policy, maxAttempts: attempts } : policy;
+}
+
+/** Each client retries its calls under the run's policy (call-retry.ts). */
+function retrier(cfg: ProviderConfig) {
+  const policy = awsRetryPolicy(cfg);
+  return <C extends Parameters<typeof withCallRetry>[0]>(client: C): C => withCallRetry(client, policy);
 }
 
 function memo<T>(make: () => Promise<T>): () => Promise<T> {
@@ -114,6 +129,7 @@ function quietNodeVersionWarning(): void {
 
 export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients> {
   quietNodeVersionWarning();
+  const retried = retrier(cfg);
   const [lambdaSdk, iamSdk] = await Promise.all([
     import("@aws-sdk/client-lambda"),
     import("@aws-sdk/client-iam"),
@@ -124,19 +140,22 @@ export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients>
     const forcePathStyle = endpointFor("S3", cfg) !== undefined;
     // Checksums only where S3 requires them: a streamed upload then stays a plain body.
     const checksums = { requestChecksumCalculation: "WHEN_REQUIRED" as const };
-    return { client: new sdk.S3Client({ ...baseConfig("S3", cfg), forcePathStyle, ...checksums }), sdk };
+    return {
+      client: retried(new sdk.S3Client({ ...baseConfig("S3", cfg), forcePathStyle, ...checksums })),
+      sdk,
+    };
   });
   const sts = memo(async () => {
     const sdk = await import("@aws-sdk/client-sts");
-    return { client: new sdk.STSClient(baseConfig("STS", cfg)), sdk };
+    return { client: retried(new sdk.STSClient(baseConfig("STS", cfg))), sdk };
   });
   const limit = Number(cfg.env.APISHIP_AWS_INLINE_LIMIT);
   const poll = Number(cfg.env.APISHIP_AWS_POLL_MS);
   return {
     region: String(baseConfig("LAMBDA", cfg).region),
     target: cfg.target.name,
-    lambda: new lambdaSdk.LambdaClient(baseConfig("LAMBDA", cfg)),
-    iam: new iamSdk.IAMClient(baseConfig("IAM", cfg)),
+    lambda: retried(new lambdaSdk.LambdaClient(baseConfig("LAMBDA", cfg))),
+    iam: retried(new iamSdk.IAMClient(baseConfig("IAM", cfg))),
     sdk: { lambda: lambdaSdk, iam: iamSdk },
     s3,
     sts,
@@ -178,6 +197,7 @@ export interface EcsClients {
 
 export async function createEcsClients(cfg: ProviderConfig): Promise<EcsClients> {
   quietNodeVersionWarning();
+  const retried = retrier(cfg);
   const [ecs, ec2, elb, scaling, logs, iam] = await Promise.all([
     import("@aws-sdk/client-ecs"),
     import("@aws-sdk/client-ec2"),
@@ -191,12 +211,12 @@ export async function createEcsClients(cfg: ProviderConfig): Promise<EcsClients>
   return {
     region: String(baseConfig("ECS", cfg).region),
     target: cfg.target.name,
-    ecs: new ecs.ECSClient(baseConfig("ECS", cfg)),
-    ec2: new ec2.EC2Client(baseConfig("EC2", cfg)),
-    elb: new elb.ElasticLoadBalancingV2Client(baseConfig("ELASTIC_LOAD_BALANCING_V2", cfg)),
-    scaling: new scaling.ApplicationAutoScalingClient(baseConfig("APPLICATION_AUTO_SCALING", cfg)),
-    logs: new logs.CloudWatchLogsClient(baseConfig("CLOUDWATCH_LOGS", cfg)),
-    iam: new iam.IAMClient(baseConfig("IAM", cfg)),
+    ecs: retried(new ecs.ECSClient(baseConfig("ECS", cfg))),
+    ec2: retried(new ec2.EC2Client(baseConfig("EC2", cfg))),
+    elb: retried(new elb.ElasticLoadBalancingV2Client(baseConfig("ELASTIC_LOAD_BALANCING_V2", cfg))),
+    scaling: retried(new scaling.ApplicationAutoScalingClient(baseConfig("APPLICATION_AUTO_SCALING", cfg))),
+    logs: retried(new logs.CloudWatchLogsClient(baseConfig("CLOUDWATCH_LOGS", cfg))),
+    iam: retried(new iam.IAMClient(baseConfig("IAM", cfg))),
     sdk: { ecs, ec2, elb, scaling, logs, iam },
     pollIntervalMs: Number.isFinite(poll) && poll > 0 ? poll : 2000,
     rolloutTimeoutMs: Number.isFinite(rollout) && rollout > 0 ? rollout : 20 * 60_000,

@@ -5,6 +5,9 @@
 
 import { ProviderError } from "../../src/errors.js";
 
+/** Set on an SDK error by the retry middleware (call-retry.ts): the attempts the call used. */
+export const ATTEMPTS = "$apishipAttempts";
+
 interface SdkErrorLike {
   name?: string;
   message?: string;
@@ -14,6 +17,7 @@ interface SdkErrorLike {
   $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string };
   $response?: { headers?: Record<string, string | undefined> };
   retryAfterSeconds?: string;
+  [ATTEMPTS]?: number;
 }
 
 const THROTTLING = new Set([
@@ -193,6 +197,7 @@ export function mapAwsError(e: unknown, op: string, target?: string): ProviderEr
     ...(requestId !== undefined ? { requestId } : {}),
     ...(retryAfterOf(s) !== undefined ? { retryAfter: retryAfterOf(s) } : {}),
     ...(target !== undefined ? { target } : {}),
+    ...(s[ATTEMPTS] !== undefined ? { spent: s[ATTEMPTS] } : {}),
   });
 }
 
