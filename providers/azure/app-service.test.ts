@@ -18,6 +18,7 @@ import { createAzureClients } from "./clients.js";
 import type { AzureClients } from "./clients.js";
 
 const SUB = "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345";
+const ONE_SEND = { maxAttempts: 1, baseMs: 1, capMs: 1, maxWaitMs: 1000 };
 const FIX = join(import.meta.dirname, "../../fixtures/responses/azure");
 const example = (f: string) =>
   JSON.parse(readFileSync(join(FIX, f), "utf8")) as {
@@ -94,7 +95,8 @@ async function ctxWith(
   const target = targetOf(o);
   return {
     clients: await createAzureClients(
-      { target, env: { APISHIP_AZURE_POLL_MS: "1", AZURE_MAX_RETRIES: "0", ...env } },
+      // One send per call: each scripted answer is what the adapter sees.
+      { target, env: { APISHIP_AZURE_POLL_MS: "1", ...env }, retry: ONE_SEND },
       { httpClient: client },
     ),
     stack,

@@ -9,6 +9,10 @@
 // policy refuses to send any token, so there, and only there, it is replaced by one that sends
 // AZURE_ACCESS_TOKEN or a fixed placeholder; DefaultAzureCredential is then never built, so a
 // test never reaches for the Azure CLI or instance metadata.
+//
+// Retries: the pipeline's default retry policy is replaced by the run's (pipeline-retry.ts), so
+// every ARM call is retried in that one layer under the run's budget and backoff. Calls outside
+// ARM (Kudu/OneDeploy, slot probes) go through `fetch`, which dials by APISHIP_CONNECT_TO.
 
 import type { ContainerServiceClient } from "@azure/arm-containerservice";
 import type { ResourceManagementClient } from "@azure/arm-resources";
@@ -16,8 +20,12 @@ import type { StorageManagementClient } from "@azure/arm-storage";
 import type { WebSiteManagementClient } from "@azure/arm-appservice";
 import type { TokenCredential } from "@azure/core-auth";
 import type { HttpClient, Pipeline } from "@azure/core-rest-pipeline";
-import type { ProviderConfig } from "../../src/core/provider.js";
+import { parseConnectTo } from "../../src/apply/connect-to.js";
+import type { ConnectRule } from "../../src/apply/connect-to.js";
+import type { CallRetryPolicy, ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { callPolicy } from "../_shared/call-retry.js";
+import { useRunRetries } from "./pipeline-retry.js";
 
 export const PUBLIC_ARM = "https://management.azure.com";
 /** What an http endpoint gets as bearer when AZURE_ACCESS_TOKEN is unset: emulators ignore it. */
@@ -40,6 +48,12 @@ export interface AzureClients {
   token(): Promise<string>;
   /** Pause between LRO polls (APISHIP_AZURE_POLL_MS; tests shorten it). */
   pollIntervalMs: number;
+  /** The run's per-call retry policy: the ARM pipeline's, and the data plane's. */
+  retry: CallRetryPolicy;
+  /** APISHIP_CONNECT_TO rules, for calls to the sites' own hosts (slot probes, Kudu). */
+  connectTo: readonly ConnectRule[];
+  /** fetch for those hosts, dialing by `connectTo`. */
+  fetch: typeof globalThis.fetch;
 }
 
 /** What tests may swap: the SDKs' transport (mocked-SDK unit tests drive them through it). */
@@ -120,22 +134,33 @@ export async function createAzureClients(
   const insecure = endpoint.startsWith("http://");
   const subscription = subscriptionOf(cfg);
   const credential = await credentialFor(cfg, insecure);
-  const maxRetries = positive(cfg.env.AZURE_MAX_RETRIES, 3);
+  const retry = callPolicy(cfg);
+  const connectTo = parseConnectTo(cfg.env.APISHIP_CONNECT_TO);
   // Tokens are for the cloud the endpoint belongs to (a sovereign cloud's ARM is its own audience).
   const scope = endpoint === PUBLIC_ARM || insecure ? `${PUBLIC_ARM}/.default` : `${endpoint}/.default`;
   const options = {
     endpoint,
     credentials: { scopes: [scope] },
     allowInsecureConnection: insecure,
-    retryOptions: { maxRetries },
+    // Replaced below by the run's policy; set from it too, so no other budget can apply.
+    retryOptions: {
+      maxRetries: Math.max(0, retry.maxAttempts - 1),
+      retryDelayInMs: retry.baseMs,
+      maxRetryDelayInMs: retry.capMs,
+    },
     ...(overrides.httpClient ? { httpClient: overrides.httpClient } : {}),
   };
   const bearer = cfg.env.AZURE_ACCESS_TOKEN || EMULATOR_TOKEN;
+  const [web, res, { dialFetch }] = await Promise.all([
+    import("@azure/arm-appservice"),
+    import("@azure/arm-resources"),
+    import("../_shared/dial.js"),
+  ]);
   const fix = <T extends { pipeline: Pipeline }>(client: T): T => {
     if (insecure) plainBearer(client.pipeline, bearer);
+    useRunRetries(client.pipeline, retry);
     return client;
   };
-  const [web, res] = await Promise.all([import("@azure/arm-appservice"), import("@azure/arm-resources")]);
   const storage = memo(async () => {
     const m = await import("@azure/arm-storage");
     return fix(new m.StorageManagementClient(credential, subscription, options));
@@ -159,6 +184,9 @@ export async function createAzureClients(
       return t?.token ?? "";
     },
     pollIntervalMs: positive(cfg.env.APISHIP_AZURE_POLL_MS, 2000),
+    retry,
+    connectTo,
+    fetch: dialFetch(connectTo),
   };
 }
 

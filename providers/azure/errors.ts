@@ -1,16 +1,22 @@
 // Azure SDK errors → ProviderError, at the provider boundary (DESIGN.md §9.5). ARM answers with
 // `{ error: { code, message } }`; the SDKs turn that into a RestError with `code` and
 // `statusCode`. Throttling (429) and server errors (5xx) are retryable and keep Retry-After;
-// credential failures, missing permissions and name conflicts are the user's to fix.
+// credential failures, missing permissions and name conflicts are the user's to fix. An error
+// that came out of the pipeline was already retried there under the run's policy
+// (pipeline-retry.ts): it leaves marked `spent`, so the engine does not retry it again.
 
 import { ProviderError } from "../../src/errors.js";
+import { spentError, tooLongError } from "../_shared/call-retry.js";
+import { attemptsOf } from "./pipeline-retry.js";
 
 interface RestErrorLike {
   name?: string;
   message?: string;
   code?: string;
   statusCode?: number;
-  response?: { headers?: { get(name: string): string | undefined } };
+  response?: { headers?: { get(name: string): string | undefined }; request?: unknown };
+  /** The pipeline request it failed (a RestError's). */
+  request?: unknown;
   errors?: unknown[];
 }
 
@@ -143,8 +149,9 @@ export function mapAzureError(e: unknown, op: string, target?: string): Provider
   const r = asRest(e);
   const c = classify(r, op);
   const requestId = header(r, "x-ms-request-id") ?? header(r, "x-ms-correlation-request-id");
-  const retryAfter = retryAfterOf(r);
-  return new ProviderError(`${op}: ${c.message ?? r.message ?? c.code}`, {
+  const sent = attemptsOf(r.request ?? r.response?.request);
+  const retryAfter = retryAfterOf(r) ?? sent?.tooLongS;
+  const mapped = new ProviderError(`${op}: ${c.message ?? r.message ?? c.code}`, {
     code: c.code,
     fault: c.fault,
     retryable: c.retryable,
@@ -154,6 +161,10 @@ export function mapAzureError(e: unknown, op: string, target?: string): Provider
     ...(retryAfter !== undefined ? { retryAfter } : {}),
     ...(target !== undefined ? { target } : {}),
   });
+  if (!sent) return mapped;
+  if (sent.tooLongS !== undefined)
+    return spentError(tooLongError(op, mapped, sent.policy.maxWaitMs), sent.count);
+  return spentError(mapped, sent.count);
 }
 
 /** Runs one Azure call and maps its failure. */

@@ -132,7 +132,11 @@ describe("azure/functions first apply", () => {
     });
     const ctx: Ctx<AzureClients> = {
       clients: await createAzureClients(
-        { target, env: { AZURE_ACCESS_TOKEN: "t", APISHIP_AZURE_POLL_MS: "1", AZURE_MAX_RETRIES: "0" } },
+        {
+          target,
+          env: { AZURE_ACCESS_TOKEN: "t", APISHIP_AZURE_POLL_MS: "1" },
+          retry: { maxAttempts: 1, baseMs: 1, capMs: 1, maxWaitMs: 1000 },
+        },
         { httpClient: client },
       ),
       stack,

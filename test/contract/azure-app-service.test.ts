@@ -3,14 +3,13 @@
 // errors, and the SDK's own retries off, a deploy still converges when retried as the engine
 // retries: only on retryable ProviderErrors, from the top.
 import { describe, expect, it } from "vitest";
-import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
-import { ProviderError } from "../../src/errors.js";
+import type { CallRetryInfo, CallRetryPolicy, Ctx, DeployableTarget } from "../../src/core/provider.js";
 import type { TargetSpec } from "../../src/manifest/types.js";
 import { appService } from "../../providers/azure/app-service.js";
 import type { AppServiceOptions, AppServiceState } from "../../providers/azure/app-service.js";
 import type { AzureClients } from "../../providers/azure/clients.js";
 import { seeded } from "../fakes/_shared/server.js";
-import { SECRET_VALUE, SUBSCRIPTION, azureWorld, planIn } from "../fakes/azure/harness.js";
+import { FAST_RETRY, SECRET_VALUE, SUBSCRIPTION, azureWorld, planIn } from "../fakes/azure/harness.js";
 import type { AzureFakeOptions } from "../fakes/azure/index.js";
 import { describeLifecycle } from "./lifecycle.js";
 
@@ -22,13 +21,14 @@ const options = () =>
     resourceGroup: "rg-shop-dev",
     location: "westeurope",
   });
-const world = (fake?: AzureFakeOptions, env?: Record<string, string>) =>
+const world = (fake?: AzureFakeOptions, env?: Record<string, string>, retry?: CallRetryPolicy) =>
   azureWorld(adapter, {
     name: "web",
     platform: "app-service",
     options: options(),
     ...(fake ? { fake } : {}),
     ...(env ? { env } : {}),
+    ...(retry ? { retry } : {}),
   });
 
 describeLifecycle("azure/app-service", async () => {
@@ -51,40 +51,28 @@ describeLifecycle("azure/app-service", async () => {
 });
 
 describe("azure/app-service under injected faults", () => {
-  it("converges with 20% throttling and 5% server errors", async () => {
-    const w = await world(
-      { knobs: { throttleRate: 0.2, errorRate: 0.05, random: seeded(11) } },
-      { AZURE_MAX_RETRIES: "0" },
-    );
+  it("converges in one run with 20% throttling and 5% server errors, each call retried in the one layer", async () => {
+    const retries: CallRetryInfo[] = [];
+    const w = await world({ knobs: { throttleRate: 0.2, errorRate: 0.05, random: seeded(11) } }, undefined, {
+      ...FAST_RETRY,
+      onRetry: (i) => retries.push(i),
+    });
     try {
-      const failures: string[] = [];
-      // As the engine does: a retryable failure re-runs the failed step (the read, or apply
-      // with the same planned change), from its top, against what the cloud holds by then.
-      const retry = async <T>(run: () => Promise<T>): Promise<T> => {
-        for (let attempt = 0; attempt < 200; attempt++) {
-          try {
-            return await run();
-          } catch (e) {
-            if (!(e instanceof ProviderError) || !e.retryable) throw e;
-            failures.push(e.code);
-          }
-        }
-        throw new Error("no attempt succeeded");
-      };
-      const planned = await retry(() => planIn(w, NAME));
+      // As the engine drives one run: read and plan once, apply once; no step is retried.
+      const planned = await planIn(w, NAME);
       const ctx = await w.ctx();
-      const state = (
-        await retry(() => w.adapter.apply(ctx, { ...planned, secrets: { API_KEY: SECRET_VALUE } }))
-      ).state;
-      expect(failures.length).toBeGreaterThan(0);
-      expect(new Set(failures)).toEqual(
-        new Set(failures.filter((c) => c === "THROTTLED" || c === "AZURE_UNAVAILABLE")),
-      );
+      const state = (await w.adapter.apply(ctx, { ...planned, secrets: { API_KEY: SECRET_VALUE } })).state;
+      expect(retries.length).toBeGreaterThan(0);
+      expect(retries.filter((r) => r.code !== "HTTP_429" && r.code !== "HTTP_500")).toEqual([]);
+      expect(retries.every((r) => r.attempt < FAST_RETRY.maxAttempts)).toBe(true);
       w.fake.knobs.throttleRate = 0;
       w.fake.knobs.errorRate = 0;
       const site = w.fake.world.sites.get(NAME);
       expect(site?.config.linuxFxVersion).toBe("DOCKER|ghcr.io/acme/shop:1");
       expect(site?.settings.API_KEY).toBe(SECRET_VALUE);
+      // Nothing made twice: one site PUT, one slot PUT.
+      const puts = w.fake.requests.filter((q) => q.method === "PUT" && /\/sites\//i.test(q.path));
+      expect(new Set(puts.map((q) => q.path)).size).toBe(2);
       const again = await planIn(w, NAME, state);
       expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
     } finally {

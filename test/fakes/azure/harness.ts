@@ -3,7 +3,7 @@
 // static-bearer policy is in play and no Azure credential is ever looked for), and
 // read → plan → apply the way the engine drives them. No vitest here.
 
-import type { Ctx, DeployableTarget, ResourceChange } from "../../../src/core/provider.js";
+import type { CallRetryPolicy, Ctx, DeployableTarget, ResourceChange } from "../../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../../src/manifest/types.js";
 import type { AzureClients } from "../../../providers/azure/clients.js";
 import { readAndPlan } from "../../support/read-plan.js";
@@ -44,7 +44,12 @@ export interface WorldSetup<O> {
   service?: ServiceSpec;
   fake?: AzureFakeOptions;
   env?: Record<string, string>;
+  /** The run's per-call retry policy; default: the engine's budget with millisecond waits. */
+  retry?: CallRetryPolicy;
 }
+
+/** The engine's attempts with waits short enough for tests. */
+export const FAST_RETRY: CallRetryPolicy = { maxAttempts: 5, baseMs: 1, capMs: 4, maxWaitMs: 1000 };
 
 export async function azureWorld<O, S extends object>(
   adapter: DeployableTarget<O, S, AzureClients>,
@@ -61,6 +66,7 @@ export async function azureWorld<O, S extends object>(
   const stack: Stack = { id: "shop/dev", app: "shop", environment: "dev", service, targets: [target] };
   const env = { AZURE_RESOURCE_MANAGER_ENDPOINT: fake.url, APISHIP_AZURE_POLL_MS: "5", ...setup.env };
   const steps: string[] = [];
+  const retry = setup.retry ?? FAST_RETRY;
   return {
     fake,
     adapter,
@@ -69,7 +75,7 @@ export async function azureWorld<O, S extends object>(
     env,
     steps,
     ctx: async (t: TargetSpec = target) => ({
-      clients: await adapter.createClients({ target: t, env }),
+      clients: await adapter.createClients({ target: t, env, retry }),
       stack,
       target: t,
       progress: { step: (s) => steps.push(`step ${s}`), done: (s) => steps.push(`done ${s}`) },
