@@ -7,8 +7,9 @@
 import { existsSync } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
 import type { CoreV1Api, KubeConfig, KubernetesObjectApi } from "@kubernetes/client-node";
-import type { ProviderConfig } from "../../src/core/provider.js";
+import type { CallRetryPolicy, ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { DEFAULT_CALL_RETRY, callPolicy } from "../_shared/call-retry.js";
 
 export type ObjectsApi = Pick<KubernetesObjectApi, "patch" | "read" | "list" | "delete">;
 export type LogsApi = Pick<CoreV1Api, "readNamespacedPodLog">;
@@ -28,6 +29,11 @@ export interface KubeClients {
   /** Which cluster, for messages: "context prod (https://1.2.3.4:6443)". */
   cluster: string;
   timing: KubeTiming;
+  /**
+   * The run's per-call retry policy. client-node retries nothing itself, so objects.ts retries
+   * each call under it (absent: DEFAULT_CALL_RETRY).
+   */
+  retry?: CallRetryPolicy;
 }
 
 export const DEFAULT_TIMING: KubeTiming = {
@@ -152,6 +158,7 @@ function selectContext(kc: KubeConfig, context: string | undefined, target: stri
 export async function clientsFromKubeConfig(
   kc: KubeConfig,
   timing: Partial<KubeTiming> = {},
+  retry: CallRetryPolicy = DEFAULT_CALL_RETRY,
 ): Promise<KubeClients> {
   const k8s = await import("@kubernetes/client-node");
   const server = kc.getCurrentCluster()?.server ?? "(no server)";
@@ -160,13 +167,18 @@ export async function clientsFromKubeConfig(
     logs: kc.makeApiClient(k8s.CoreV1Api),
     cluster: `context ${kc.getCurrentContext()} (${server})`,
     timing: { ...DEFAULT_TIMING, ...timing },
+    retry,
   };
 }
 
-/** Clients for a cluster handed over by a managed-Kubernetes platform (AKS, GKE, EKS, DOKS). */
+/**
+ * Clients for a cluster handed over by a managed-Kubernetes platform (AKS, GKE, EKS, DOKS);
+ * `retry` is the run's policy, callPolicy(cfg) of the platform's createClients.
+ */
 export async function clientsFromCluster(
   c: ClusterAccess,
   timing: Partial<KubeTiming> = {},
+  retry: CallRetryPolicy = DEFAULT_CALL_RETRY,
 ): Promise<KubeClients> {
   const { KubeConfig: Kc } = await import("@kubernetes/client-node");
   const kc = new Kc();
@@ -180,12 +192,12 @@ export async function clientsFromCluster(
     contexts: [{ name, cluster: name, user: name }],
     currentContext: name,
   });
-  return clientsFromKubeConfig(kc, timing);
+  return clientsFromKubeConfig(kc, timing, retry);
 }
 
 /** createClients of kubernetes/kubernetes. */
 export async function createKubeClients(cfg: ProviderConfig): Promise<KubeClients> {
   const o = cfg.target.options as KubeOptions;
   const kc = await loadKubeConfig(o, cfg.env, cfg.target.name);
-  return clientsFromKubeConfig(kc);
+  return clientsFromKubeConfig(kc, {}, callPolicy(cfg));
 }

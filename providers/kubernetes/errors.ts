@@ -121,12 +121,3 @@ export function mapKubeError(e: unknown, op: KubeOp): ProviderError {
     hint: "check the API server address in the kubeconfig and that it is reachable (VPN, firewall)",
   });
 }
-
-/** Runs one SDK call and maps what it throws. */
-export async function kube<T>(op: KubeOp, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw mapKubeError(e, op);
-  }
-}

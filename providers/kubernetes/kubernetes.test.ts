@@ -266,6 +266,8 @@ describe("kubernetes/kubernetes with a mocked SDK", () => {
     ];
     for (const [status, code, retryable] of cases) {
       const { mock, w } = setup();
+      // One attempt: the error as the adapter maps it, before any retry.
+      w.ctx.clients.retry = { maxAttempts: 1, baseMs: 1, capMs: 1, maxWaitMs: 1000 };
       mock.store.set(P.ns, { apiVersion: "v1", kind: "Namespace", metadata: { name: "apis" } });
       mock.failNext("PATCH", status, "denied by test", status === 429 ? { "retry-after": "7" } : {});
       const err = (await deploy(w).catch((e: unknown) => e)) as ProviderError;
@@ -274,7 +276,43 @@ describe("kubernetes/kubernetes with a mocked SDK", () => {
       expect(err.message).toContain(`apply Secret apis/${NAME}-secrets`);
       expect(err.message).toContain("denied by test");
       if (status === 429) expect(err.retryAfter).toBe(7);
+      expect(err.spent).toBe(1);
     }
+  });
+
+  // Issue 18, item 3: client-node retries nothing, so a throttled or failing API server failed
+  // the step on its first 429 or 500.
+  it("retries a throttled or failing call under the run's policy, waiting what Retry-After asks", async () => {
+    const { mock, w } = setup();
+    const retries: { call: string; delayMs: number; code: string }[] = [];
+    w.ctx.clients.retry = {
+      maxAttempts: 3,
+      baseMs: 1,
+      capMs: 1,
+      maxWaitMs: 1000,
+      onRetry: (i) => retries.push({ call: i.call, delayMs: i.delayMs, code: i.code }),
+    };
+    mock.failNext("GET", 500);
+    mock.failNext("PATCH", 429, "slow down", { "retry-after": "0.05" });
+    mock.failNext("LIST", 503);
+    const { result } = await deploy(w);
+    expect(result.state.objects.deployment?.name).toBe(NAME);
+    expect(retries.map((r) => r.code)).toEqual(["HTTP_500", "Throttling", "HTTP_503"]);
+    expect(retries[1]).toMatchObject({ call: "apply Namespace apis", delayMs: 50 });
+    expect(mock.calls.filter((c) => c.method === "PATCH" && c.path === P.ns)).toHaveLength(2);
+  });
+
+  it("gives up after the policy's attempts with the error marked spent, and never waits longer than it allows", async () => {
+    const { mock, w } = setup();
+    w.ctx.clients.retry = { maxAttempts: 2, baseMs: 1, capMs: 1, maxWaitMs: 1000 };
+    mock.failNext("GET", 503);
+    mock.failNext("GET", 503);
+    const err = (await k8s.read(w.ctx, undefined, NAME).catch((e: unknown) => e)) as ProviderError;
+    expect({ code: err.code, spent: err.spent }).toEqual({ code: "HTTP_503", spent: 2 });
+    mock.failNext("GET", 429, "slow down", { "retry-after": "3600" });
+    const long = (await k8s.read(w.ctx, undefined, NAME).catch((e: unknown) => e)) as ProviderError;
+    expect(long.message).toMatch(/asked to wait 3600 s/);
+    expect(long.spent).toBe(1);
   });
 });
 

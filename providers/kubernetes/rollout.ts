@@ -8,8 +8,7 @@
 // and a rollback away from a failed image would be judged by the failure it is undoing.
 
 import { ProviderError } from "../../src/errors.js";
-import { kube } from "./errors.js";
-import { getObject, listObjects } from "./objects.js";
+import { call, getObject, listObjects } from "./objects.js";
 import type { KubeCtx } from "./objects.js";
 import type { K8sObject } from "./manifests.js";
 
@@ -84,7 +83,7 @@ function deadlineExceeded(dep: K8sObject): string | undefined {
 
 async function lastLines(ctx: KubeCtx, w: Waiting, namespace: string): Promise<string> {
   const read = (previous: boolean) =>
-    kube({ verb: "read the log of", what: `pod ${namespace}/${w.pod}`, target: ctx.target.name }, () =>
+    call(ctx, "read the log of", `pod ${namespace}/${w.pod}`, () =>
       ctx.clients.logs.readNamespacedPodLog({
         name: w.pod,
         namespace,

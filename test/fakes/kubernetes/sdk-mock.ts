@@ -168,6 +168,8 @@ export function sdkMock(): SdkMock {
     logs: logs as unknown as LogsApi,
     cluster: "context mock (https://mock:6443)",
     timing: { pollMs: 1, loadBalancerWaitMs: 10, rolloutTimeoutMs: 1000 },
+    // The run's policy with short waits: a test sees every retry without waiting for it.
+    retry: { maxAttempts: 5, baseMs: 1, capMs: 5, maxWaitMs: 1000 },
   };
   return {
     clients,
