@@ -17,7 +17,8 @@ import type { protos as GkeProtos } from "@google-cloud/container";
 import type { ClientOptions } from "google-gax";
 import type { ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import { gcp, gcpMaybe } from "./errors.js";
+import { callPolicy, retryCall } from "../_shared/call-retry.js";
+import { gcp, gcpMaybe, toProviderError } from "./errors.js";
 import { finish } from "./operations.js";
 import type { CheckedOp } from "./operations.js";
 
@@ -153,11 +154,40 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 /**
+ * gax's own retries are turned off per call (`{ retry: null }`): each call is retried here
+ * instead, in the one layer every cloud shares (call-retry.ts), under the run's policy. A create
+ * is sent again only after a throttle, which the server did not process.
+ */
+export const NO_GAX_RETRY = { retry: null };
+
+interface Caller {
+  <T>(op: string, fn: () => Promise<T>, idempotent?: boolean): Promise<T>;
+  /** NOT_FOUND is "absent": undefined. */
+  maybe<T>(op: string, fn: () => Promise<T>): Promise<T | undefined>;
+}
+
+function caller(cfg: ProviderConfig, signal?: AbortSignal): Caller {
+  const policy = callPolicy(cfg);
+  const t = cfg.target.name;
+  const map = (op: string) => (e: unknown) => (e instanceof ProviderError ? e : toProviderError(op, t, e));
+  const opts = (op: string, idempotent = true) => ({
+    map: map(op),
+    idempotent,
+    ...(signal ? { signal } : {}),
+  });
+  const must = <T>(op: string, fn: () => Promise<T>, idempotent = true) =>
+    retryCall(policy, op, () => gcp(op, t, fn), opts(op, idempotent));
+  const maybe = <T>(op: string, fn: () => Promise<T>) =>
+    retryCall(policy, op, () => gcpMaybe(op, t, fn), opts(op));
+  return Object.assign(must, { maybe });
+}
+
+/**
  * The resource as it stands after its operation: an operation's `response` is a raw protobuf
  * message (numeric enums, no defaults), a GET gives the same shape every read gives.
  */
-async function reread<T>(op: string, target: string, get: () => Promise<[T, ...unknown[]]>): Promise<T> {
-  return (await gcp(op, target, get))[0];
+async function reread<T>(call: Caller, op: string, get: () => Promise<[T, ...unknown[]]>): Promise<T> {
+  return (await call(op, get))[0];
 }
 
 async function makeRun(cfg: ProviderConfig, intervalMs: number): Promise<RunApi> {
@@ -166,28 +196,34 @@ async function makeRun(cfg: ProviderConfig, intervalMs: number): Promise<RunApi>
   const c = new ServicesClient(opts);
   const rev = new RevisionsClient(opts);
   const t = cfg.target.name;
+  const call = caller(cfg);
+  const o = NO_GAX_RETRY;
   const check = (n: string) => c.checkUpdateServiceProgress(n) as unknown as Promise<CheckedOp<RunService>>;
   return {
-    getService: (name) => gcpMaybe("GetService", t, async () => (await c.getService({ name }))[0]),
+    getService: (name) => call.maybe("GetService", async () => (await c.getService({ name }, o))[0]),
     createService: async (parent, serviceId, service, signal) => {
-      const [op] = await gcp("CreateService", t, () => c.createService({ parent, serviceId, service }));
+      const [op] = await call(
+        "CreateService",
+        () => c.createService({ parent, serviceId, service }, o),
+        false,
+      );
       await finish("CreateService", t, op, check, intervalMs, signal);
-      return reread("GetService", t, () => c.getService({ name: `${parent}/services/${serviceId}` }));
+      return reread(call, "GetService", () => c.getService({ name: `${parent}/services/${serviceId}` }, o));
     },
     updateService: async (service, paths, signal) => {
-      const [op] = await gcp("UpdateService", t, () => c.updateService({ service, updateMask: { paths } }));
+      const [op] = await call("UpdateService", () => c.updateService({ service, updateMask: { paths } }, o));
       await finish("UpdateService", t, op, check, intervalMs, signal);
-      return reread("GetService", t, () => c.getService({ name: service.name ?? "" }));
+      return reread(call, "GetService", () => c.getService({ name: service.name ?? "" }, o));
     },
     deleteService: async (name, signal) => {
-      const op = await gcpMaybe("DeleteService", t, async () => (await c.deleteService({ name }))[0]);
+      const op = await call.maybe("DeleteService", async () => (await c.deleteService({ name }, o))[0]);
       if (op)
         await gcpMaybe("DeleteService", t, () => finish("DeleteService", t, op, check, intervalMs, signal));
     },
-    getRevision: (name) => gcpMaybe("GetRevision", t, async () => (await rev.getRevision({ name }))[0]),
-    getIamPolicy: (resource) => gcp("GetIamPolicy", t, async () => (await c.getIamPolicy({ resource }))[0]),
+    getRevision: (name) => call.maybe("GetRevision", async () => (await rev.getRevision({ name }, o))[0]),
+    getIamPolicy: (resource) => call("GetIamPolicy", async () => (await c.getIamPolicy({ resource }, o))[0]),
     setIamPolicy: (resource, policy) =>
-      gcp("SetIamPolicy", t, async () => (await c.setIamPolicy({ resource, policy }))[0]),
+      call("SetIamPolicy", async () => (await c.setIamPolicy({ resource, policy }, o))[0]),
   };
 }
 
@@ -195,34 +231,40 @@ async function makeFunctions(cfg: ProviderConfig, intervalMs: number): Promise<F
   const { v2 } = await import("@google-cloud/functions");
   const c = new v2.FunctionServiceClient(await clientOptions("CLOUDFUNCTIONS", cfg));
   const t = cfg.target.name;
+  const call = caller(cfg);
+  const o = NO_GAX_RETRY;
   const check = (n: string) =>
     c.checkUpdateFunctionProgress(n) as unknown as Promise<CheckedOp<CloudFunction>>;
   return {
-    getFunction: (name) => gcpMaybe("GetFunction", t, async () => (await c.getFunction({ name }))[0]),
+    getFunction: (name) => call.maybe("GetFunction", async () => (await c.getFunction({ name }, o))[0]),
     generateUploadUrl: async (parent) => {
-      const [r] = await gcp("GenerateUploadUrl", t, () => c.generateUploadUrl({ parent }));
+      const [r] = await call("GenerateUploadUrl", () => c.generateUploadUrl({ parent }, o));
       return { uploadUrl: r.uploadUrl ?? "", storageSource: r.storageSource ?? {} };
     },
     createFunction: async (parent, functionId, fn, signal) => {
-      const [op] = await gcp("CreateFunction", t, () =>
-        c.createFunction({ parent, functionId, function: fn }),
+      const [op] = await call(
+        "CreateFunction",
+        () => c.createFunction({ parent, functionId, function: fn }, o),
+        false,
       );
       await finish("CreateFunction", t, op, check, intervalMs, signal);
-      return reread("GetFunction", t, () => c.getFunction({ name: `${parent}/functions/${functionId}` }));
+      return reread(call, "GetFunction", () =>
+        c.getFunction({ name: `${parent}/functions/${functionId}` }, o),
+      );
     },
     updateFunction: async (fn, paths, signal) => {
-      const [op] = await gcp("UpdateFunction", t, () =>
-        c.updateFunction({ function: fn, updateMask: { paths } }),
+      const [op] = await call("UpdateFunction", () =>
+        c.updateFunction({ function: fn, updateMask: { paths } }, o),
       );
       await finish("UpdateFunction", t, op, check, intervalMs, signal);
-      return reread("GetFunction", t, () => c.getFunction({ name: fn.name ?? "" }));
+      return reread(call, "GetFunction", () => c.getFunction({ name: fn.name ?? "" }, o));
     },
     deleteFunction: async (name, signal) => {
-      const op = await gcpMaybe("DeleteFunction", t, async () => (await c.deleteFunction({ name }))[0]);
+      const op = await call.maybe("DeleteFunction", async () => (await c.deleteFunction({ name }, o))[0]);
       if (op)
         await gcpMaybe("DeleteFunction", t, () => finish("DeleteFunction", t, op, check, intervalMs, signal));
     },
-    upload: (url, zip, signal) => uploadZip(url, zip, t, signal),
+    upload: (url, zip, signal) => call("UploadSource", () => uploadZip(url, zip, t, signal)),
   };
 }
 
@@ -247,8 +289,10 @@ async function makeContainer(cfg: ProviderConfig): Promise<ContainerApi> {
   const opts = await clientOptions("CONTAINER", cfg);
   const c = new ClusterManagerClient(opts);
   const t = cfg.target.name;
+  const call = caller(cfg);
   return {
-    getCluster: (name) => gcpMaybe("GetCluster", t, async () => (await c.getCluster({ name }))[0]),
+    getCluster: (name) =>
+      call.maybe("GetCluster", async () => (await c.getCluster({ name }, NO_GAX_RETRY))[0]),
     accessToken: async () => {
       const tok = await gcp("GetAccessToken", t, () => c.auth.getAccessToken());
       const value =

@@ -97,6 +97,7 @@ export function serviceBody(
   const template: NonNullable<RunService["template"]> = {
     revision,
     labels: { ...want.labels },
+    annotations: { [SECRETS_ANNOTATION]: fingerprintsAnnotation(want.secrets) },
     scaling: { minInstanceCount: want.minInstances, maxInstanceCount: want.maxInstances },
     maxInstanceRequestConcurrency: want.concurrency,
     timeout: { seconds: want.timeoutSeconds },
@@ -126,6 +127,30 @@ export function trafficOf(s: RunService): TrafficState {
 
 const shortId = (full: string | null | undefined) => (full ?? "").split("/").pop() ?? "";
 const DEFAULT_SA = /^\d+-compute@developer\.gserviceaccount\.com$/;
+
+/**
+ * The template carries the fingerprints (keyed hashes, never values) of the secrets it holds, so
+ * read() compares what the cloud runs, not what the state recorded: an apply that updated the
+ * service but was not recorded (a failed run, a retry) is then seen as done instead of sending
+ * another revision of the same template.
+ */
+export const SECRETS_ANNOTATION = "apiship.dev/secret-fingerprints";
+
+const fingerprintsAnnotation = (hashes: Record<string, string>) =>
+  JSON.stringify(Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b))));
+
+function fingerprintsOf(t: NonNullable<RunService["template"]>): Record<string, string> {
+  try {
+    const v = JSON.parse(t.annotations?.[SECRETS_ANNOTATION] ?? "{}") as unknown;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return {};
+    return Object.fromEntries(
+      Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"),
+    );
+  } catch {
+    // Edited by hand into something else: the recorded fingerprints stand.
+    return {};
+  }
+}
 
 function splitEnv(
   c: Container | undefined,
@@ -164,7 +189,7 @@ export function toServiceState(
     port: c?.ports?.[0]?.containerPort ?? 8080,
     command: [...(c?.command ?? [])],
     args: [...(c?.args ?? [])],
-    ...splitEnv(c, secretNames, knownHashes),
+    ...splitEnv(c, secretNames, { ...knownHashes, ...fingerprintsOf(t) }),
     cpu: parseCpu(limits.cpu),
     memory: parseMemory(limits.memory),
     cpuIdle: c?.resources?.cpuIdle ?? true,

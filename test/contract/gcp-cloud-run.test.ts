@@ -34,11 +34,19 @@ describeLifecycle("gcp/cloud-run", async () => {
 });
 
 describe("gcp/cloud-run under injected faults", () => {
-  it("converges with 20% throttling and 5% server errors", async () => {
+  it("converges in one apply with 20% throttling and 5% server errors: each call retried by the client", async () => {
+    const retried: string[] = [];
     const w = await gcpWorld(
       cloudRun as unknown as TargetAdapter<Record<string, unknown>, object, GcpClients>,
       {
         knobs: { throttleRate: 0.2, errorRate: 0.05, random: seeded(7) },
+        retry: {
+          maxAttempts: 5,
+          baseMs: 1,
+          capMs: 4,
+          maxWaitMs: 60_000,
+          onRetry: (r) => retried.push(r.code),
+        },
       },
     );
     try {
@@ -61,9 +69,11 @@ describe("gcp/cloud-run under injected faults", () => {
           failures.push(e.code);
         }
       }
-      expect(failures.length).toBeGreaterThan(0);
-      expect(new Set(failures)).toEqual(
-        new Set(failures.filter((c) => ["THROTTLED", "GCP_UNAVAILABLE", "CONFLICT"].includes(c))),
+      // Before calls were retried in the client, every fault failed the whole apply.
+      expect(failures).toEqual([]);
+      expect(retried.length).toBeGreaterThan(0);
+      expect(new Set(retried)).toEqual(
+        new Set(retried.filter((c) => ["THROTTLED", "GCP_UNAVAILABLE", "CONFLICT"].includes(c))),
       );
       w.fake.knobs.throttleRate = 0;
       w.fake.knobs.errorRate = 0;
@@ -79,6 +89,33 @@ describe("gcp/cloud-run under injected faults", () => {
         secretHashes: { API_KEY: "h1" },
       });
       expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+
+  it("an apply the state never recorded is seen as done: the secret fingerprints come from the service", async () => {
+    const w = await gcpWorld(
+      cloudRun as unknown as TargetAdapter<Record<string, unknown>, object, GcpClients>,
+    );
+    try {
+      const plan = async () =>
+        readAndPlan(adapter, await w.ctx(), {
+          stack: w.stack,
+          target: w.target,
+          service: w.service,
+          name: NAME,
+          // The first run applied, then failed before recording: the state is still empty.
+          recorded: undefined,
+          secretHashes: { API_KEY: "h1" },
+        });
+      const first = await plan();
+      await adapter.apply(await w.ctx(), { ...first, secrets: { API_KEY: SECRET_VALUE } });
+      const again = await plan();
+      expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+      // A retry of the same apply sends no second revision of the same template.
+      await adapter.apply(await w.ctx(), { ...again, secrets: { API_KEY: SECRET_VALUE } });
+      expect([...w.fake.world.revisions.keys()]).toHaveLength(1);
     } finally {
       await w.close();
     }

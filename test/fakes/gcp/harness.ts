@@ -2,7 +2,7 @@
 // adapters' integration tests and the benchmark: the real client libraries, a static token,
 // the fake's URL as the target's endpoint, operation polls of 1 ms.
 
-import type { Ctx, TargetAdapter } from "../../../src/core/provider.js";
+import type { CallRetryPolicy, Ctx, TargetAdapter } from "../../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../../src/manifest/types.js";
 import type { GcpClients } from "../../../providers/gcp/clients.js";
 import { baseService } from "../../support/test-provider/harness.js";
@@ -30,6 +30,8 @@ export async function gcpWorld(
     service?: ServiceSpec;
     targetOptions?: Record<string, unknown>;
     env?: Record<string, string>;
+    /** The run's per-call retry policy handed to the clients. */
+    retry?: CallRetryPolicy;
   } = {},
 ): Promise<GcpWorldHandle> {
   const fake = await startGcpFake({ knobs: opts.knobs ?? {} });
@@ -58,6 +60,7 @@ export async function gcpWorld(
       clients: (await adapter.createClients?.({
         target: t,
         env: { APISHIP_GCP_POLL_MS: "1", ...opts.env },
+        ...(opts.retry ? { retry: opts.retry } : {}),
       })) as GcpClients,
       stack: { ...stack, service: svc, targets: [t] },
       target: t,
