@@ -100,6 +100,7 @@ export async function createHostingClients(cfg: ProviderConfig): Promise<Hosting
     headers,
     token,
     mapError: (e) => hostingError(e, cfg.target.name),
+    ...(cfg.retry ? { retry: cfg.retry } : {}),
     ...(cfg.env.APISHIP_FIREBASE_RETRY_MS ? { baseDelayMs: Number(cfg.env.APISHIP_FIREBASE_RETRY_MS) } : {}),
   });
   return { api: new Api(http), endpoint, credentials: from };

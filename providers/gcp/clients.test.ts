@@ -105,3 +105,21 @@ describe("gcp operations against the fake", () => {
     }
   });
 });
+
+describe("the signed upload URL", () => {
+  it("is reached through APISHIP_CONNECT_TO, like every host the platform names", async () => {
+    const fake = await startGcpFake({ uploadHost: "storage.googleapis.com" });
+    try {
+      const base = cfg({ endpoint: fake.url });
+      const parent = "projects/p/locations/us-central1";
+      const rule = `storage.googleapis.com:${fake.port}:127.0.0.1:${fake.port}`;
+      const routed = await createGcpClients({ ...base, env: { APISHIP_CONNECT_TO: rule } }).functions();
+      const up = await routed.generateUploadUrl(parent);
+      expect(new URL(up.uploadUrl).hostname).toBe("storage.googleapis.com");
+      await routed.upload(up.uploadUrl, Buffer.from("PK zip"), new AbortController().signal);
+      expect(fake.requests.some((r) => r.method === "PUT" && r.path.startsWith("/upload/"))).toBe(true);
+    } finally {
+      await fake.close();
+    }
+  });
+});

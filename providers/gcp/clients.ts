@@ -17,7 +17,9 @@ import type { protos as GkeProtos } from "@google-cloud/container";
 import type { ClientOptions } from "google-gax";
 import type { ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { parseConnectTo } from "../../src/apply/connect-to.js";
 import { callPolicy, retryCall } from "../_shared/call-retry.js";
+import { dialFetch } from "../_shared/dial.js";
 import { gcp, gcpMaybe, toProviderError } from "./errors.js";
 import { finish } from "./operations.js";
 import type { CheckedOp } from "./operations.js";
@@ -233,6 +235,8 @@ async function makeFunctions(cfg: ProviderConfig, intervalMs: number): Promise<F
   const t = cfg.target.name;
   const call = caller(cfg);
   const o = NO_GAX_RETRY;
+  // The signed upload URL is a host Google names: APISHIP_CONNECT_TO may point it at an emulator.
+  const dial = dialFetch(parseConnectTo(cfg.env.APISHIP_CONNECT_TO));
   const check = (n: string) =>
     c.checkUpdateFunctionProgress(n) as unknown as Promise<CheckedOp<CloudFunction>>;
   return {
@@ -264,14 +268,20 @@ async function makeFunctions(cfg: ProviderConfig, intervalMs: number): Promise<F
       if (op)
         await gcpMaybe("DeleteFunction", t, () => finish("DeleteFunction", t, op, check, intervalMs, signal));
     },
-    upload: (url, zip, signal) => call("UploadSource", () => uploadZip(url, zip, t, signal)),
+    upload: (url, zip, signal) => call("UploadSource", () => uploadZip(url, zip, t, signal, dial)),
   };
 }
 
 /** The signed URL is the credential: no Authorization header, and the content type it was signed for. */
-async function uploadZip(url: string, zip: Buffer, target: string, signal: AbortSignal): Promise<void> {
+async function uploadZip(
+  url: string,
+  zip: Buffer,
+  target: string,
+  signal: AbortSignal,
+  send: typeof fetch,
+): Promise<void> {
   const res = await gcp("UploadSource", target, () =>
-    fetch(url, { method: "PUT", body: zip, headers: { "content-type": "application/zip" }, signal }),
+    send(url, { method: "PUT", body: zip, headers: { "content-type": "application/zip" }, signal }),
   );
   if (!res.ok) {
     const text = (await res.text()).slice(0, 300);

@@ -26,6 +26,11 @@ export type { GcpKnobs, Json, Operation } from "./world.js";
 export interface GcpFakeOptions {
   knobs?: GcpKnobs;
   logFile?: string;
+  /**
+   * The host signed upload URLs name, as Google's name storage.googleapis.com: set, the client
+   * reaches the fake only through APISHIP_CONNECT_TO. Default: the fake's own address.
+   */
+  uploadHost?: string;
 }
 
 export interface GcpFake {
@@ -232,7 +237,7 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
   // startFake copies the knobs it is given; the world must read the live object the caller edits.
   Object.assign(fake.knobs, knobs);
   (world as { knobs: GcpKnobs }).knobs = fake.knobs;
-  fns.baseUrl = fake.url;
+  fns.baseUrl = opts.uploadHost ? `http://${opts.uploadHost}:${fake.port}` : fake.url;
   return {
     url: fake.url,
     port: fake.port,
