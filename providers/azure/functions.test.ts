@@ -121,15 +121,6 @@ describe("azure/functions first apply", () => {
       ["PUT", /sites\/sitef6141$/, { status: 200, body: site }],
       ["PUT", /sites\/sitef6141\/config\/appsettings$/, { status: 200, body: { properties: {} } }],
     ]);
-    const fetches: string[] = [];
-    vi.spyOn(globalThis, "fetch").mockImplementation((url) => {
-      fetches.push(String(url));
-      return Promise.resolve(
-        String(url).endsWith("/latest")
-          ? Response.json({ status: 4, complete: true })
-          : new Response(null, { status: 202 }),
-      );
-    });
     const ctx: Ctx<AzureClients> = {
       clients: await createAzureClients(
         {
@@ -145,6 +136,17 @@ describe("azure/functions first apply", () => {
       log: { debug: () => {}, info: () => {}, warn: () => {} },
       signal: new AbortController().signal,
     };
+    // Kudu is reached through the clients' dialing fetch, never the global one.
+    const fetches: string[] = [];
+    ctx.clients.fetch = (url) => {
+      fetches.push(String(url));
+      return Promise.resolve(
+        String(url).endsWith("/latest")
+          ? Response.json({ status: 4, complete: true })
+          : new Response(null, { status: 202 }),
+      );
+    };
+    const global = vi.spyOn(globalThis, "fetch");
     const artifact = await buildFunctions(ctx, service);
     const req = {
       stack,
@@ -195,6 +197,7 @@ describe("azure/functions first apply", () => {
       "https://sitef6141.scm.azurewebsites.net/api/publish?RemoteBuild=false&Deployer=apiship",
       "https://sitef6141.scm.azurewebsites.net/api/deployments/latest",
     ]);
+    expect(global).not.toHaveBeenCalled();
     const settings = sent.at(-1)?.body as { properties: Record<string, string> };
     expect(settings.properties.APISHIP_PACKAGE_SHA256).toBe(artifact.sha256);
     expect(settings.properties.AzureWebJobsStorage).toContain("AccountKey=k3y==");

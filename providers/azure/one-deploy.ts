@@ -1,14 +1,22 @@
 // OneDeploy of a function app's zip to its Kudu (SCM) host: POST /api/publish with the package,
-// then GET /api/deployments/latest until it completes. This is the data plane, outside ARM, so
-// it goes through fetch with the same bearer the ARM clients use (ARM token audience), and with
-// ctx.signal so Ctrl-C stops it. The package is the deterministic zip (providers/_shared).
+// then GET /api/deployments/latest until it completes. This is the data plane, outside ARM: it
+// goes through the shared HTTP client on the clients' dialing fetch, so APISHIP_CONNECT_TO
+// reaches an emulator or a private endpoint, and each call is retried there under the run's
+// one policy. A publish sent again is the same package, so it may repeat; the caller's ARM
+// writes never do because of it (a failure here leaves `spent`, and the engine does not go
+// round the apply again). The bearer is the ARM clients' (ARM token audience).
 
 import { readFile } from "node:fs/promises";
 import { ProviderError } from "../../src/errors.js";
+import { createHttpClient } from "../_shared/http.js";
+import type { HttpClient, HttpError } from "../_shared/http.js";
+import { sleep } from "../_shared/poll.js";
 import type { AzCtx } from "./resource-group.js";
 
 const SUCCESS = 4;
 const FAILED = 3;
+const MAX_POLLS = 600;
+const IN_PROGRESS = "DEPLOYMENT_IN_PROGRESS";
 
 interface DeployStatus {
   status?: number;
@@ -17,59 +25,69 @@ interface DeployStatus {
 }
 
 function failure(what: string, status: number | undefined, target: string, detail: string): ProviderError {
-  const retryable = status === undefined || status === 429 || status >= 500;
+  const retryable = status === undefined || status === 0 || status === 429 || status >= 500;
+  const code =
+    status === 401 || status === 403
+      ? "ACCESS_DENIED"
+      : status === 409
+        ? IN_PROGRESS
+        : retryable
+          ? "AZURE_UNAVAILABLE"
+          : "DEPLOY_FAILED";
   return new ProviderError(`OneDeploy ${what}: ${detail}`, {
-    code:
-      status === 401 || status === 403 ? "ACCESS_DENIED" : retryable ? "AZURE_UNAVAILABLE" : "DEPLOY_FAILED",
+    code,
     fault: retryable ? "cloud" : "user",
     retryable,
     target,
     hint: retryable
-      ? "a transient failure of the function app's deployment endpoint; apiship retries"
+      ? "a transient failure of the function app's deployment endpoint; run the deploy again (the app is not re-created)"
       : "check the package and the app's deployment log (`az functionapp log deployment show`)",
   });
 }
 
-async function call(ctx: AzCtx, url: string, init: RequestInit, what: string): Promise<Response> {
-  const token = await ctx.clients.token();
-  try {
-    const res = await fetch(url, {
-      ...init,
-      headers: { ...init.headers, authorization: `Bearer ${token}` },
-      signal: ctx.signal,
-    });
-    if (!res.ok)
-      throw failure(
-        what,
-        res.status,
-        ctx.target.name,
-        `HTTP ${res.status} ${(await res.text()).slice(0, 200)}`,
-      );
-    return res;
-  } catch (e) {
-    if (e instanceof ProviderError) throw e;
-    throw failure(what, undefined, ctx.target.name, e instanceof Error ? e.message : String(e));
-  }
+function kuduClient(ctx: AzCtx, scmHost: string): HttpClient {
+  const c = ctx.clients;
+  return createHttpClient({
+    baseUrl: `${c.insecure ? "http" : "https"}://${scmHost}`,
+    fetch: c.fetch,
+    retry: c.retry,
+    token: () => c.token(),
+    signal: ctx.signal,
+    headers: { "user-agent": "apiship" },
+    mapError: (e: HttpError) =>
+      failure(e.path.endsWith("/publish") ? "publish" : "status", e.status, ctx.target.name, e.message),
+  });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for the deployment Kudu runs now; throws when it failed. */
+async function settled(ctx: AzCtx, kudu: HttpClient): Promise<void> {
+  for (let i = 0; i < MAX_POLLS; i++) {
+    const s = await kudu.request<DeployStatus>("GET", "/api/deployments/latest");
+    if (s.status === FAILED) throw failure("deployment", 400, ctx.target.name, s.status_text ?? "failed");
+    if (s.complete && s.status === SUCCESS) return;
+    await sleep(ctx.clients.pollIntervalMs, ctx.signal);
+  }
+  throw failure("deployment", undefined, ctx.target.name, `not complete after ${MAX_POLLS} polls`);
+}
 
 export async function oneDeploy(ctx: AzCtx, scmHost: string, zipPath: string): Promise<void> {
-  const base = `${ctx.clients.insecure ? "http" : "https"}://${scmHost}`;
+  const kudu = kuduClient(ctx, scmHost);
   const body = await readFile(zipPath);
+  const publish = () =>
+    kudu.send("POST", "/api/publish", {
+      query: { RemoteBuild: "false", Deployer: "apiship" },
+      body,
+      headers: { "content-type": "application/zip" },
+    });
   ctx.progress.step("deploy package (OneDeploy)");
-  await call(
-    ctx,
-    `${base}/api/publish?RemoteBuild=false&Deployer=apiship`,
-    { method: "POST", body, headers: { "content-type": "application/zip" } },
-    "publish",
-  );
-  for (let i = 0; i < 600 && !ctx.signal.aborted; i++) {
-    const res = await call(ctx, `${base}/api/deployments/latest`, { method: "GET" }, "status");
-    const s = (await res.json()) as DeployStatus;
-    if (s.status === FAILED) throw failure("deployment", 400, ctx.target.name, s.status_text ?? "failed");
-    if (s.complete && s.status === SUCCESS) break;
-    await sleep(ctx.clients.pollIntervalMs);
+  try {
+    await publish();
+  } catch (e) {
+    // Kudu runs one deployment at a time (an earlier attempt's may still run): wait it out, then send ours.
+    if (!(e instanceof ProviderError && e.code === IN_PROGRESS)) throw e;
+    await settled(ctx, kudu).catch(() => undefined);
+    await publish();
   }
+  await settled(ctx, kudu);
   ctx.progress.done("deploy package (OneDeploy)");
 }

@@ -2,12 +2,20 @@
 // owns. `env:` and `file:` secrets become plain settings with the resolved value; `azure-kv:`
 // secrets become Key Vault references (`@Microsoft.KeyVault(SecretUri=...)`), which App Service
 // resolves with the site's managed identity, so their values never pass through apiship.
+//
+// Beside the values, APISHIP_SECRET_HASHES holds each secret's fingerprint (the engine's keyed
+// hash, never the value), written in the same call as the values. read() takes the fingerprints
+// from there, not from the state apiship recorded: an apply that set the values but was never
+// recorded (it failed later, or the run died) is then seen as done, and a retry does not send
+// the site again. App settings rather than tags, because a slot swap moves them with the values.
 
 import { resolvedSecrets } from "../_shared/plan.js";
 import { ProviderError } from "../../src/errors.js";
 
+/** The app setting with the fingerprints of the secret values beside it (JSON name → hash). */
+export const SECRET_HASHES_SETTING = "APISHIP_SECRET_HASHES";
 /** Settings apiship sets itself, never reported as the user's env. */
-export const RESERVED = new Set(["WEBSITES_PORT"]);
+export const RESERVED = new Set(["WEBSITES_PORT", SECRET_HASHES_SETTING]);
 const KV_REF = /^@Microsoft\.KeyVault\(SecretUri=(.+)\)$/;
 
 export interface SettingSplit {
@@ -66,12 +74,36 @@ export function appSettings(
   const refs = Object.fromEntries(
     Object.entries(want.keyVault).map(([k, uri]) => [k, `@Microsoft.KeyVault(SecretUri=${uri})`]),
   );
-  return { ...want.env, ...values, ...refs, ...extra };
+  const hashes: Record<string, string> = {};
+  if (Object.keys(want.secrets).length > 0) hashes[SECRET_HASHES_SETTING] = hashesSetting(want.secrets);
+  return { ...want.env, ...values, ...refs, ...hashes, ...extra };
+}
+
+function hashesSetting(secrets: Record<string, string>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(secrets).sort(([a], [b]) => a.localeCompare(b))));
+}
+
+/** The fingerprints the settings hold (APISHIP_SECRET_HASHES); {} when absent or unreadable. */
+export function heldHashes(props: Record<string, string>): Record<string, string> {
+  const raw = props[SECRET_HASHES_SETTING];
+  if (raw === undefined) return {};
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === "string",
+      ),
+    );
+  } catch {
+    return {};
+  }
 }
 
 /**
- * Splits settings read back from ARM. A secret's value never leaves this function: only the
- * hash recorded when it was applied (`known`) is kept, "" when the state knows none.
+ * Splits settings read back from ARM. A secret's value never leaves this function: only its
+ * fingerprint is kept, the one the settings hold beside it, else (a site written before
+ * apiship kept them there) the one recorded when it was applied (`known`), else "".
  */
 export function splitSettings(
   props: Record<string, string>,
@@ -79,13 +111,15 @@ export function splitSettings(
   known: Record<string, string>,
   reserved: ReadonlySet<string> = RESERVED,
 ): SettingSplit {
+  const held = heldHashes(props);
+  const names = new Set([...secretNames, ...Object.keys(held)]);
   const out: SettingSplit = { env: {}, secrets: {}, keyVault: {} };
   for (const [k, v] of Object.entries(props)) {
     const kv = KV_REF.exec(v);
     if (k === "WEBSITES_PORT") out.port = Number(v);
-    else if (reserved.has(k)) continue;
+    else if (reserved.has(k) || k === SECRET_HASHES_SETTING) continue;
     else if (kv?.[1] !== undefined) out.keyVault[k] = kv[1];
-    else if (secretNames.includes(k)) out.secrets[k] = known[k] ?? "";
+    else if (names.has(k)) out.secrets[k] = held[k] ?? known[k] ?? "";
     else out.env[k] = v;
   }
   return out;

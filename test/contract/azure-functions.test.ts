@@ -6,11 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
 import type { ServiceSpec, TargetSpec } from "../../src/manifest/types.js";
 import type { AzureClients } from "../../providers/azure/clients.js";
 import { functions } from "../../providers/azure/functions.js";
 import type { FunctionsOptions, FunctionsState } from "../../providers/azure/functions.js";
 import { SECRET_VALUE, SUBSCRIPTION, azureWorld } from "../fakes/azure/harness.js";
+import type { WorldSetup } from "../fakes/azure/harness.js";
 import { readAndPlan } from "../support/read-plan.js";
 import { describeLifecycle } from "./lifecycle.js";
 
@@ -36,7 +38,7 @@ const serviceFor = (src: string): ServiceSpec => ({
   timeoutMs: 30_000,
 });
 
-async function world() {
+async function world(extra: Pick<WorldSetup<FunctionsOptions>, "fake" | "sitesByHost"> = {}) {
   const src = source();
   const options = functions.options.parse({
     subscription: SUBSCRIPTION,
@@ -48,14 +50,15 @@ async function world() {
     platform: "functions",
     options,
     service: serviceFor(src),
+    ...extra,
   });
   return { w, src, close: async () => (await w.close(), rmSync(src, { recursive: true, force: true })) };
 }
 
-async function deploy(w: Awaited<ReturnType<typeof world>>["w"], recorded?: FunctionsState) {
+async function planned(w: Awaited<ReturnType<typeof world>>["w"], recorded?: FunctionsState) {
   const ctx = await w.ctx();
   const artifact = await adapter.build?.(ctx, w.stack.service);
-  const planned = await readAndPlan(adapter, ctx, {
+  return readAndPlan(adapter, ctx, {
     stack: w.stack,
     target: w.target,
     service: w.stack.service,
@@ -64,10 +67,19 @@ async function deploy(w: Awaited<ReturnType<typeof world>>["w"], recorded?: Func
     secretHashes: { API_KEY: "hmac-sha256:1" },
     ...(artifact ? { artifact } : {}),
   });
-  if (planned.changes.every((c) => c.action === "no-op")) return { planned, state: planned.observed };
-  const res = await adapter.apply(ctx, { ...planned, secrets: { API_KEY: SECRET_VALUE } });
-  return { planned, state: res.state };
 }
+
+async function deploy(w: Awaited<ReturnType<typeof world>>["w"], recorded?: FunctionsState) {
+  const plan = await planned(w, recorded);
+  if (plan.changes.every((c) => c.action === "no-op")) return { planned: plan, state: plan.observed };
+  const res = await adapter.apply(await w.ctx(), { ...plan, secrets: { API_KEY: SECRET_VALUE } });
+  return { planned: plan, state: res.state };
+}
+
+const sitePuts = (w: Awaited<ReturnType<typeof world>>["w"]) =>
+  w.fake.requests.filter(
+    (q) => q.method === "PUT" && /\/providers\/microsoft\.web\/sites\/[^/]+$/i.test(q.path),
+  );
 
 describeLifecycle("azure/functions", async () => {
   const { w, close } = await world();
@@ -153,6 +165,60 @@ describe("azure/functions packages", () => {
           secretHashes: {},
         }),
       ).rejects.toThrow(/plan: premium is not deployable by azure\/functions/);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe("azure/functions through an emulator's host names, with a flaky Kudu", () => {
+  it("sends the package to <app>.scm.<domain> through APISHIP_CONNECT_TO, and a flaky publish PUTs the app once", async () => {
+    const { w, close } = await world({
+      sitesByHost: true,
+      fake: { world: { kudu: { publishFailures: 2 } } },
+    });
+    try {
+      const first = await deploy(w);
+      const site = w.fake.world.sites.get(NAME);
+      expect(site?.hostName).toBe(`${NAME}.azurewebsites.invalid`);
+      const publishes = w.fake.requests.filter((q) => q.path === "/api/publish");
+      // Two 503s, then the package: retried in the data plane's client, not by a new apply.
+      expect(publishes.map((q) => q.headers.host)).toEqual(
+        Array(3).fill(`${NAME}.scm.azurewebsites.invalid`),
+      );
+      expect(site?.packages).toHaveLength(1);
+      expect(sitePuts(w)).toHaveLength(1);
+      expect(first.state?.app?.codeSha256).toBe(site?.packages[0]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("after a first deploy that wrote the app but failed in Kudu and was never recorded, the plan shows no secret change and the retry PUTs nothing again", async () => {
+    const { w, close } = await world({
+      sitesByHost: true,
+      fake: { world: { kudu: { publishFailures: 99 } } },
+    });
+    try {
+      const failed = await deploy(w).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failed).toBeInstanceOf(ProviderError);
+      expect((failed as ProviderError).spent).toBe(5);
+      expect(sitePuts(w)).toHaveLength(1);
+      w.fake.world.kudu.publishFailures = 0;
+      // Nothing was recorded: the plan compares with the cloud only.
+      const again = await planned(w, undefined);
+      const app = again.changes.find((c) => c.type === "app");
+      expect(app?.action).toBe("update");
+      expect(app?.reason).toBe("codeSha256 changed");
+      expect((app?.before as { secrets?: unknown }).secrets).toEqual({ API_KEY: "hmac-sha256:1" });
+      const res = await adapter.apply(await w.ctx(), { ...again, secrets: { API_KEY: SECRET_VALUE } });
+      expect(sitePuts(w)).toHaveLength(1);
+      expect(w.fake.world.sites.get(NAME)?.packages).toHaveLength(1);
+      const settled = await planned(w, res.state);
+      expect(settled.changes.filter((c) => c.action !== "no-op")).toEqual([]);
     } finally {
       await close();
     }

@@ -46,7 +46,15 @@ export interface WorldSetup<O> {
   env?: Record<string, string>;
   /** The run's per-call retry policy; default: the engine's budget with millisecond waits. */
   retry?: CallRetryPolicy;
+  /**
+   * Serve sites and Kudu on host names (SITE_DOMAIN) that resolve nowhere, reached only through
+   * APISHIP_CONNECT_TO, as an emulator or a private endpoint is.
+   */
+  sitesByHost?: boolean;
 }
+
+/** Reserved never to resolve (RFC 6761): a call that skips APISHIP_CONNECT_TO fails with ENOTFOUND. */
+export const SITE_DOMAIN = "azurewebsites.invalid";
 
 /** The engine's attempts with waits short enough for tests. */
 export const FAST_RETRY: CallRetryPolicy = { maxAttempts: 5, baseMs: 1, capMs: 4, maxWaitMs: 1000 };
@@ -55,7 +63,11 @@ export async function azureWorld<O, S extends object>(
   adapter: DeployableTarget<O, S, AzureClients>,
   setup: WorldSetup<O>,
 ): Promise<AzureWorld<O, S>> {
-  const fake = await startAzureFake(setup.fake);
+  const fake = await startAzureFake(
+    setup.sitesByHost
+      ? { ...setup.fake, world: { ...setup.fake?.world, siteDomain: SITE_DOMAIN } }
+      : setup.fake,
+  );
   const service = setup.service ?? containerService;
   const target: TargetSpec & { options: O } = {
     name: setup.name,
@@ -64,7 +76,13 @@ export async function azureWorld<O, S extends object>(
     options: setup.options,
   };
   const stack: Stack = { id: "shop/dev", app: "shop", environment: "dev", service, targets: [target] };
-  const env = { AZURE_RESOURCE_MANAGER_ENDPOINT: fake.url, APISHIP_AZURE_POLL_MS: "5", ...setup.env };
+  const env: Record<string, string> = {
+    AZURE_RESOURCE_MANAGER_ENDPOINT: fake.url,
+    APISHIP_AZURE_POLL_MS: "5",
+    // Sites answer on port 80 of their names (plain http, as the fake's ARM is): dial the fake.
+    ...(setup.sitesByHost ? { APISHIP_CONNECT_TO: `:80:127.0.0.1:${fake.port}` } : {}),
+    ...setup.env,
+  };
   const steps: string[] = [];
   const retry = setup.retry ?? FAST_RETRY;
   return {

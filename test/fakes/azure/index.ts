@@ -158,7 +158,33 @@ export function describeRequest(req: FakeRequest): string {
   return `${req.method} ${p || "/"}`;
 }
 
-function route(w: FakeWorld, req: FakeRequest): FakeResponse {
+/**
+ * With `siteDomain`, a request whose Host is a site's, a slot's or their Kudu host, as the
+ * /__sites/ or /__scm/ path it stands for; undefined for ARM. Hosts are looked up, not parsed:
+ * a site's own name may hold the '-' that joins a slot's.
+ */
+function hostPath(w: FakeWorld, req: FakeRequest): string | undefined {
+  const domain = w.siteDomain;
+  const host = (req.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
+  if (!domain || !host.endsWith(`.${domain}`)) return undefined;
+  const scm = host.replace(/^([^.]+)\.scm\./, "$1.");
+  for (const site of w.sites.values()) {
+    const slots: [string | undefined, string][] = [
+      [undefined, site.hostName],
+      ...[...site.slots].map(([n, s]): [string, string] => [n, s.hostName]),
+    ];
+    for (const [slot, h] of slots) {
+      if (h.toLowerCase() === host) return `/__sites/${site.name}${slot ? `--${slot}` : ""}${req.path}`;
+      if (h.toLowerCase() === scm && scm !== host && !slot) return `/__scm/${site.name}${req.path}`;
+    }
+  }
+  return "/__sites/-unknown-host";
+}
+
+function route(w: FakeWorld, given: FakeRequest): FakeResponse {
+  const viaHost = hostPath(w, given);
+  // The recorded request keeps what the client sent; only the routing sees the stand-in path.
+  const req = viaHost ? { ...given, path: viaHost } : given;
   if (req.path.startsWith("/__sites/")) return web.serveSite(w, req);
   const scm = req.path.startsWith("/__scm/");
   if (!scm && !req.query.get("api-version"))

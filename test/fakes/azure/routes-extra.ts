@@ -79,29 +79,58 @@ function withAccount(w: FakeWorld, m: string[], run: (a: StorageRecord) => FakeR
   return run(a);
 }
 
+/**
+ * POST /api/publish (OneDeploy): 202 and a deployment that runs for `deployPolls` status polls.
+ * Kudu runs one deployment at a time and answers 409 to another meanwhile; the package only
+ * serves once its deployment succeeded.
+ */
 function publish(w: FakeWorld, req: FakeRequest, m: string[]): FakeResponse {
   const site = w.sites.get((m[0] ?? "").toLowerCase());
   if (!site) return { status: 404, body: "site not found" };
+  if (w.kudu.publishFailures > 0) {
+    w.kudu.publishFailures--;
+    return { status: 503, body: "Service Unavailable (injected)" };
+  }
   if (!/zip/.test(req.headers["content-type"] ?? "") || req.body.length < 22)
     return { status: 400, body: "expected a zip body" };
-  site.packages.push(createHash("sha256").update(req.body).digest("hex"));
-  return { status: 202, headers: { location: `${w.baseUrl}/__scm/${site.name}/api/deployments/latest` } };
+  if (site.deploying)
+    return {
+      status: 409,
+      body: { Message: "There is a deployment currently in progress. Please try again when it completes." },
+    };
+  const failed = w.kudu.failDeployments > 0;
+  if (failed) w.kudu.failDeployments--;
+  site.deploying = {
+    id: w.nextId(),
+    sha256: createHash("sha256").update(req.body).digest("hex"),
+    status: failed ? 3 : 4,
+    pollsLeft: w.kudu.deployPolls,
+  };
+  return { status: 202, headers: { location: "/api/deployments/latest" } };
 }
 
+function deploymentBody(d: { id: string; sha256: string }, status: number, complete: boolean) {
+  const text = ["Pending", "Building", "Deploying", "Failed", "Success"][status] ?? "";
+  return { id: d.id, status, complete, status_text: text, message: d.sha256, deployer: "OneDeploy" };
+}
+
+/** GET /api/deployments/latest: the running deployment (Building), else the last finished one. */
 function latest(w: FakeWorld, m: string[]): FakeResponse {
   const site = w.sites.get((m[0] ?? "").toLowerCase());
   if (!site) return { status: 404, body: "site not found" };
-  if (site.packages.length === 0) return { status: 404, body: { message: "no deployment" } };
-  return {
-    status: 200,
-    body: {
-      id: `${site.packages.length}`,
-      status: 4,
-      complete: true,
-      status_text: "Success",
-      message: site.packages.at(-1),
-    },
-  };
+  const d = site.deploying;
+  if (d && d.pollsLeft > 0) {
+    d.pollsLeft--;
+    return { status: 200, body: deploymentBody(d, 1, false) };
+  }
+  if (d) {
+    if (d.status === 4) site.packages.push(d.sha256);
+    site.lastDeployment = d;
+    site.deploying = undefined;
+  }
+  const last = site.lastDeployment;
+  if (!last) return { status: 404, body: { message: "no deployment" } };
+  return { status: 200, body: deploymentBody(last, last.status, true) };
 }
 
 export const EXTRA_ROUTES: Route[] = [

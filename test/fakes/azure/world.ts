@@ -47,6 +47,29 @@ export interface SiteRecord extends SiteSlot {
   slots: Map<string, SiteSlot>;
   /** Zip packages deployed through OneDeploy, newest last (sha256 hex). */
   packages: string[];
+  /** The OneDeploy deployment Kudu is running now, if any. */
+  deploying?: Deployment;
+  /** The last finished one, what GET /api/deployments/latest shows when none runs. */
+  lastDeployment?: Deployment;
+}
+
+/** A OneDeploy deployment as Kudu reports it (DeployStatus: 1 Building, 3 Failed, 4 Success). */
+export interface Deployment {
+  id: string;
+  sha256: string;
+  status: number;
+  /** Polls left before it finishes. */
+  pollsLeft: number;
+}
+
+/** Fault knobs of the Kudu (SCM) endpoint, on top of the server's own throttle/error rates. */
+export interface KuduKnobs {
+  /** The next N publishes answer 503 without starting a deployment. */
+  publishFailures: number;
+  /** Polls a deployment stays Building before it completes (default 1). */
+  deployPolls: number;
+  /** The next N deployments end Failed (the package does not start). */
+  failDeployments: number;
 }
 
 export interface StorageRecord {
@@ -83,6 +106,13 @@ export interface WorldOptions {
   takenSiteNames?: string[];
   /** Storage account names some other customer holds. */
   takenStorageNames?: string[];
+  /**
+   * Serve sites on real host names under this domain (<site>.<domain>, <site>-<slot>.<domain>,
+   * Kudu on <site>.scm.<domain>), told apart by the Host header, as Azure's front ends do: a
+   * client reaches them through APISHIP_CONNECT_TO. Default: paths on the fake's own host.
+   */
+  siteDomain?: string;
+  kudu?: Partial<KuduKnobs>;
 }
 
 export interface FakeWorld {
@@ -99,6 +129,8 @@ export interface FakeWorld {
   /** Images whose containers fail every request (a broken release). */
   crashImages: Set<string>;
   lroPolls: number;
+  kudu: KuduKnobs;
+  siteDomain: string | undefined;
   /** Base URL of the fake, set once it listens (operation URLs and site hosts point at it). */
   baseUrl: string;
   /** Host a site or slot answers on; the default serves it from the fake under /__sites/. */
@@ -119,9 +151,13 @@ export function newWorld(o: WorldOptions = {}): FakeWorld {
     takenStorageNames: new Set(o.takenStorageNames ?? []),
     crashImages: new Set(),
     lroPolls: o.lroPolls ?? 1,
+    kudu: { publishFailures: 0, deployPolls: 1, failDeployments: 0, ...o.kudu },
+    siteDomain: o.siteDomain,
     baseUrl: "",
     hostFor: (site, slot) =>
-      `${w.baseUrl.replace(/^https?:\/\//, "")}/__sites/${site}${slot ? `--${slot}` : ""}`,
+      o.siteDomain
+        ? `${site}${slot ? `-${slot}` : ""}.${o.siteDomain}`
+        : `${w.baseUrl.replace(/^https?:\/\//, "")}/__sites/${site}${slot ? `--${slot}` : ""}`,
     nextId: () =>
       `${(++n).toString(16).padStart(8, "0")}-0000-4000-8000-${Date.now().toString(16).padStart(12, "0").slice(-12)}`,
   };
