@@ -102,8 +102,9 @@ export class DoApi {
     });
     return r.namespaces ?? [];
   }
-  async getNamespace(id: string, signal: AbortSignal): Promise<NamespaceInfo> {
-    const path = `/v2/functions/namespaces/${enc(id)}`;
+  /** `namespaceId` is the namespace's `namespace` field ("fn-<uuid>"), not its uuid. */
+  async getNamespace(namespaceId: string, signal: AbortSignal): Promise<NamespaceInfo> {
+    const path = `/v2/functions/namespaces/${enc(namespaceId)}`;
     return (await this.http.request<{ namespace: NamespaceInfo }>("GET", path, { signal })).namespace;
   }
   async createNamespace(body: CreateNamespaceRequest, signal: AbortSignal): Promise<NamespaceInfo> {
@@ -114,8 +115,9 @@ export class DoApi {
     });
     return r.namespace;
   }
-  async deleteNamespace(id: string, signal: AbortSignal): Promise<void> {
-    await this.http.request("DELETE", `/v2/functions/namespaces/${enc(id)}`, { signal });
+  /** `namespaceId` as for getNamespace: the "fn-<uuid>" id. */
+  async deleteNamespace(namespaceId: string, signal: AbortSignal): Promise<void> {
+    await this.http.request("DELETE", `/v2/functions/namespaces/${enc(namespaceId)}`, { signal });
   }
 
   // ---- Functions actions, on the namespace's API host (OpenWhisk) ----

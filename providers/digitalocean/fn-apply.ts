@@ -1,5 +1,7 @@
 // build, read, apply, destroy, status and rollback of digitalocean/functions. The namespace is
-// found by its label (unique in the account); the web action is PUT with overwrite on the
+// found by its label (unique in the account) and addressed by its namespace id ("fn-<uuid>",
+// its `namespace` field), which the API's /v2/functions/namespaces/{namespace_id} takes: the
+// bare uuid finds nothing there. The web action is PUT with overwrite on the
 // namespace's API host, as the same deterministic zip apiship builds for every function
 // platform. Before an action changes, its current package is copied to `<name>--previous`, so
 // a rollback redeploys exactly the package that ran before, parameters included.
@@ -50,8 +52,8 @@ async function findNamespace(
   label: string,
 ): Promise<NamespaceInfo | undefined> {
   const { api } = ctx.clients;
-  if (prior?.namespace?.id && prior.namespace.label === label) {
-    const ns = await maybe(() => api.getNamespace(prior.namespace!.id, ctx.signal));
+  if (prior?.namespace?.namespace && prior.namespace.label === label) {
+    const ns = await maybe(() => api.getNamespace(prior.namespace!.namespace, ctx.signal));
     if (ns) return ns;
   }
   return (await api.listNamespaces(ctx.signal)).find((n) => n.label === label);
@@ -98,10 +100,10 @@ async function ensureNamespace(
   const live = change.observed?.namespace;
   if (live && nsChange?.action === "replace" && live.created) {
     ctx.progress.step("delete namespace");
-    await maybe(() => api.deleteNamespace(live.id, ctx.signal));
+    await maybe(() => api.deleteNamespace(live.namespace, ctx.signal));
     ctx.progress.done("delete namespace");
   } else if (live && nsChange?.action !== "replace") {
-    return { ns: await api.getNamespace(live.id, ctx.signal), created: live.created };
+    return { ns: await api.getNamespace(live.namespace, ctx.signal), created: live.created };
   }
   ctx.progress.step("create namespace");
   const ns = await api.createNamespace({ region: change.target.options.region, label }, ctx.signal);
@@ -170,7 +172,7 @@ function result(state: FnState, ns: NamespaceInfo): ApplyResult<FnState> {
 export async function destroyFunction(ctx: FnCtx, state: FnState): Promise<void> {
   const { api } = ctx.clients;
   if (!state.namespace) return;
-  const ns = await maybe(() => api.getNamespace(state.namespace!.id, ctx.signal));
+  const ns = await maybe(() => api.getNamespace(state.namespace!.namespace, ctx.signal));
   if (!ns) return;
   ctx.progress.step("delete action");
   for (const n of [previousName(state.name), state.name])
@@ -178,13 +180,13 @@ export async function destroyFunction(ctx: FnCtx, state: FnState): Promise<void>
   ctx.progress.done("delete action");
   if (!state.namespace.created) return;
   ctx.progress.step("delete namespace");
-  await maybe(() => api.deleteNamespace(ns.uuid, ctx.signal));
+  await maybe(() => api.deleteNamespace(ns.namespace, ctx.signal));
   ctx.progress.done("delete namespace");
 }
 
 export async function statusFunction(ctx: FnCtx, state: FnState): Promise<StatusReport> {
   if (!state.namespace) return { health: "missing" };
-  const ns = await maybe(() => ctx.clients.api.getNamespace(state.namespace!.id, ctx.signal));
+  const ns = await maybe(() => ctx.clients.api.getNamespace(state.namespace!.namespace, ctx.signal));
   if (!ns) return { health: "missing", detail: `namespace ${state.namespace.label} is gone` };
   const live = await maybe(() => ctx.clients.api.getAction(ns, state.name, false, ctx.signal));
   if (!live) return { health: "missing", detail: `action ${state.name} is gone` };
@@ -219,7 +221,7 @@ export async function rollbackFunction(
   const { api } = ctx.clients;
   const want = to.action?.codeSha256;
   if (!state.namespace || !want) throw unavailable(ctx, state.name);
-  const ns = await api.getNamespace(state.namespace.id, ctx.signal);
+  const ns = await api.getNamespace(state.namespace.namespace, ctx.signal);
   const live = await maybe(() => api.getAction(ns, state.name, false, ctx.signal));
   const same =
     live &&

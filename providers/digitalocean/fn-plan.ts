@@ -36,7 +36,10 @@ export interface ActionAttrs {
 
 export interface FnState {
   name: string;
-  /** No key here: the namespace's access key is a credential, fetched again when needed. */
+  /**
+   * No key here: the namespace's access key is a credential, fetched again when needed. `id` is
+   * its uuid; `namespace` its "fn-<uuid>" id, the one the API's namespace paths take.
+   */
   namespace?: { id: string; namespace: string; apiHost: string; created: boolean } & NamespaceAttrs;
   action?: ActionAttrs & { version?: string };
   url?: string;

@@ -148,7 +148,7 @@ describe("digitalocean/functions", () => {
       ],
     };
     const s = scripted([
-      { method: "GET", path: `/v2/functions/namespaces/${ns().uuid}`, body: example("namespace.json") },
+      { method: "GET", path: `/v2/functions/namespaces/${ns().namespace}`, body: example("namespace.json") },
       { method: "GET", path: `${HOST}/${NAME}`, body: running },
       { method: "PUT", path: `${HOST}/${NAME}--previous`, body: {} },
       { method: "PUT", path: `${HOST}/${NAME}`, body: {} },
@@ -168,7 +168,7 @@ describe("digitalocean/functions", () => {
     expect(r.state.previousCodeSha256).toBe("old");
 
     const back = scripted([
-      { method: "GET", path: `/v2/functions/namespaces/${ns().uuid}`, body: example("namespace.json") },
+      { method: "GET", path: `/v2/functions/namespaces/${ns().namespace}`, body: example("namespace.json") },
       { method: "GET", path: `${HOST}/${NAME}`, body: { ...(s.sent[3]?.body as WhiskAction) } },
       { method: "GET", path: `${HOST}/${NAME}--previous`, body: kept },
       { method: "GET", path: `${HOST}/${NAME}`, body: { ...(s.sent[3]?.body as WhiskAction) } },

@@ -92,6 +92,18 @@ describe("DigitalOcean fake", () => {
     expect((await fetch(`${live.live_url}/healthz`)).status).toBe(200);
   });
 
+  it("addresses a functions namespace by its fn- id, as the API does, not by its uuid", async () => {
+    fake = await startDoFake();
+    const made = await call("POST", "/v2/functions/namespaces", { region: "fra1", label: "ns" });
+    const info = made.body.namespace as { namespace: string; uuid: string };
+    expect(info.namespace).toBe(`fn-${info.uuid}`);
+    expect((await call("GET", `/v2/functions/namespaces/${info.uuid}`)).status).toBe(404);
+    expect((await call("GET", `/v2/functions/namespaces/${info.namespace}`)).status).toBe(200);
+    expect((await call("DELETE", `/v2/functions/namespaces/${info.uuid}`)).status).toBe(404);
+    expect((await call("DELETE", `/v2/functions/namespaces/${info.namespace}`)).status).toBe(204);
+    expect(fake.world.namespaces.size).toBe(0);
+  });
+
   it("boots Droplets onto loopback addresses that answer HTTP, and refuses a cross-region IP move", async () => {
     fake = await startDoFake({ world: { dropletBootReads: 1 } });
     const d = await call("POST", "/v2/droplets", {

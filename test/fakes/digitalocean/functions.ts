@@ -21,9 +21,11 @@ const KINDS = new Set([
   "python:default",
 ]);
 
+// The API addresses a namespace by its `namespace` field, "fn-<uuid>" (the OpenAPI's
+// namespace_id example, and what godo and doctl send), never by its bare `uuid`: a request
+// with the uuid finds nothing. The world keys namespaces by that id.
 const nsById = (w: DoWorld, id: string) => w.namespaces.get(id);
-const nsByName = (w: DoWorld, name: string) =>
-  [...w.namespaces.values()].find((n) => n.info.namespace === name);
+const nsByName = nsById;
 
 function validateAction(a: WhiskAction): string | undefined {
   if (!a?.exec || typeof a.exec.kind !== "string") return "exec.kind is required";
@@ -70,7 +72,7 @@ export const FUNCTION_ROUTES: [string, RegExp, Handler][] = [
         created_at: new Date().toISOString(),
         updated_at: new Date().toISOString(),
       };
-      w.namespaces.set(uuid, { info, actions: new Map() });
+      w.namespaces.set(info.namespace, { info, actions: new Map() });
       return { status: 200, body: { namespace: info } };
     },
   ],

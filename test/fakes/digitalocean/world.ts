@@ -61,6 +61,7 @@ export interface FakeDroplet {
 
 export class DoWorld {
   readonly apps = new Map<string, FakeApp>();
+  /** By namespace id ("fn-<uuid>"), the key the API addresses them by. */
   readonly namespaces = new Map<string, FakeNamespace>();
   readonly droplets = new Map<number, FakeDroplet>();
   readonly reservedIps = new Map<string, ReservedIp & { dropletId: number | null }>();
