@@ -1,6 +1,9 @@
 // The DigitalOcean client: built without a token (an offline plan needs none), failing on the
 // first request without one with a hint that names DIGITALOCEAN_TOKEN; the endpoint override.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
+import type { CallRetryInfo } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import type { TargetSpec } from "../../src/manifest/types.js";
 import { DEFAULT_ENDPOINT, createDoClients, tokenOf } from "./clients.js";
@@ -55,5 +58,33 @@ describe("digitalocean clients", () => {
       true,
       false,
     ]);
+  });
+
+  // Issue 18, item 3: the client's own 5 attempts nested inside the engine's 5 step retries.
+  it("retries each call under the run's policy only, and marks the error it gives up with as spent", async () => {
+    let hits = 0;
+    const server = createServer((_req, res) => {
+      hits++;
+      res.writeHead(503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ id: "service_unavailable", message: "try later" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const retries: CallRetryInfo[] = [];
+      const c = await createDoClients({
+        target: target({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+        env: { DIGITALOCEAN_TOKEN: "t" },
+        retry: { maxAttempts: 2, baseMs: 1, capMs: 1, maxWaitMs: 1000, onRetry: (i) => void retries.push(i) },
+      });
+      const e = (await c.api
+        .listApps(new AbortController().signal)
+        .catch((x: unknown) => x)) as ProviderError;
+      expect(e).toBeInstanceOf(ProviderError);
+      expect([hits, e.spent, e.retryable]).toEqual([2, 2, true]);
+      expect(retries.map((r) => [r.call, r.attempt, r.code])).toEqual([["GET /v2/apps", 1, "HTTP_503"]]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -7,6 +7,7 @@
 
 import type { ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { callPolicy } from "../_shared/call-retry.js";
 import type { DoApi } from "./api.js";
 
 export const DEFAULT_ENDPOINT = "https://api.digitalocean.com";
@@ -63,16 +64,19 @@ export async function createDoClients(cfg: ProviderConfig): Promise<DoClients> {
     import("../_shared/http.js"),
     import("./errors.js"),
   ]);
+  // The shared client is the one retry layer of DigitalOcean calls, under the run's policy.
+  const retry = callPolicy(cfg);
   const http = createHttpClient({
     baseUrl: endpoint,
     headers: { "user-agent": "apiship" },
     token: () => tokenOf(cfg.env, target),
     mapError: doError(target),
+    retry,
   });
   const fetchImpl = globalThis.fetch.bind(globalThis);
   return {
     api: new Api(http, (baseUrl) =>
-      createHttpClient({ baseUrl, headers: { "user-agent": "apiship" }, mapError: doError(target) }),
+      createHttpClient({ baseUrl, headers: { "user-agent": "apiship" }, mapError: doError(target), retry }),
     ),
     endpoint,
     target,
