@@ -23,6 +23,8 @@ import type {
 
 const seg = (s: string) => encodeURIComponent(s);
 
+export const DOCKER_RELEASES = "application/vnd.heroku+json; version=3.docker-releases";
+
 export class HerokuApi {
   constructor(
     private readonly send: Send,
@@ -101,11 +103,17 @@ export class HerokuApi {
     return this.call("GET", `/apps/${seg(app)}/formation`, `read formation of ${app}`, signal);
   }
 
+  /**
+   * PATCH /apps/{app}/formation. With a docker_image it is an image release, which the API takes
+   * only under the docker-releases variant of its media type (Heroku Dev Center, "Container
+   * Registry & Runtime"; what `heroku container:release` sends): plain version 3's formation
+   * update has no docker_image.
+   */
   updateFormation(app: string, body: FormationBatchUpdate, signal: AbortSignal): Promise<Formation[]> {
-    const what = body.updates.some((u) => u.docker_image !== undefined)
-      ? `release image to ${app}`
-      : `scale formation of ${app}`;
-    return this.call("PATCH", `/apps/${seg(app)}/formation`, what, signal, body);
+    const image = body.updates.some((u) => u.docker_image !== undefined);
+    const what = image ? `release image to ${app}` : `scale formation of ${app}`;
+    const path = `/apps/${seg(app)}/formation`;
+    return this.call("PATCH", path, what, signal, body, image ? { accept: DOCKER_RELEASES } : undefined);
   }
 
   /** Newest first: `Range: version ..; order=desc, max=N` (the API's paging header). */

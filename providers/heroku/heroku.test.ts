@@ -77,7 +77,8 @@ describe("heroku/heroku against a stubbed Platform API", () => {
     const [, create, config, image, poll, , scale] = w.stub.sent;
     for (const s of w.stub.sent) {
       expect(s.url.startsWith(ENDPOINT)).toBe(true);
-      expect(s.headers.accept).toBe(ACCEPT);
+      // The image release is the API's only under its docker-releases variant (issue 18, item 14).
+      expect(s.headers.accept).toBe(s === image ? `${ACCEPT}.docker-releases` : ACCEPT);
       expect(s.headers.authorization).toBe(`Bearer ${KEY}`);
     }
     expect(create?.body).toEqual({ name: APP, region: "us", stack: "container" });

@@ -68,10 +68,11 @@ export interface Formation {
 }
 
 /**
- * `#/definitions/formation/definitions/update`. `docker_image` is not in the schema (which closes
- * the object with additionalProperties: false), yet it is what the Heroku CLI's
- * `container:release` sends to release an image from registry.heroku.com: the one field apiship
- * sends outside the schema, and the fake accepts exactly this one (test/fakes/heroku/validate.ts).
+ * `#/definitions/formation/definitions/update`. `docker_image` is not in the published schema
+ * (which closes the object with additionalProperties: false): it is the image release of the
+ * API's docker-releases variant, sent with `Accept: application/vnd.heroku+json;
+ * version=3.docker-releases` (Heroku Dev Center; the CLI's `container:release`). The fake takes
+ * it under that Accept only (test/fakes/heroku/validate.ts).
  */
 export interface FormationUpdate {
   type: string;

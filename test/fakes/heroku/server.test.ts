@@ -6,6 +6,7 @@ import type { HerokuFake } from "./server.js";
 import { validateRequest } from "./validate.js";
 
 const ACCEPT = "application/vnd.heroku+json; version=3";
+const DOCKER = { accept: "application/vnd.heroku+json; version=3.docker-releases" };
 const IMG = `sha256:${"ab".repeat(32)}`;
 let fake: HerokuFake | undefined;
 afterEach(async () => {
@@ -44,9 +45,19 @@ describe("Heroku fake", () => {
       validateRequest("PATCH", "/apps/x/formation", { updates: [{ type: "web", dyno_size: "basic" }] })
         .errors[0],
     ).toMatch(/expected \["object"\], got string/);
+    // An image release exists only under the docker-releases variant of the media type.
+    const release = { updates: [{ type: "web", docker_image: IMG }] };
+    expect(validateRequest("PATCH", "/apps/x/formation", release).errors).toEqual([
+      "body.updates[0]: docker_image is not a known property",
+    ]);
+    expect(validateRequest("PATCH", "/apps/x/formation", release, "docker-releases").errors).toEqual([]);
     expect(
-      validateRequest("PATCH", "/apps/x/formation", { updates: [{ type: "web", docker_image: "latest" }] })
-        .errors[0],
+      validateRequest(
+        "PATCH",
+        "/apps/x/formation",
+        { updates: [{ type: "web", docker_image: "latest" }] },
+        "docker-releases",
+      ).errors[0],
     ).toMatch(/does not match/);
     expect(validateRequest("PATCH", "/apps/x/config-vars", { "BAD-KEY": "v" }).errors[0]).toMatch(
       /not a known property/,
@@ -100,11 +111,18 @@ describe("Heroku fake", () => {
     fake.world.pushImage("app-1", IMG);
     await call("POST", "/apps", { name: "app-1", stack: "container" });
     await call("PATCH", "/apps/app-1/config-vars", { A: "1" });
-    const missing = await call("PATCH", "/apps/app-1/formation", {
-      updates: [{ type: "web", docker_image: `sha256:${"cd".repeat(32)}` }],
-    });
+    const missing = await call(
+      "PATCH",
+      "/apps/app-1/formation",
+      { updates: [{ type: "web", docker_image: `sha256:${"cd".repeat(32)}` }] },
+      DOCKER,
+    );
     expect(missing.status).toBe(404);
-    await call("PATCH", "/apps/app-1/formation", { updates: [{ type: "web", docker_image: IMG }] });
+    const plain = await call("PATCH", "/apps/app-1/formation", {
+      updates: [{ type: "web", docker_image: IMG }],
+    });
+    expect([plain.status, plain.body.id]).toEqual([422, "invalid_params"]);
+    await call("PATCH", "/apps/app-1/formation", { updates: [{ type: "web", docker_image: IMG }] }, DOCKER);
     await call("PATCH", "/apps/app-1/config-vars", { A: "2" });
     const list = await fetch(`${fake.url}/apps/app-1/releases`, {
       headers: { accept: ACCEPT, range: "version ..; order=desc, max=2" },

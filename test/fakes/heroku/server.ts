@@ -41,7 +41,8 @@ export interface HerokuFake extends RunningFake {
 }
 
 const ROUTES: [string, RegExp, Handler][] = [...APP_ROUTES, ...BUILD_ROUTES];
-const ACCEPT = /^application\/vnd\.heroku\+json; version=3(\.\w+)?$/;
+// Version 3, or a variant of it ("version=3.docker-releases", "version=3.sdk").
+const ACCEPT = /^application\/vnd\.heroku\+json; version=3(?:\.([\w-]+))?$/;
 const rateLimited = (): FakeResponse => ({
   status: 429,
   headers: { "ratelimit-remaining": "0", "retry-after": "0" },
@@ -86,11 +87,11 @@ class Bucket {
 }
 
 function api(w: HerokuWorld, req: FakeRequest, rejected: HerokuFake["rejected"]): FakeResponse {
-  if (!ACCEPT.test(req.headers.accept ?? ""))
-    return err(400, "bad_request", "Please specify a version along with Heroku's API MIME type.");
+  const accept = ACCEPT.exec(req.headers.accept ?? "");
+  if (!accept) return err(400, "bad_request", "Please specify a version along with Heroku's API MIME type.");
   if (req.body.length > 0 && req.json === undefined)
     return err(400, "bad_request", "Invalid JSON in the request body.");
-  const v = validateRequest(req.method, req.path, req.json);
+  const v = validateRequest(req.method, req.path, req.json, accept[1]);
   if (v.errors.length > 0) {
     rejected.push({ method: req.method, path: req.path, errors: v.errors });
     return err(422, "invalid_params", v.errors.join("; "));

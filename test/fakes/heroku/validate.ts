@@ -37,12 +37,19 @@ const SCHEMA = JSON.parse(readFileSync(SCHEMA_FILE ?? "platform-api.schema.json"
 };
 
 /**
- * Fields real clients send that the schema does not list. The Heroku CLI's `container:release`
- * sends `docker_image` in a formation update (see providers/heroku/types.ts); nothing else is let through.
+ * Fields the schema does not list that the API accepts under a variant of its media type (the
+ * Accept header's `version=3.<variant>`). An image release is `docker_image` in a formation
+ * update, accepted only under `version=3.docker-releases` (Heroku's Dev Center, and what the
+ * CLI's `container:release` sends); under plain version 3 the schema's closed formation update
+ * refuses it. Nothing else is let through.
  */
-const EXTENSIONS: Record<string, Json> = {
-  "formation.update": { docker_image: { type: ["string"], pattern: "^sha256:[0-9a-f]{64}$" } },
+const VARIANTS: Record<string, Record<string, Json>> = {
+  "docker-releases": {
+    "formation.update": { docker_image: { type: ["string"], pattern: "^sha256:[0-9a-f]{64}$" } },
+  },
 };
+
+type Extensions = Record<string, Json>;
 
 function routeRegex(href: string): RegExp {
   const parts = href.split(/\{[^}]+\}/).map((p) => p.replace(/[.*+?^$()|[\]\\]/g, "\\$&"));
@@ -59,7 +66,7 @@ const ROUTES: Route[] = Object.entries(SCHEMA.definitions).flatMap(([definition,
   })),
 );
 
-function resolve(ref: string): Json {
+function resolve(ref: string, ext: Extensions): Json {
   // "#/definitions/formation/definitions/update"; the schema's formation refers to
   // "dyno_size", which only exists as "dyno-size" (an upstream defect, SOURCES.md).
   const path = ref.replace(/^#\//, "").split("/");
@@ -70,8 +77,8 @@ function resolve(ref: string): Json {
   }
   if (cur === undefined) throw new Error(`schema has no ${ref}`);
   let out = cur as Json;
-  const ext = EXTENSIONS[path.filter((_, i) => i % 2 === 1).join(".")];
-  if (ext) out = { ...out, properties: { ...(out.properties as Json), ...ext } };
+  const more = ext[path.filter((_, i) => i % 2 === 1).join(".")];
+  if (more) out = { ...out, properties: { ...(out.properties as Json), ...more } };
   return out;
 }
 
@@ -87,7 +94,7 @@ function typeMatches(want: unknown, got: string): boolean {
   return list.includes(got) || (got === "integer" && list.includes("number"));
 }
 
-function checkObject(s: Json, v: Json, at: string, out: string[]): void {
+function checkObject(s: Json, v: Json, at: string, out: string[], ext: Extensions): void {
   for (const r of (s.required as string[] | undefined) ?? []) {
     if (!(r in v)) out.push(`${at}: ${r} is required`);
   }
@@ -97,23 +104,23 @@ function checkObject(s: Json, v: Json, at: string, out: string[]): void {
   for (const [k, val] of Object.entries(v)) {
     const p = props[k];
     if (p) {
-      check(p, val, `${at}.${k}`, out);
+      check(p, val, `${at}.${k}`, out, ext);
       continue;
     }
     const pp = patterns.find(([re]) => new RegExp(re).test(k));
-    if (pp) check(pp[1], val, `${at}.${k}`, out);
+    if (pp) check(pp[1], val, `${at}.${k}`, out, ext);
     else if (closed) out.push(`${at}: ${k} is not a known property`);
   }
 }
 
-function check(schema: Json, v: unknown, at: string, out: string[]): void {
+function check(schema: Json, v: unknown, at: string, out: string[], ext: Extensions): void {
   const s =
-    typeof schema.$ref === "string" ? { ...resolve(schema.$ref), ...schema, $ref: undefined } : schema;
-  if (typeof s.$ref === "string") return check(s, v, at, out);
+    typeof schema.$ref === "string" ? { ...resolve(schema.$ref, ext), ...schema, $ref: undefined } : schema;
+  if (typeof s.$ref === "string") return check(s, v, at, out, ext);
   if (Array.isArray(s.anyOf)) {
     const ok = (s.anyOf as Json[]).some((alt) => {
       const errs: string[] = [];
-      check(alt, v, at, errs);
+      check(alt, v, at, errs, ext);
       return errs.length === 0;
     });
     if (!ok) out.push(`${at}: matches none of the allowed forms`);
@@ -128,9 +135,9 @@ function check(schema: Json, v: unknown, at: string, out: string[]): void {
     out.push(`${at}: ${JSON.stringify(v)} is not one of ${s.enum.join(", ")}`);
   if (typeof s.pattern === "string" && typeof v === "string" && !new RegExp(s.pattern).test(v))
     out.push(`${at}: ${JSON.stringify(v)} does not match ${s.pattern}`);
-  if (got === "object") checkObject(s, v as Json, at, out);
+  if (got === "object") checkObject(s, v as Json, at, out, ext);
   if (got === "array" && s.items)
-    (v as unknown[]).forEach((x, i) => check(s.items as Json, x, `${at}[${i}]`, out));
+    (v as unknown[]).forEach((x, i) => check(s.items as Json, x, `${at}[${i}]`, out, ext));
 }
 
 export interface Validation {
@@ -139,14 +146,18 @@ export interface Validation {
   errors: string[];
 }
 
-/** Validates a request body against the schema link of its method and path. */
-export function validateRequest(method: string, path: string, body: unknown): Validation {
+/**
+ * Validates a request body against the schema link of its method and path, under the media
+ * type variant the request's Accept header names ("docker-releases"), if any.
+ */
+export function validateRequest(method: string, path: string, body: unknown, variant?: string): Validation {
+  const ext = (variant !== undefined ? VARIANTS[variant] : undefined) ?? {};
   const candidates = ROUTES.filter((r) => r.method === method && r.re.test(path));
   if (candidates.length === 0) return { errors: [] };
   // Two links share POST /apps/{app}/releases (Create and Rollback): the body decides.
   const results = candidates.map((r) => {
     const errors: string[] = [];
-    if (r.schema) check(r.schema, body ?? {}, "body", errors);
+    if (r.schema) check(r.schema, body ?? {}, "body", errors, ext);
     return { link: `${r.definition} ${r.title}`, errors };
   });
   return results.find((r) => r.errors.length === 0) ?? (results[0] as Validation);
