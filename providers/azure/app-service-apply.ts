@@ -14,7 +14,7 @@ import type { AzCtx } from "./resource-group.js";
 import { deleteGroup, ensureGroup, holdsOnlyOurs, readGroup } from "./resource-group.js";
 import { deleteFarm, ensureFarm } from "./server-farm.js";
 import { probeSlot } from "./probe.js";
-import { appSettings } from "./settings.js";
+import { appSettings, heldHashes } from "./settings.js";
 import { farmNameFor, releaseId } from "./state.js";
 import {
   checkSiteName,
@@ -82,7 +82,7 @@ async function releaseThroughSlot(
   );
   ctx.progress.done(`deploy to slot ${slot}`);
   const host = res.defaultHostName ?? "";
-  await probeSlot(siteUrl(ctx, host), change.service.health, ctx.signal, change.target.name, slot);
+  await probeSlot(ctx, siteUrl(ctx, host), change.service.health, slot);
   await swapIntoProduction(ctx, group, change.name, slot);
   return { name: slot, hostName: host, image: live.image, release: releaseOf(live) };
 }
@@ -201,15 +201,21 @@ export async function applyAppService(ctx: AzCtx, change: Change): Promise<Apply
   return resultOf(ctx, state);
 }
 
-/** Native rollback: swap back when the slot holds `to`, else redeploy `to`'s release in place. */
+/**
+ * Native rollback to `to`, decided on what the cloud runs now rather than on what was recorded:
+ * production already on `to` (its release failed in the slot and was never swapped in) is left
+ * alone, since rewriting a site's settings restarts it; else the swap back when the slot holds
+ * `to`; else `to`'s release redeployed in place.
+ */
 export async function rollbackAppService(
   ctx: AzCtx,
   state: AppServiceState,
   to: AppServiceState,
 ): Promise<ApplyResult<AppServiceState>> {
-  const site = state.site;
   const back = to.site;
-  if (!site || !back || !to.release) {
+  const live = state.site && back && to.release ? await readAppService(ctx, state, state.name) : undefined;
+  const site = live?.site;
+  if (!live || !site || !back || !to.release) {
     throw new ProviderError(`the release to roll back to has no App Service site ${state.name}`, {
       code: "NO_RELEASE",
       fault: "user",
@@ -217,25 +223,33 @@ export async function rollbackAppService(
       hint: "roll back to a release that was deployed with apiship (see `apiship status`)",
     });
   }
+  if (live.release === to.release) return resultOf(ctx, live);
   const restored: SiteState = { ...site, ...releaseParts(back) };
-  if (state.slot && state.slot.release === to.release) {
-    await swapIntoProduction(ctx, state.resourceGroup, state.name, state.slot.name);
-    const slot: SlotState = { ...state.slot, image: site.image, release: state.release ?? releaseOf(site) };
-    return resultOf(ctx, { ...state, site: restored, slot, release: to.release });
+  if (live.slot?.release === to.release) {
+    await swapIntoProduction(ctx, live.resourceGroup, live.name, live.slot.name);
+    const slot: SlotState = { ...live.slot, image: site.image, release: live.release ?? releaseOf(site) };
+    return resultOf(ctx, { ...live, site: restored, slot, release: to.release });
   }
-  // No slot holds it: the release goes back in place, with the secret values production holds now.
-  const current = await listSettings(ctx, { group: state.resourceGroup, name: state.name });
+  // No slot holds it: the release goes back in place, with the secret values production holds
+  // now, and their fingerprints with them.
+  const current = await listSettings(ctx, { group: live.resourceGroup, name: live.name });
+  const held = heldHashes(current);
   const secrets: Record<string, string> = {};
-  for (const k of Object.keys(back.secrets)) if (current[k] !== undefined) secrets[k] = current[k];
+  const hashes: Record<string, string> = {};
+  for (const [k, hash] of Object.entries(back.secrets)) {
+    if (current[k] !== undefined) secrets[k] = current[k];
+    hashes[k] = held[k] ?? hash;
+  }
+  restored.secrets = hashes;
   const settings = appSettings(restored, { WEBSITES_PORT: String(restored.port) }, secrets, ctx.target.name);
   ctx.progress.step("redeploy previous release");
   await putSite(
     ctx,
-    { group: state.resourceGroup, name: state.name },
+    { group: live.resourceGroup, name: live.name },
     siteEnvelope(ctx.clients.subscription, restored, settings),
   );
   ctx.progress.done("redeploy previous release");
-  return resultOf(ctx, { ...state, site: restored, release: releaseOf(restored) });
+  return resultOf(ctx, { ...live, site: restored, release: releaseOf(restored) });
 }
 
 /** The whole group when apiship made it for this target alone; else slot, site, plan. */

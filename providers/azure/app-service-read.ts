@@ -1,6 +1,7 @@
 // What the cloud holds of an azure/app-service target now (read) and how production is doing
 // (status). Read only: the resource group, the plan, the site with its configuration and app
-// settings, and the staging slot.
+// settings, and the staging slot with its own. Secret fingerprints come from the settings
+// themselves (settings.ts), so production's and the slot's releases are what the cloud holds.
 
 import type { StatusReport } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
@@ -11,7 +12,7 @@ import { slotName, usesSlot } from "./app-service-planner.js";
 import type { AzCtx } from "./resource-group.js";
 import { readGroup } from "./resource-group.js";
 import { readFarm } from "./server-farm.js";
-import { splitSettings } from "./settings.js";
+import { SECRET_HASHES_SETTING, splitSettings } from "./settings.js";
 import { TAG_STACK, farmNameFor, isOwnedBy, lastSegment, releaseId } from "./state.js";
 import { getConfig, getSite, listSettings } from "./web-site.js";
 import type { SiteRef } from "./web-site.js";
@@ -82,7 +83,16 @@ async function readSlot(
   const s = await getSite(ctx, ref);
   if (!s) return undefined;
   const image = imageOf((await getConfig(ctx, ref)).linuxFxVersion);
-  // The slot's release is what the last swap moved there; its settings are not read back.
+  const props = await listSettings(ctx, ref);
+  const names = Object.keys(ctx.stack.service.secrets);
+  // The slot's settings carry their secrets' fingerprints (or there are no secrets): its release
+  // is known from the cloud, whatever a failed deploy left there. Written before apiship kept
+  // fingerprints, the slot's release is the one the last swap recorded, while its image matches.
+  if (props[SECRET_HASHES_SETTING] !== undefined || !names.some((n) => n in props)) {
+    const split = splitSettings(props, names, {});
+    const release = releaseId(releaseParts({ ...split, image, port: split.port ?? 80 }));
+    return { name: slot, hostName: s.defaultHostName ?? "", image, release };
+  }
   const release = prior?.image === image ? prior.release : releaseId({ image });
   return { name: slot, hostName: s.defaultHostName ?? "", image, release };
 }

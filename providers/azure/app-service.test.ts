@@ -242,6 +242,8 @@ describe("azure/app-service first apply", () => {
             name: "DB_URL",
             value: "@Microsoft.KeyVault(SecretUri=https://acme-vault.vault.azure.net/secrets/db-url)",
           },
+          // The fingerprint beside the value, so a later read knows it from the cloud.
+          { name: "APISHIP_SECRET_HASHES", value: '{"API_KEY":"hmac-sha256:1"}' },
           { name: "WEBSITES_PORT", value: "8080" },
         ],
       },

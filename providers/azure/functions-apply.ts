@@ -2,7 +2,7 @@
 // now and makes only the calls that close the gap. The package goes out through OneDeploy only
 // when its content hash differs from the one the app records (the APISHIP_PACKAGE_SHA256
 // setting, written after the package is in), so an unchanged redeploy sends nothing. Flex
-// Consumption has no slots: a rollback redeploys the previous package.
+// Consumption has no slots: a rollback redeploys the previous package, when the app runs another.
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +22,7 @@ import { oneDeploy } from "./one-deploy.js";
 import type { AzCtx } from "./resource-group.js";
 import { deleteGroup, ensureGroup, holdsOnlyOurs, readGroup } from "./resource-group.js";
 import { deleteFarm, ensureFarm } from "./server-farm.js";
-import { appSettings } from "./settings.js";
+import { appSettings, heldHashes } from "./settings.js";
 import { connectionString, deleteStorage, ensureContainer, ensureStorage } from "./storage-account.js";
 import { farmNameFor, ownerTags, releaseId } from "./state.js";
 import { checkSiteName, deleteSite, listSettings, putSite } from "./web-site.js";
@@ -244,16 +244,23 @@ export async function applyFunctions(ctx: AzCtx, change: Change): Promise<ApplyR
   return resultOf(ctx, state);
 }
 
-/** Redeploys the package `to` ran (kept by hash where it was built), with `to`'s settings. */
+/**
+ * Back to `to`, decided on what the cloud runs now: nothing when the app already runs `to`'s
+ * release (the failed apply never changed it), the package only when the code differs (kept by
+ * hash where it was built), and `to`'s settings with the secret values the app holds now.
+ */
 export async function rollbackFunctions(
   ctx: AzCtx,
   state: FunctionsState,
   to: FunctionsState,
 ): Promise<ApplyResult<FunctionsState>> {
-  const app = state.app;
   const back = to.app;
+  const live = state.app && back ? await readFunctions(ctx, state, state.name) : undefined;
+  const app = live?.app;
+  if (live && app && back && releaseOf(app) === releaseOf(back)) return resultOf(ctx, live);
   const zip = back ? join(CACHE, `${back.codeSha256}.zip`) : "";
-  if (!app || !back || !existsSync(zip)) {
+  const sameCode = app?.codeSha256 === back?.codeSha256;
+  if (!live || !app || !back || (!sameCode && !existsSync(zip))) {
     throw new ProviderError(`the package of the release to roll back to is not on this machine`, {
       code: "NO_RELEASE",
       fault: "user",
@@ -261,30 +268,30 @@ export async function rollbackFunctions(
       hint: "Flex Consumption has no slots: apiship redeploys the previous package from where it was built; deploy the previous commit instead",
     });
   }
-  const current = await listSettings(ctx, { group: state.resourceGroup, name: state.name });
+  const current = await listSettings(ctx, { group: live.resourceGroup, name: live.name });
+  const held = heldHashes(current);
+  const keep: Record<string, string> = {};
+  const hashes: Record<string, string> = {};
+  for (const [k, hash] of Object.entries(back.secrets)) {
+    if (current[k] !== undefined) keep[k] = current[k];
+    hashes[k] = held[k] ?? hash;
+  }
   const restored: FunctionAppState = {
     ...app,
     env: back.env,
-    secrets: back.secrets,
+    secrets: hashes,
     keyVault: back.keyVault,
     codeSha256: back.codeSha256,
   };
-  const keep: Record<string, string> = {};
-  for (const k of Object.keys(back.secrets)) if (current[k] !== undefined) keep[k] = current[k];
   const conn = current.AzureWebJobsStorage ?? "";
-  await oneDeploy(ctx, app.scmHost, zip);
+  if (!sameCode) await oneDeploy(ctx, app.scmHost, zip);
   const extra = {
     AzureWebJobsStorage: conn,
     [DEPLOYMENT_STORAGE_SETTING]: current[DEPLOYMENT_STORAGE_SETTING] ?? conn,
     [PACKAGE_SETTING]: back.codeSha256,
   };
-  await putSettings(
-    ctx,
-    state.resourceGroup,
-    state.name,
-    appSettings(restored, extra, keep, ctx.target.name),
-  );
-  return resultOf(ctx, { ...state, app: restored, release: releaseOf(restored) });
+  await putSettings(ctx, live.resourceGroup, live.name, appSettings(restored, extra, keep, ctx.target.name));
+  return resultOf(ctx, { ...live, app: restored, release: releaseOf(restored) });
 }
 
 /** The whole group when apiship made it for this target alone; else app, plan, storage. */

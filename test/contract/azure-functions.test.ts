@@ -224,3 +224,30 @@ describe("azure/functions through an emulator's host names, with a flaky Kudu", 
     }
   });
 });
+
+describe("azure/functions rollback after a failed deploy", () => {
+  it("sends neither the package nor the settings again when the app still runs the release to go back to", async () => {
+    const { w, src, close } = await world();
+    try {
+      const first = await deploy(w);
+      writeFileSync(join(src, "index.js"), "module.exports = async () => ({ status: 500 });\n");
+      w.fake.world.kudu.failDeployments = 1;
+      const failed = await deploy(w, first.state).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((failed as ProviderError).message).toMatch(/OneDeploy deployment: Failed/);
+      const from = w.fake.requests.length;
+      if (!first.state) throw new Error("no state");
+      const back = await adapter.rollback?.(await w.ctx(), first.state, first.state);
+      const writes = w.fake.requests.slice(from).filter((q) => q.method === "PUT" || q.method === "POST");
+      expect(
+        writes.filter((q) => !/\/list(keys)?$/i.test(q.path)).map((q) => `${q.method} ${q.path}`),
+      ).toEqual([]);
+      expect(back?.state.release).toBe(first.state.release);
+      expect(w.fake.world.sites.get(NAME)?.packages).toHaveLength(1);
+    } finally {
+      await close();
+    }
+  });
+});
