@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { CallRetryInfo } from "../../src/core/provider.js";
 import type { ProviderError } from "../../src/errors.js";
 import { startHerokuFake } from "../../test/fakes/heroku/server.js";
 import { APP, fixture, unitWorld } from "../../test/fakes/heroku/stub.js";
@@ -61,6 +62,28 @@ describe("the Heroku client against the fake's rate limit", () => {
       expect((await c.api.getApp("throttled-app", signal))?.id).toBe(created.id);
       // Two answers, and the 429 in between waited out.
       expect(fake.requests.map((r) => r.method)).toEqual(["POST", "GET", "GET"]);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe("the Heroku client's retries", () => {
+  // Issue 18, item 3: the transport's own 5 attempts nested inside the engine's step retries.
+  it("retries each request under the run's policy only, and marks the error it gives up with as spent", async () => {
+    const fake = await startHerokuFake({ knobs: { errorRate: 1 } });
+    try {
+      const retries: CallRetryInfo[] = [];
+      const c = await createHerokuClients({
+        target: { name: "web", provider: "heroku", platform: "heroku", options: { endpoint: fake.url } },
+        env: { HEROKU_API_KEY: "k" },
+        retry: { maxAttempts: 2, baseMs: 1, capMs: 1, maxWaitMs: 1000, onRetry: (i) => void retries.push(i) },
+      });
+      const e = (await c.api
+        .getApp("any-app", new AbortController().signal)
+        .catch((x: unknown) => x)) as ProviderError;
+      expect([e.code, e.retryable, e.spent, fake.requests.length]).toEqual(["HTTP_503", true, 2, 2]);
+      expect(retries.map((r) => [r.call, r.code])).toEqual([["GET /apps/any-app", "HTTP_503"]]);
     } finally {
       await fake.close();
     }

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { callPolicy } from "../_shared/call-retry.js";
 import type { HerokuApi } from "./api.js";
 
 export const DEFAULT_ENDPOINT = "https://api.heroku.com";
@@ -81,7 +82,7 @@ export async function createHerokuClients(cfg: ProviderConfig): Promise<HerokuCl
     import("./api.js"),
     import("./transport.js"),
   ]);
-  const send = createTransport({ endpoint, apiKey: key });
+  const send = createTransport({ endpoint, apiKey: key, retry: callPolicy(cfg) });
   return {
     api: new Api(send, cfg.target.name),
     endpoint,

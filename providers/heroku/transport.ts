@@ -1,11 +1,15 @@
 // The transport of the Heroku client, on the shared fetch client (providers/_shared/http.ts):
 // the Platform API's Accept header and bearer key, errors mapped with the operation's name.
-// Idempotent methods let the shared client retry 429 and 5xx (honouring RateLimit-Reset and
-// Retry-After). A POST (create an app, a build, a rollback) is retried on 429 only: a 429 was
-// not processed, but a 5xx may have been, and repeating it could create twice.
+// The shared client is the one retry layer of Heroku calls, under the run's policy: idempotent
+// methods are retried on 429 and 5xx (honouring Retry-After, and RateLimit-Reset once the limit
+// is used up). A POST (create an app, a build, a rollback) is retried on 429 only: a 429 was
+// not processed, but a 5xx may have been, and repeating it could create twice. The error a
+// request leaves with is marked spent, so the engine does not retry it again.
 // A source upload goes to its presigned put_url: another host, no API key, raw bytes.
 
+import type { CallRetryPolicy } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { spentError } from "../_shared/call-retry.js";
 import { HttpError, createHttpClient } from "../_shared/http.js";
 import type { HttpClient, HttpClientOptions, HttpRequestInfo } from "../_shared/http.js";
 import { httpError, networkError } from "./errors.js";
@@ -36,10 +40,12 @@ export type Send = <T>(req: HttpRequest) => Promise<HttpResponse<T>>;
 export interface TransportOptions {
   endpoint: string;
   apiKey: string;
-  /** Attempts per request, the first included (default 5). */
+  /** The run's per-call retry policy (ProviderConfig.retry); default DEFAULT_CALL_RETRY. */
+  retry?: CallRetryPolicy;
+  /** Attempts per request, the first included (overrides the policy's, for tests). */
   attempts?: number;
   baseDelayMs?: number;
-  /** Longest single wait (default 30 s). */
+  /** Longest single wait (overrides the policy's). */
   maxDelayMs?: number;
   /** Longest time one request may take, retries included (default 120 s). */
   timeoutMs?: number;
@@ -54,7 +60,8 @@ function clientFor(o: TransportOptions, baseUrl: string, token: string | undefin
   return createHttpClient({
     baseUrl,
     ...(token !== undefined ? { token, headers: { accept: ACCEPT, "user-agent": "apiship" } } : {}),
-    maxAttempts: o.attempts ?? 5,
+    ...(o.retry ? { retry: o.retry } : {}),
+    ...(o.attempts !== undefined ? { maxAttempts: o.attempts } : {}),
     ...(o.baseDelayMs !== undefined ? { baseDelayMs: o.baseDelayMs } : {}),
     ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
@@ -68,8 +75,11 @@ function clientFor(o: TransportOptions, baseUrl: string, token: string | undefin
 
 function mapped(e: unknown, req: HttpRequest, endpoint: string, timedOut: boolean): ProviderError {
   if (e instanceof HttpError) {
-    if (e.status === 0) return networkError(e.cause ?? e, req.op, endpoint);
-    return httpError(e.status, e.body, req.op, e.requestId, e.retryAfter);
+    const m =
+      e.status === 0
+        ? networkError(e.cause ?? e, req.op, endpoint)
+        : httpError(e.status, e.body, req.op, e.requestId, e.retryAfter);
+    return spentError(m, e.attempts);
   }
   if (timedOut) {
     return new ProviderError(`${req.op.what}: no answer from the Heroku API at ${endpoint} in time`, {
