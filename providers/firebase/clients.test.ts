@@ -19,8 +19,11 @@ vi.mock("google-auth-library", () => ({
     constructor(o: { scopes: unknown[] }) {
       adc.scopes = o.scopes;
     }
-    getAccessToken() {
+    getClient() {
       if (adc.fail) return Promise.reject(new Error("Could not load the default credentials"));
+      return Promise.resolve({});
+    }
+    getAccessToken() {
       return Promise.resolve("ya29.adc");
     }
   },

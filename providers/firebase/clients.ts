@@ -13,15 +13,11 @@
 // federation, gcloud's application-default login, the metadata server).
 
 import type { ProviderConfig } from "../../src/core/provider.js";
-import { ProviderError } from "../../src/errors.js";
 import type { HostingApi } from "./hosting-api.js";
-import type * as GoogleAuthModuleNs from "google-auth-library";
-
-type GoogleAuthModule = typeof GoogleAuthModuleNs;
+import type { GoogleAuth } from "../gcp/adc.js";
 
 export const DEFAULT_HOSTING_ENDPOINT = "https://firebasehosting.googleapis.com";
 export const HOSTING_ENDPOINT_ENV = "CLOUDSDK_API_ENDPOINT_OVERRIDES_FIREBASEHOSTING";
-const GOOGLE_AUTH: string = "google-auth-library";
 const SCOPES = ["https://www.googleapis.com/auth/cloud-platform", "https://www.googleapis.com/auth/firebase"];
 
 export interface HostingClients {
@@ -51,32 +47,15 @@ function tokenSource(
   const fixed = env.GOOGLE_OAUTH_ACCESS_TOKEN;
   if (fixed) return { token: () => Promise.resolve(fixed), from: "GOOGLE_OAUTH_ACCESS_TOKEN" };
   if (overridden) return { token: () => Promise.resolve("owner"), from: "emulator" };
+  // Resolved once, with the metadata probe's warnings held back (gcp/adc.ts).
+  let auth: Promise<GoogleAuth> | undefined;
   const adc = async (): Promise<string> => {
-    // A specifier the bundler cannot follow: the library loads from node_modules at run time,
-    // only here, and the CLI bundle carries no copy of it (scripts/bundle.js).
-    const { GoogleAuth } = (await import(GOOGLE_AUTH)) as GoogleAuthModule;
-    let token: string | null | undefined;
-    try {
-      token = await new GoogleAuth({ scopes: SCOPES }).getAccessToken();
-    } catch (e) {
-      throw new ProviderError(
-        `target ${target}: no Google credentials for Firebase Hosting (${(e as Error).message})`,
-        {
-          code: "CREDENTIALS",
-          fault: "user",
-          target,
-          cause: e,
-          hint: "run `gcloud auth application-default login`, set GOOGLE_APPLICATION_CREDENTIALS (a key or a workload identity federation config), or GOOGLE_OAUTH_ACCESS_TOKEN",
-        },
-      );
-    }
-    if (!token)
-      throw new ProviderError(`target ${target}: Application Default Credentials gave no access token`, {
-        code: "CREDENTIALS",
-        fault: "user",
-        target,
-      });
-    return token;
+    const { accessToken, applicationDefault } = await import("../gcp/adc.js");
+    auth ??= applicationDefault(target, SCOPES).catch((e: unknown) => {
+      auth = undefined;
+      throw e;
+    });
+    return accessToken(await auth, target);
   };
   return { token: adc, from: "application default credentials" };
 }

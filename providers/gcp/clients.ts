@@ -20,6 +20,8 @@ import { ProviderError } from "../../src/errors.js";
 import { parseConnectTo } from "../../src/apply/connect-to.js";
 import { callPolicy, retryCall } from "../_shared/call-retry.js";
 import { dialFetch } from "../_shared/dial.js";
+import { CREDENTIALS_HINT, accessToken, applicationDefault } from "./adc.js";
+import type { GoogleAuth } from "./adc.js";
 import { gcp, gcpMaybe, toProviderError } from "./errors.js";
 import { finish } from "./operations.js";
 import type { CheckedOp } from "./operations.js";
@@ -96,23 +98,38 @@ export function endpointFor(api: GcpApi, cfg: ProviderConfig): string | undefine
   return cfg.env[`CLOUDSDK_API_ENDPOINT_OVERRIDES_${api}`] || undefined;
 }
 
-/** gax client options for one API: REST transport, endpoint, credentials. */
-export async function clientOptions(api: GcpApi, cfg: ProviderConfig): Promise<ClientOptions> {
+/**
+ * gax client options for one API: REST transport, endpoint, credentials. `adc` resolves
+ * Application Default Credentials (adc.ts) when no static token applies; without it gax is
+ * left the scopes to look them up itself.
+ */
+export async function clientOptions(
+  api: GcpApi,
+  cfg: ProviderConfig,
+  adc?: () => Promise<GoogleAuth>,
+): Promise<ClientOptions> {
   const out: ClientOptions & Record<string, unknown> = { fallback: true };
   const endpoint = endpointFor(api, cfg);
-  let plainHttp = false;
   if (endpoint !== undefined) {
     const u = new URL(endpoint);
-    plainHttp = u.protocol === "http:";
+    const plainHttp = u.protocol === "http:";
     out.apiEndpoint = u.hostname;
     out.port = Number(u.port) || (plainHttp ? 80 : 443);
     out.protocol = plainHttp ? "http" : "https";
   } else out.apiEndpoint = DEFAULT_HOST[api];
-  const token = cfg.env.GOOGLE_OAUTH_ACCESS_TOKEN || (plainHttp ? "emulator" : undefined);
+  const token = staticToken(cfg, api);
   // A static token: nothing looks for ADC, a metadata server or gcloud.
   if (token !== undefined) out.authClient = staticTokenAuth(token) as unknown as ClientOptions["authClient"];
+  else if (adc) out.auth = (await adc()) as unknown as ClientOptions["auth"];
   else out.scopes = SCOPES;
   return out;
+}
+
+/** GOOGLE_OAUTH_ACCESS_TOKEN, or a dummy token for a plain-http endpoint (an emulator). */
+function staticToken(cfg: ProviderConfig, api: GcpApi): string | undefined {
+  const endpoint = endpointFor(api, cfg);
+  const plainHttp = endpoint !== undefined && new URL(endpoint).protocol === "http:";
+  return cfg.env.GOOGLE_OAUTH_ACCESS_TOKEN || (plainHttp ? "emulator" : undefined);
 }
 
 /**
@@ -192,9 +209,9 @@ async function reread<T>(call: Caller, op: string, get: () => Promise<[T, ...unk
   return (await call(op, get))[0];
 }
 
-async function makeRun(cfg: ProviderConfig, intervalMs: number): Promise<RunApi> {
+async function makeRun(cfg: ProviderConfig, intervalMs: number, adc: Adc): Promise<RunApi> {
+  const opts = await clientOptions("RUN", cfg, adc);
   const { ServicesClient, RevisionsClient } = await import("@google-cloud/run");
-  const opts = await clientOptions("RUN", cfg);
   const c = new ServicesClient(opts);
   const rev = new RevisionsClient(opts);
   const t = cfg.target.name;
@@ -229,9 +246,10 @@ async function makeRun(cfg: ProviderConfig, intervalMs: number): Promise<RunApi>
   };
 }
 
-async function makeFunctions(cfg: ProviderConfig, intervalMs: number): Promise<FunctionsApi> {
+async function makeFunctions(cfg: ProviderConfig, intervalMs: number, adc: Adc): Promise<FunctionsApi> {
+  const opts = await clientOptions("CLOUDFUNCTIONS", cfg, adc);
   const { v2 } = await import("@google-cloud/functions");
-  const c = new v2.FunctionServiceClient(await clientOptions("CLOUDFUNCTIONS", cfg));
+  const c = new v2.FunctionServiceClient(opts);
   const t = cfg.target.name;
   const call = caller(cfg);
   const o = NO_GAX_RETRY;
@@ -294,9 +312,9 @@ async function uploadZip(
   }
 }
 
-async function makeContainer(cfg: ProviderConfig): Promise<ContainerApi> {
+async function makeContainer(cfg: ProviderConfig, adc: Adc): Promise<ContainerApi> {
+  const opts = await clientOptions("CONTAINER", cfg, adc);
   const { ClusterManagerClient } = await import("@google-cloud/container");
-  const opts = await clientOptions("CONTAINER", cfg);
   const c = new ClusterManagerClient(opts);
   const t = cfg.target.name;
   const call = caller(cfg);
@@ -304,32 +322,28 @@ async function makeContainer(cfg: ProviderConfig): Promise<ContainerApi> {
     getCluster: (name) =>
       call.maybe("GetCluster", async () => (await c.getCluster({ name }, NO_GAX_RETRY))[0]),
     accessToken: async () => {
-      const tok = await gcp("GetAccessToken", t, () => c.auth.getAccessToken());
-      const value =
-        typeof tok === "string" ? tok : (tok as { token?: string | null } | null | undefined)?.token;
-      if (!value)
-        throw new ProviderError("Application Default Credentials gave no access token", {
-          code: "CREDENTIALS",
-          fault: "user",
-          target: t,
-          hint: CREDENTIALS_HINT,
-        });
-      return value;
+      // A static token (GOOGLE_OAUTH_ACCESS_TOKEN, an emulator's) is the cluster's token too.
+      const fixed = staticToken(cfg, "CONTAINER");
+      return fixed ?? accessToken(await adc(), t);
     },
   };
 }
 
-export const CREDENTIALS_HINT =
-  "run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a service account key or workload identity federation file, or GOOGLE_OAUTH_ACCESS_TOKEN to an access token";
+export { CREDENTIALS_HINT };
+
+type Adc = () => Promise<GoogleAuth>;
 
 /** createClients of every gcp platform: nothing loads until a platform asks for its API. */
 export function createGcpClients(cfg: ProviderConfig): GcpClients {
   const intervalMs = pollInterval(cfg.env);
+  // One lookup of Application Default Credentials for all of the target's APIs, awaited before
+  // any client is built (adc.ts); a failed one is tried again by the next call.
+  const adc = memo(() => applicationDefault(cfg.target.name, SCOPES));
   return {
     target: cfg.target.name,
     pollIntervalMs: intervalMs,
-    run: memo(() => makeRun(cfg, intervalMs)),
-    functions: memo(() => makeFunctions(cfg, intervalMs)),
-    container: memo(() => makeContainer(cfg)),
+    run: memo(() => makeRun(cfg, intervalMs, adc)),
+    functions: memo(() => makeFunctions(cfg, intervalMs, adc)),
+    container: memo(() => makeContainer(cfg, adc)),
   };
 }
