@@ -1,9 +1,13 @@
 // One Droplet of digitalocean/droplet: create it with the cloud-config, wait until it is active
 // with a public IPv4, and probe its health path over HTTP before it may take the reserved IP.
+// The probe goes to the Droplet's own address, one the platform handed out: it dials by
+// APISHIP_CONNECT_TO like every such call, so an emulator or a tunnel can stand in for it.
 
-import type { Ctx } from "../../src/core/provider.js";
+import { parseConnectTo } from "../../src/apply/connect-to.js";
+import type { Ctx, ProviderConfig } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { poll, sleep } from "../_shared/poll.js";
+import { createDoClients } from "./clients.js";
 import type { DoClients } from "./clients.js";
 import { cloudInit, tagOf } from "./droplet-plan.js";
 import type { DropletRecord, ServerAttrs } from "./droplet-plan.js";
@@ -11,6 +15,13 @@ import { maybe } from "./errors.js";
 import type { Droplet } from "./types.js";
 
 type DCtx = Ctx<DoClients>;
+
+/** The DigitalOcean clients, the probe's fetch dialing by APISHIP_CONNECT_TO. */
+export async function createDropletClients(cfg: ProviderConfig): Promise<DoClients> {
+  const rules = parseConnectTo(cfg.env.APISHIP_CONNECT_TO);
+  const [clients, { dialFetch }] = await Promise.all([createDoClients(cfg), import("../_shared/dial.js")]);
+  return { ...clients, fetch: dialFetch(rules) };
+}
 
 export const publicIp = (d: Droplet) => d.networks.v4?.find((n) => n.type === "public")?.ip_address;
 

@@ -1,5 +1,7 @@
 // digitalocean/droplet against a scripted HTTP layer: every request asserted (the API and the
 // new Droplet's health probe), the answers from the official examples.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { PlannedChange } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
@@ -8,7 +10,9 @@ import { ctxOf, example, scripted } from "../../test/fakes/digitalocean/http-stu
 import type { Expected } from "../../test/fakes/digitalocean/http-stub.js";
 import { validateRequest } from "../../test/fakes/digitalocean/validate.js";
 import { droplet } from "./droplet.js";
+import { desiredServer } from "./droplet-plan.js";
 import type { DropletOptions, DropletState } from "./droplet-plan.js";
+import { probeServer } from "./droplet-server.js";
 import type { CreateDropletRequest, Droplet } from "./types.js";
 
 const service: ServiceSpec = {
@@ -177,5 +181,40 @@ describe("digitalocean/droplet", () => {
     expect(err.message).toContain("HTTP 503");
     expect(s.left()).toBe(0);
     expect(s.sent.some((x) => x.url.pathname.includes("reserved_ips"))).toBe(false);
+  });
+});
+
+describe("digitalocean/droplet probe and APISHIP_CONNECT_TO", () => {
+  it("checks the new Droplet at the address the rule names, keeping its IP in the URL and Host header", async () => {
+    const hosts: string[] = [];
+    const server = createServer((req, res) => {
+      hosts.push(`${req.headers.host ?? ""} ${req.url ?? ""}`);
+      res.writeHead(req.url === "/healthz" ? 200 : 404).end("ok");
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      // 203.0.113.0/24 is TEST-NET-3: without the rule the probe could reach nothing there.
+      const clients = await droplet.createClients!({
+        target,
+        env: {
+          DIGITALOCEAN_TOKEN: "t",
+          APISHIP_CONNECT_TO: `203.0.113.10:80:127.0.0.1:${port}`,
+          APISHIP_DO_POLL_MS: "5",
+          APISHIP_DO_DROPLET_TIMEOUT_MS: "200",
+        },
+      });
+      const ctx = ctxOf(clients, stack, target);
+      const attributes = desiredServer(service, options, { API_KEY: "hmac:1" });
+      await probeServer(
+        ctx,
+        { id: 1, name: `${NAME}-g1`, generation: 1, ip: "203.0.113.10", attributes },
+        200,
+        100,
+      );
+      expect(hosts).toEqual(["203.0.113.10 /healthz"]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

@@ -1,12 +1,12 @@
 // DigitalOcean Droplet: a VM that runs the container image with Docker. A deploy brings up a
 // new Droplet and retires the old one once the new one is healthy (blue/green), so a rollback
 // keeps or returns to the previous Droplet (DESIGN.md §7). Behaviour: droplet-plan.ts (pure,
-// with the cloud-config), droplet-server.ts, droplet-apply.ts; clients.ts builds the client.
+// with the cloud-config), droplet-server.ts, droplet-apply.ts; clients.ts builds the client
+// (droplet-server.ts gives the new Droplet's probe a fetch that dials by APISHIP_CONNECT_TO).
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { endpointOption } from "../_shared/options.js";
-import { createDoClients } from "./clients.js";
 import type { DoClients } from "./clients.js";
 import {
   applyDroplet,
@@ -16,6 +16,7 @@ import {
   statusDroplet,
 } from "./droplet-apply.js";
 import { planDroplet } from "./droplet-plan.js";
+import { createDropletClients } from "./droplet-server.js";
 import type { DropletOptions, DropletState } from "./droplet-plan.js";
 import { doDatacenter } from "./functions.js";
 
@@ -74,7 +75,7 @@ export const droplet = defineTarget<DropletOptions, DropletState, DoClients>({
     startsWithLetter: false,
   },
   concurrency: 8,
-  createClients: createDoClients,
+  createClients: createDropletClients,
   read: readDroplet,
   plan: planDroplet,
   apply: applyDroplet,
