@@ -101,6 +101,36 @@ describe.sequential("azure/functions through the built CLI", () => {
   });
 });
 
+describe("azure/functions behind an emulator's host names", () => {
+  it("deploys through APISHIP_CONNECT_TO: Kudu and the health check reach <app>.azurewebsites.invalid; a flaky publish is retried without a second app PUT", async () => {
+    const emu = await startAzureFake({
+      world: { siteDomain: "azurewebsites.invalid", kudu: { publishFailures: 2, deployPolls: 2 } },
+    });
+    try {
+      const r = await apiship(["deploy", "--yes", "--json"], {
+        cwd: dir,
+        env: {
+          ...env(),
+          AZURE_RESOURCE_MANAGER_ENDPOINT: emu.url,
+          APISHIP_CONNECT_TO: `:80:127.0.0.1:${emu.port}`,
+          // This run's state is its own: a fresh emulator behind the same manifest.
+          APISHIP_STATE: `sqlite:${join(dir, ".apiship", "emulator.db")}`,
+        },
+      });
+      expect(r.code, r.stderr + r.stdout).toBe(0);
+      const hosts = (p: string) => emu.requests.filter((q) => q.path === p).map((q) => q.headers.host);
+      expect(hosts("/api/publish")).toEqual(Array(3).fill(`${APP}.scm.azurewebsites.invalid`));
+      expect(hosts("/healthz")).toContain(`${APP}.azurewebsites.invalid`);
+      const puts = emu.requests.filter(
+        (q) => q.method === "PUT" && new RegExp(`/sites/${APP}$`, "i").test(q.path),
+      );
+      expect(puts).toHaveLength(1);
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
 describe("azure/aks through the built CLI", () => {
   it("deploys to the cluster AKS hands out credentials for", async () => {
     const kube = await startKubeFake({ cluster: { readyDelayMs: 5 } });

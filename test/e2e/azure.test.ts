@@ -100,6 +100,8 @@ describe.sequential("azure/app-service through the built CLI", () => {
       LOG_LEVEL: "info",
       HF_TOKEN: SECRET,
       DB_URL: "@Microsoft.KeyVault(SecretUri=https://acme-vault.vault.azure.net/secrets/db-url)",
+      // The fingerprint beside the value (a keyed hash), so a retry knows it from the cloud.
+      APISHIP_SECRET_HASHES: expect.stringMatching(/^\{"HF_TOKEN":"hmac-sha256:[0-9a-f]{64}"\}$/),
       WEBSITES_PORT: "8000",
     });
     expect(s?.identity?.type).toBe("SystemAssigned");
@@ -144,6 +146,7 @@ describe.sequential("azure/app-service through the built CLI", () => {
   it("a crashing image fails its slot check and production keeps serving the previous release", async () => {
     fake.world.crashImages.add("ghcr.io/acme/sentiment-api:3");
     const swapsBefore = fake.requests.filter((q) => /\/slotsswap$/.test(q.path)).length;
+    const from = fake.requests.length;
     const r = await cli(["deploy", "--yes"], { TAG: "3" });
     expect(r.code).not.toBe(0);
     expect(r.stderr + r.stdout).toMatch(
@@ -151,6 +154,10 @@ describe.sequential("azure/app-service through the built CLI", () => {
     );
     expect(image(site()?.config.linuxFxVersion)).toBe("ghcr.io/acme/sentiment-api:1");
     expect(fake.requests.filter((q) => /\/slotsswap$/.test(q.path)).length).toBe(swapsBefore);
+    // Production was never swapped, so its rollback writes nothing: a settings write restarts a site.
+    const production = new RegExp(`/sites/${SITE}(/config/appsettings)?$`, "i");
+    const writes = fake.requests.slice(from).filter((q) => q.method !== "GET" && production.test(q.path));
+    expect(writes.map((q) => `${q.method} ${q.path}`)).toEqual([]);
   });
 
   it("destroy deletes the resource group apiship created; a second destroy exits 0", async () => {
