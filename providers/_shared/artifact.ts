@@ -2,7 +2,9 @@
 // the same bytes on every machine and every run, so the archive's SHA-256 can be compared with
 // what the cloud holds (Lambda's CodeSha256) and an unchanged source is never uploaded again.
 // Entries are sorted by path, every timestamp is 1980-01-01 00:00 (the zip epoch), modes are
-// 0644 or 0755 (executable bit kept), and .gitignore / .apiship-ignore are honoured. Files are
+// 0644 or 0755 (executable bit kept), and .gitignore / .apiship-ignore are honoured. The bytes
+// still depend on the zlib Node was built with, so the code's identity in a plan is the
+// content digest (each file's path, mode and SHA-256), which no compressor changes. Files are
 // compressed a few at a time on zlib's thread pool and written in order; big files are streamed,
 // so a 50 MB source never sits in memory.
 
@@ -15,8 +17,8 @@ import { promisify } from "node:util";
 import { crc32, createDeflateRaw, deflateRaw } from "node:zlib";
 import type { Artifact } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import { isIgnored, parseIgnore } from "./ignore.js";
-import type { IgnoreRule } from "./ignore.js";
+import { IgnoreTree } from "./ignore.js";
+import type { Level } from "./ignore.js";
 
 const deflateRawAsync = promisify(deflateRaw);
 
@@ -41,9 +43,6 @@ export interface ZipOptions {
   window?: number;
 }
 
-/** Never part of an artifact: VCS data and apiship's own working directory. */
-const ALWAYS_EXCLUDED = parseIgnore(".git/\n.apiship/\n.DS_Store\n");
-const IGNORE_FILES = [".gitignore", ".apiship-ignore"];
 // Files above this are streamed through a deflate stream instead of being read whole.
 const STREAM_ABOVE = 1024 * 1024;
 // 1980-01-01 00:00:00 in MS-DOS date/time fields.
@@ -55,26 +54,17 @@ export function base64Sha256(hex: string): string {
   return Buffer.from(hex, "hex").toString("base64");
 }
 
-async function ignoreRules(root: string): Promise<IgnoreRule[]> {
-  const rules = [...ALWAYS_EXCLUDED];
-  for (const f of IGNORE_FILES) {
-    const text = await readFile(join(root, f), "utf8").catch((e: NodeJS.ErrnoException) => {
-      if (e.code === "ENOENT") return "";
-      throw e;
-    });
-    rules.push(...parseIgnore(text));
-  }
-  return rules;
-}
-
 /** The files an artifact of `root` holds, sorted by archive path. */
 export async function listSourceFiles(root: string): Promise<SourceFile[]> {
-  const rules = await ignoreRules(root);
+  const tree = await IgnoreTree.open(root);
   const out: SourceFile[] = [];
   // The entries of a directory are looked at concurrently: thousands of sequential stat calls
   // were a good part of zipping a large source.
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
+  const walk = async (dir: string, rel: string, parent?: Level[]): Promise<void> => {
+    const [entries, levels] = await Promise.all([
+      readdir(dir, { withFileTypes: true }),
+      tree.enter(rel, parent),
+    ]);
     await Promise.all(
       entries.map(async (e) => {
         const path = rel === "" ? e.name : `${rel}/${e.name}`;
@@ -82,9 +72,9 @@ export async function listSourceFiles(root: string): Promise<SourceFile[]> {
         // Symlinks count by what they point to; a link to a directory is not followed (no cycles).
         const st = e.isSymbolicLink() ? await stat(abs) : undefined;
         const isDir = st ? st.isDirectory() : e.isDirectory();
-        if (isIgnored(rules, path, isDir)) return;
+        if (tree.ignored(path, isDir, levels)) return;
         if (isDir) {
-          if (!st) await walk(abs, path);
+          if (!st) await walk(abs, path, levels);
           return;
         }
         const s = st ?? (await stat(abs));
@@ -98,6 +88,8 @@ export async function listSourceFiles(root: string): Promise<SourceFile[]> {
 }
 
 interface Entry {
+  /** Hex SHA-256 of the file's content, for the content digest. */
+  sha: string;
   name: Buffer;
   crc: number;
   csize: number;
@@ -182,6 +174,7 @@ function endOfCentral(count: number, size: number, offset: number): Buffer {
 }
 
 interface Compressed {
+  sha: string;
   crc: number;
   data: Buffer;
   method: number;
@@ -193,7 +186,8 @@ async function compressSmall(f: SourceFile, level: number): Promise<Compressed> 
   const deflated = await deflateRawAsync(raw, { level });
   // Incompressible data is stored: smaller, and just as deterministic.
   const stored = deflated.length >= raw.length;
-  return { crc: crc32(raw), data: stored ? raw : deflated, method: stored ? 0 : 8, usize: raw.length };
+  const sha = createHash("sha256").update(raw).digest("hex");
+  return { sha, crc: crc32(raw), data: stored ? raw : deflated, method: stored ? 0 : 8, usize: raw.length };
 }
 
 /** Streams one big file through deflate, then patches its local header with crc and sizes. */
@@ -203,16 +197,18 @@ async function writeStreamed(out: Out, f: SourceFile, e: Entry, level: number): 
   const input = createReadStream(f.abs);
   let crc = 0;
   let usize = 0;
+  const hash = createHash("sha256");
   input.on("data", (c) => {
     const chunk = c as Buffer;
     crc = crc32(chunk, crc);
+    hash.update(chunk);
     usize += chunk.length;
   });
   input.on("error", (err) => deflate.destroy(err));
   input.pipe(deflate);
   const start = out.offset;
   for await (const chunk of deflate) await out.append(chunk as Buffer);
-  Object.assign(e, { crc, usize, csize: out.offset - start });
+  Object.assign(e, { crc, usize, csize: out.offset - start, sha: hash.digest("hex") });
   await out.patch(e.offset, localHeader(e));
 }
 
@@ -246,6 +242,7 @@ async function writeEntries(
     const f = files[i] as SourceFile;
     const mode = f.executable ? 0o755 : 0o644;
     const e: Entry = {
+      sha: "",
       name: Buffer.from(f.path, "utf8"),
       crc: 0,
       csize: 0,
@@ -258,13 +255,20 @@ async function writeEntries(
     ahead.delete(i);
     if (pending) {
       const c = await pending;
-      Object.assign(e, { crc: c.crc, csize: c.data.length, usize: c.usize, method: c.method });
+      Object.assign(e, { sha: c.sha, crc: c.crc, csize: c.data.length, usize: c.usize, method: c.method });
       await out.append(localHeader(e));
       await out.append(c.data);
     } else await writeStreamed(out, f, e, opts.level);
     entries.push(e);
   }
   return entries;
+}
+
+/** The content digest (Artifact.digest): one line per file of path, mode and content hash. */
+export function contentDigest(files: readonly { path: string; mode: number; sha: string }[]): string {
+  const h = createHash("sha256");
+  for (const f of files) h.update(`${f.path}\0${f.mode.toString(8)}\0${f.sha}\n`);
+  return h.digest("hex");
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -284,9 +288,11 @@ export async function buildZip(
   checkLimits(files, root);
   await mkdir(dirname(outPath), { recursive: true });
   const fh = await open(outPath, "w");
+  let digest = "";
   try {
     const out = new Out(fh);
     const entries = await writeEntries(out, files, opts);
+    digest = contentDigest(entries.map((e) => ({ path: e.name.toString("utf8"), mode: e.mode, sha: e.sha })));
     const cdStart = out.offset;
     for (const e of entries) await out.append(centralHeader(e));
     await out.append(endOfCentral(entries.length, out.offset - cdStart, cdStart));
@@ -296,5 +302,5 @@ export async function buildZip(
   }
   const sha256 = await sha256File(outPath);
   const bytes = (await stat(outPath)).size;
-  return { path: outPath, sha256, bytes, sha256Base64: base64Sha256(sha256), files: files.length };
+  return { path: outPath, sha256, digest, bytes, sha256Base64: base64Sha256(sha256), files: files.length };
 }

@@ -6,6 +6,7 @@
 
 import { readFile } from "node:fs/promises";
 import type { ApplyResult, PlannedChange, StatusReport } from "../../src/core/provider.js";
+import { codeIdentity } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
 import { resolvedSecrets } from "../_shared/plan.js";
@@ -132,7 +133,7 @@ async function writeFunction(
   const mask = updateMask(have, want);
   // A FAILED function is rebuilt even when nothing changed: its last build did not take.
   if (mask.length === 0 && have.state !== "FAILED") return undefined;
-  const codeChanged = have.sourceSha256 !== sourceLabel(zip.sha256) || have.state === "FAILED";
+  const codeChanged = have.sourceSha256 !== sourceLabel(codeIdentity(zip)) || have.state === "FAILED";
   const source = codeChanged ? await upload(ctx, fns, parent, zip) : undefined;
   const paths = codeChanged ? [...new Set([...mask, "buildConfig.source", "labels"])].sort() : mask;
   const body = { ...functionBody(want, source, values), name: have.resourceName };

@@ -3,6 +3,7 @@
 // changes from what read() observed. Like Lambda, an unchanged zip is no change.
 
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import { codeIdentity } from "../../src/core/provider.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import { changeReason } from "../_shared/plan.js";
 import { FUNCTIONS_INGRESS, runtimeId } from "./cloud-functions.js";
@@ -28,7 +29,7 @@ export function entryPointOf(runtime: string, handler: string): string {
 }
 
 function sourceOf(req: FunctionsPlanRequest): string {
-  if (req.artifact) return sourceLabel(req.artifact.sha256);
+  if (req.artifact) return sourceLabel(codeIdentity(req.artifact));
   // Without a build (offline plan) the code is taken as unchanged.
   return req.observed?.function?.sourceSha256 ?? KNOWN_AFTER_APPLY;
 }

@@ -5,6 +5,7 @@
 // deploys the code it showed, or nothing.
 
 import type { Artifact } from "../core/provider.js";
+import { codeIdentity } from "../core/provider.js";
 import { PlanStaleError } from "../errors.js";
 import type { TargetHandle } from "./adapters.js";
 import type { TargetJob } from "./jobs.js";
@@ -21,9 +22,10 @@ export async function packagedCode(
   const build = handle.adapter.build;
   if (!build || job.kind !== "apply" || run.stack.service.kind !== "function") return undefined;
   const artifact = await build.call(handle.adapter, handle.ctx(clients, run.signal), run.stack.service);
-  if (plannedSha256 !== undefined && artifact.sha256 !== plannedSha256)
+  const code = codeIdentity(artifact);
+  if (plannedSha256 !== undefined && code !== plannedSha256)
     throw new PlanStaleError(
-      `function.source of target ${job.name} changed since the plan was made (code ${plannedSha256.slice(0, 12)} → ${artifact.sha256.slice(0, 12)})`,
+      `function.source of target ${job.name} changed since the plan was made (code ${plannedSha256.slice(0, 12)} → ${code.slice(0, 12)})`,
       {
         hint: "run `apiship plan --out FILE` again and review the new plan, or restore the source it was made from",
       },

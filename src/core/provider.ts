@@ -129,13 +129,26 @@ export interface ProviderConfig {
 export interface Artifact {
   /** Path of the built artifact (zip, tarball) on disk; the source folder for a git build. */
   path: string;
+  /** Hex SHA-256 of the artifact's bytes, for a cloud that checks them (an upload checksum). */
   sha256: string;
+  /**
+   * Hex SHA-256 of what the package holds (each file's path, mode and content), not of its
+   * bytes: the code's identity in a plan. Node's bundled zlib has changed its deflate output
+   * between releases, so the bytes of the same source differ from one Node build to another,
+   * and a plan saved on one must still apply on another (codeIdentity()).
+   */
+  digest?: string;
   bytes: number;
   /**
    * For a platform that builds from git itself (App Platform): nothing is packaged, and this
    * names the commit the folder is at, the folder's git tree, and its path in the repository.
    */
   git?: { commit: string; tree: string; dir: string };
+}
+
+/** The code's identity in plans: the content digest, else (a git build) the bytes' hash. */
+export function codeIdentity(a: Pick<Artifact, "sha256" | "digest">): string {
+  return a.digest ?? a.sha256;
 }
 
 /** One resource's change inside a target's plan. */

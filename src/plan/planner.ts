@@ -6,6 +6,7 @@
 import { setMaxListeners } from "node:events";
 import { dirname, resolve } from "node:path";
 import type { Artifact, DeployableTarget } from "../core/provider.js";
+import { codeIdentity } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
 import { UsageError, toApishipError } from "../errors.js";
 import { targetPhysicalName } from "../manifest/names.js";
@@ -125,7 +126,7 @@ function planTarget(
       recorded: t.recorded,
       observed,
     };
-    if (artifact) out.codeSha256 = artifact.sha256;
+    if (artifact) out.codeSha256 = codeIdentity(artifact);
     return out;
   } catch (e) {
     const err = toApishipError(e);
