@@ -12,7 +12,7 @@ import { isNotFound, nameTaken } from "./errors.js";
 import { appNameOf, desiredAttrs } from "./plan.js";
 import type { HerokuOptions, HerokuResource } from "./plan.js";
 import type { HerokuCtx } from "./read.js";
-import { RELEASES_READ, optionsOf, releaseState, runningOf } from "./read.js";
+import { RELEASES_READ, optionsOf, read, releaseState, runningOf } from "./read.js";
 import { buildSource } from "./source.js";
 import { MANAGED_VAR, ownerOf } from "./state.js";
 import type { HerokuReleaseState, HerokuState, ManagedMarker } from "./state.js";
@@ -43,28 +43,43 @@ async function createApp(ctx: HerokuCtx, name: string): Promise<App> {
   }
 }
 
+interface AppRef {
+  app: string;
+  /** The app's id, recorded so the next read finds no drift in it. */
+  id?: string;
+  webUrl?: string;
+  created: boolean;
+}
+
+const refOf = (app: App, created: boolean): AppRef => ({
+  app: app.name,
+  id: app.id,
+  created,
+  ...(app.web_url ? { webUrl: app.web_url } : {}),
+});
+
 /** The app as the rest of the apply needs it: created, recreated, restacked or as it was. */
-async function ensureApp(
-  ctx: HerokuCtx,
-  change: HerokuChange,
-  action: string,
-): Promise<{ app: string; webUrl?: string; created: boolean }> {
+async function ensureApp(ctx: HerokuCtx, change: HerokuChange, action: string): Promise<AppRef> {
   const name = appNameOf(change);
   const seen = change.observed;
   const { api } = ctx.clients;
   if (action === "replace" && seen)
     await step(ctx, `delete app ${seen.app}`, () => api.deleteApp(seen.app, ctx.signal));
-  if (action === "create" || action === "replace") {
-    const app = await createApp(ctx, name);
-    return { app: name, created: true, ...(app.web_url ? { webUrl: app.web_url } : {}) };
-  }
+  if (action === "create" || action === "replace") return refOf(await createApp(ctx, name), true);
+  const created = seen?.created ?? false;
   if (action === "update") {
     const stack = optionsOf(ctx).stack;
-    await step(ctx, `set build stack of ${name} to ${stack}`, () =>
+    const app = await step(ctx, `set build stack of ${name} to ${stack}`, () =>
       api.updateApp(name, { build_stack: stack }, ctx.signal),
     );
+    return refOf(app, created);
   }
-  return { app: name, created: seen?.created ?? false, ...(seen?.webUrl ? { webUrl: seen.webUrl } : {}) };
+  return {
+    app: name,
+    created,
+    ...(seen?.appId !== undefined && seen.app === name ? { id: seen.appId } : {}),
+    ...(seen?.webUrl ? { webUrl: seen.webUrl } : {}),
+  };
 }
 
 function configUpdate(change: HerokuChange, created: boolean, fresh: boolean): ConfigVarsUpdate {
@@ -159,11 +174,7 @@ function actionsOf(change: HerokuChange): Record<HerokuResource, string> {
 }
 
 /** What the apply leaves, from what it did: no read-back but the newest releases. */
-async function finalState(
-  ctx: HerokuCtx,
-  change: HerokuChange,
-  app: { app: string; webUrl?: string; created: boolean },
-): Promise<HerokuState> {
+async function finalState(ctx: HerokuCtx, change: HerokuChange, app: AppRef): Promise<HerokuState> {
   const d = desiredAttrs(change);
   const o = optionsOf(ctx);
   const releases = await ctx.clients.api.listReleases(app.app, RELEASES_READ, ctx.signal);
@@ -179,13 +190,26 @@ async function finalState(
     config: { env: { ...change.service.env }, secrets: d.config.secrets as Record<string, string> },
     formation: { quantity: d.formation.quantity as number, size: d.formation.size as string },
   };
-  if (change.observed?.appId && change.observed.app === app.app) s.appId = change.observed.appId;
+  if (app.id !== undefined) s.appId = app.id;
   if (app.webUrl) s.webUrl = app.webUrl;
   if (current) s.release = releaseState(current, running);
   return s;
 }
 
-export async function apply(ctx: HerokuCtx, change: HerokuChange): Promise<ApplyResult<HerokuState>> {
+/**
+ * The engine hands apply the state it recorded, not what its plan read: nothing for an app the
+ * state does not hold yet, such as one adopted with `app:` on its first deploy. The app is read
+ * then, as the plan read it, so its id, web URL (the endpoint the health check probes), owner
+ * marker and managed config vars are known; an app about to be created needs no read.
+ */
+async function withObserved(ctx: HerokuCtx, change: HerokuChange): Promise<HerokuChange> {
+  if (change.observed !== undefined || actionsOf(change).app === "create") return change;
+  const seen = await read(ctx, undefined, change.name);
+  return seen ? { ...change, observed: seen } : change;
+}
+
+export async function apply(ctx: HerokuCtx, given: HerokuChange): Promise<ApplyResult<HerokuState>> {
+  const change = await withObserved(ctx, given);
   if (change.observed && change.changes.every((c) => c.action === "no-op")) return resultOf(change.observed);
   const a = actionsOf(change);
   const app = await ensureApp(ctx, change, a.app);

@@ -88,6 +88,8 @@ describe("heroku/heroku against a stubbed Platform API", () => {
     expect(scale?.body).toEqual({ updates: [{ type: "web", quantity: 1, dyno_size: { name: "basic" } }] });
     expect(res.endpoint).toBe(`https://${APP}-0a1b2c3d4e5f.herokuapp.com/`);
     expect([res.release, res.state.release?.image, res.state.created]).toEqual(["v3", IMAGE_ID, true]);
+    // Issue 18, item 15: the created app's id is recorded, so the next plan finds no drift in it.
+    expect(res.state.appId).toBe((appBody() as { id: string }).id);
     expect(JSON.stringify(res.state)).not.toContain(SECRET);
     // Each mutating call is announced before it is made and marked done after it succeeded.
     expect(w.steps.filter((s) => s.startsWith("step"))).toHaveLength(4);
@@ -176,6 +178,40 @@ describe("heroku/heroku against a stubbed Platform API", () => {
       .on(`GET /apps/${APP}/releases`, { body: [release(1, "Initial release")] });
     const s = await read(adopt.ctx, undefined, APP);
     expect([s?.created, s?.config, s?.release]).toEqual([false, { env: {}, secrets: {} }, undefined]);
+  });
+
+  // Issue 18, item 16: the engine applies with the state it recorded, which for an app adopted
+  // with `app:` is nothing on its first deploy. The apply knew neither its web URL (so no
+  // endpoint and no health check) nor its id.
+  it("an app adopted with `app:` gets its endpoint and id recorded on its first deploy, as the engine applies it", async () => {
+    const w = unitWorld({ app: APP });
+    w.stub
+      .on(`GET /apps/${APP}`, { body: appBody() })
+      .on(`GET /apps/${APP}/config-vars`, { body: { OTHER: "kept" } })
+      .on(`GET /apps/${APP}/formation`, { body: [] })
+      .on(`PATCH /apps/${APP}/config-vars`, { body: {} })
+      .on(`PATCH /apps/${APP}/formation`, { body: fixture("formation") })
+      .on(`GET /apps/${APP}/releases`, { body: [release(3, "Deployed web (0123456789ab)")] });
+    const planned = await readAndPlan(heroku as never, w.ctx, {
+      stack: w.stack,
+      target: w.target,
+      service: w.stack.service,
+      name: APP,
+      recorded: undefined,
+      secretHashes: HASHES,
+    });
+    const change = { ...(planned as unknown as HerokuChange), observed: undefined };
+    const res = await apply(w.ctx, { ...change, secrets: { API_KEY: SECRET } });
+    expect(res.endpoint).toBe(`https://${APP}-0a1b2c3d4e5f.herokuapp.com/`);
+    expect([res.state.created, res.state.appId]).toEqual([false, (appBody() as { id: string }).id]);
+    expect(w.stub.sent.filter((x) => x.method !== "GET").map((x) => x.path)).toEqual([
+      `/apps/${APP}/config-vars`,
+      `/apps/${APP}/formation`,
+      `/apps/${APP}/formation`,
+    ]);
+    // The marker it writes says apiship did not create the app: destroy only empties it.
+    const config = w.stub.sent.find((x) => x.method === "PATCH" && x.path.endsWith("/config-vars"));
+    expect(JSON.parse(String((config?.body as Record<string, string>)[MANAGED_VAR])).created).toBe(false);
   });
 
   it("a name another account holds (403 to read, 422 to create) is a conflict with the `app` hint", async () => {

@@ -80,7 +80,16 @@ describe.sequential("heroku through the built CLI", () => {
     // 2048 MiB needs performance-m (basic has 512 MiB); scaling.min 2 → 2 dynos.
     expect(app()?.formation.get("web")).toMatchObject({ quantity: 2, dyno_size: { name: "Performance-M" } });
     const sent = fake.requests.filter((q) => !q.path.startsWith("/__"));
-    for (const q of sent) expect(q.headers.accept).toBe("application/vnd.heroku+json; version=3");
+    const release = (q: (typeof sent)[number]) =>
+      q.method === "PATCH" &&
+      q.path.endsWith("/formation") &&
+      q.json !== undefined &&
+      /docker_image/.test(q.body.toString());
+    for (const q of sent)
+      expect(q.headers.accept).toBe(
+        `application/vnd.heroku+json; version=3${release(q) ? ".docker-releases" : ""}`,
+      );
+    expect(sent.filter(release)).toHaveLength(1);
     expect(fake.rejected).toEqual([]);
     // The secret value travels only in the config-vars PATCH, and never comes out.
     expect(r.stdout + r.stderr).not.toContain(SECRET);
@@ -96,12 +105,26 @@ describe.sequential("heroku through the built CLI", () => {
     expect([t?.target, t?.health, t?.endpoint]).toEqual(["paas", "ready", `${fake.url}/__router/${APP}/`]);
   });
 
-  it("an unchanged redeploy makes no mutating call", async () => {
+  it("an unchanged redeploy makes no mutating call, reports no drift, and reads with the GETs the docs name", async () => {
+    // Issue 18, item 15: the state recorded its own create without the app's id, and every
+    // later plan showed it as found in the cloud: "appId = null → <id>".
+    const plan = await cli(["plan"]);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).not.toMatch(/Drift|Found in the cloud|appId/);
     const before = fake.mutations().length;
+    const reads = fake.requests.length;
     const r = await cli(["deploy", "--yes"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/No changes\./);
     expect(fake.mutations().length).toBe(before);
+    // Issue 18, item 17: docs/providers/heroku.md names the calls of an unchanged redeploy.
+    const gets = fake.requests.slice(reads).map((q) => `${q.method} ${q.path}`);
+    expect(gets).toEqual([
+      `GET /apps/${APP}`,
+      `GET /apps/${APP}/config-vars`,
+      `GET /apps/${APP}/releases`,
+      `GET /apps/${APP}/formation`,
+    ]);
   });
 
   it("an image change is one formation PATCH with the new docker_image", async () => {
@@ -166,6 +189,46 @@ describe.sequential("heroku through the built CLI", () => {
     const again = await cli(["destroy", "--confirm", "production"], { IMAGE: V2 });
     expect(again.code, again.stderr).toBe(0);
     expect(fake.mutations().length).toBe(before);
+  });
+});
+
+// Issue 18, item 16: an app adopted with `app:` on the target, the documented first deploy of an
+// existing app, recorded no endpoint: no probe was sent, and a release answering 500 was
+// reported as deployed with exit 0.
+describe.sequential("an adopted heroku app through the built CLI", () => {
+  const ADOPTED = "adopted-e2e";
+  const [GOOD, BAD] = [id("4d"), id("5e")];
+  let at: string;
+  const run = (image: string) =>
+    apiship(["deploy", "--yes", "--json"], { cwd: at, env: { ...env, IMAGE: image, HEROKU_APP: ADOPTED } });
+  const adopted = () => fake.world.apps.get(ADOPTED);
+
+  beforeAll(() => {
+    at = tempDir("apiship-e2e-heroku-adopt-");
+    writeFileSync(join(at, "apiship.yaml"), manifest(fake.url));
+    // `heroku create adopted-e2e --stack container`, then images pushed to its registry.
+    fake.world.createApp(ADOPTED, "eu", "container", null);
+    for (const v of [GOOD, BAD]) fake.world.pushImage(ADOPTED, v);
+    fake.world.erroringImages.add(BAD);
+  });
+
+  it("the first deploy checks the adopted app's health at its web URL", async () => {
+    const r = await run(GOOD);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    const { events, envelope: out } = jsonStream<DeployCommandResult>(r);
+    const t = out.result?.stacks[0]?.deploy?.targets[0];
+    expect([t?.status, t?.endpoint]).toEqual(["deployed", `${fake.url}/__router/${ADOPTED}/`]);
+    expect(events.filter((e) => e.type === "health").at(-1)?.ok).toBe(true);
+  });
+
+  it("a release that answers 500 fails its health check and is rolled back, exit code 1", async () => {
+    const good = fake.world.current(adopted()!);
+    const r = await run(BAD);
+    expect(r.code).toBe(1);
+    const out = jsonStream<DeployCommandResult>(r).envelope;
+    expect(out.result?.stacks[0]?.deploy?.targets.map((t) => t.status)).toEqual(["rolled-back"]);
+    expect(fake.world.current(adopted()!)?.image).toBe(GOOD);
+    expect(fake.world.current(adopted()!)?.description).toBe(`Rollback to v${good?.version}`);
   });
 });
 

@@ -65,6 +65,9 @@ function router(w: HerokuWorld, req: FakeRequest): FakeResponse | undefined {
     return { status: 503, headers: { "x-heroku-error": "H10" }, body: "Application error" };
   if (!dynos.some((d) => d.state === "up"))
     return { status: 503, headers: { "x-heroku-error": "H20" }, body: "Application error" };
+  const image = w.current(fa)?.image;
+  if (image !== undefined && w.erroringImages.has(image))
+    return { status: 500, headers: { "content-type": "text/plain" }, body: "Internal Server Error" };
   return { status: 200, headers: { "content-type": "text/plain" }, body: "ok" };
 }
 

@@ -82,6 +82,8 @@ export class HerokuWorld {
   readonly registry = new Map<string, Set<string>>();
   /** Images whose web process crashes on boot (H10). */
   readonly crashImages = new Set<string>();
+  /** Images whose web process runs but answers every request with 500. */
+  readonly erroringImages = new Set<string>();
   /** Source blobs uploaded to a put_url, by blob id. */
   readonly sources = new Map<string, Buffer | undefined>();
   /** Builds that fail, by the checksum of their source. */
