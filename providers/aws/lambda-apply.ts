@@ -21,6 +21,7 @@ import type { LambdaOptions } from "./lambda.js";
 import {
   createFunction,
   secretEnv,
+  secretTags,
   syncTags,
   updateCode,
   updateConfig,
@@ -140,7 +141,12 @@ async function ensureFunction(
     cfg = await updateConfig(ctx, name, want, roleArn, secrets);
     ctx.progress.done("update configuration");
   }
-  await syncTags(ctx, live.arn, live.tags, want.tags);
+  await syncTags(
+    ctx,
+    live.arn,
+    { ...live.tags, ...secretTags(live.secrets) },
+    { ...want.tags, ...secretTags(want.secrets) },
+  );
   return { changed: codeChanged || configChanged, cfg };
 }
 

@@ -27,17 +27,40 @@ export async function getFunction(
 }
 
 /** FunctionState of a GetFunction answer; env values of `secretNames` are replaced by their known hashes. */
+/**
+ * The function carries the fingerprint (keyed hash, never the value) of each secret in its env
+ * as a tag `apiship:secret:NAME`, so read() compares what the cloud runs rather than what the
+ * state recorded: an apply that updated the function but was never recorded (a failed run, a
+ * retry) is then seen as done instead of being sent again.
+ */
+export const SECRET_TAG = "apiship:secret:";
+
+/** The fingerprint tags of `secrets` (name → fingerprint). */
+export function secretTags(secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(secrets)
+      .filter(([, v]) => v !== "")
+      .map(([k, v]) => [`${SECRET_TAG}${k}`, v]),
+  );
+}
+
 export function toFunctionState(
   out: GetFunctionCommandOutput,
   region: string,
   secretNames: readonly string[],
-  knownHashes: Record<string, string>,
+  recordedHashes: Record<string, string>,
 ): FunctionState {
   const cfg = out.Configuration ?? {};
   const env: Record<string, string> = {};
   const secrets: Record<string, string> = {};
+  const tags: Record<string, string> = {};
+  const knownHashes = { ...recordedHashes };
+  for (const [k, v] of Object.entries(out.Tags ?? {})) {
+    if (k.startsWith(SECRET_TAG)) knownHashes[k.slice(SECRET_TAG.length)] = v;
+    else tags[k] = v;
+  }
   for (const [k, v] of Object.entries(cfg.Environment?.Variables ?? {})) {
-    // A secret's value never leaves this function: only the hash recorded when it was applied.
+    // A secret's value never leaves this function: only the fingerprint the function carries.
     if (secretNames.includes(k)) secrets[k] = knownHashes[k] ?? "";
     else env[k] = v;
   }
@@ -61,7 +84,7 @@ export function toFunctionState(
     vpc,
     role: roleNameOfArn(cfg.Role ?? ""),
     codeSha256: cfg.CodeSha256 ?? "",
-    tags: { ...out.Tags },
+    tags,
     arn: cfg.FunctionArn ?? "",
   };
   if (cfg.State !== undefined) s.state = cfg.State;
@@ -131,7 +154,7 @@ export async function createFunction(
     Architectures: [d.architecture as "x86_64" | "arm64"],
     PackageType: "Zip" as const,
     Code: await codeLocation(ctx, name, zip, opts),
-    Tags: d.tags,
+    Tags: { ...d.tags, ...secretTags(d.secrets) },
   };
   // A role created seconds ago is not yet visible to Lambda (IAM is eventually consistent).
   await poll(

@@ -73,6 +73,23 @@ describe("aws/lambda under injected faults", () => {
   });
 });
 
+describe("aws/lambda after an apply the state never recorded", () => {
+  it("reads the secret fingerprints from the function's tags: nothing left to do", async () => {
+    const w = await lambdaWorld();
+    try {
+      // A first run applied, then failed before recording: the state is still empty.
+      await deploy(w);
+      const again = await planFor(w, w.service, w.target, undefined);
+      expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+      const tags = w.fake.world.functions.get(NAME)?.tags ?? {};
+      expect(tags["apiship:secret:API_KEY"]).toBe("hmac-sha256:1");
+      expect(JSON.stringify(tags)).not.toContain(SECRET_VALUE);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe("aws/lambda artifacts above the inline limit", () => {
   it("go through an apiship bucket per account and region, keyed by content hash", async () => {
     const w = await lambdaWorld({ env: { APISHIP_AWS_INLINE_LIMIT: "1" } });
