@@ -105,6 +105,38 @@ describe("command: deploy", () => {
     expect(md).toContain("health check failed: HTTP 503");
   });
 
+  it("has-changes counts what deployed: false when every target failed or rolled back", async () => {
+    const stack = deployed.stacks[0]!;
+    const failed: DeployCommandResult = {
+      stacks: [
+        {
+          ...stack,
+          deploy: {
+            ...stack.deploy!,
+            targets: stack.deploy!.targets.map((t) => ({
+              ...t,
+              status: "failed" as const,
+              error: { code: "HTTP_500", message: "create failed" },
+            })),
+            exitCode: 1,
+          },
+        },
+      ],
+    };
+    const doc = {
+      status: "error",
+      error: { code: "FAILED", message: "deploy exited 1" },
+      result: failed,
+      warnings: [],
+    };
+    await w.run(
+      { INPUT_COMMAND: "deploy", INPUT_PLAN_FILE: "plan.json", INPUT_ENVIRONMENT: "prod" },
+      { deploy: { code: 1, stdout: JSON.stringify(doc) }, outputs: { code: 0, stdout: ok(outputs) } },
+    );
+    // The plan had 2 creates; none took effect.
+    expect(w.outputs()["has-changes"]).toBe("false");
+  });
+
   it("a CLI killed before it printed a result: its exit code, an error saying so", async () => {
     const code = await w.run(
       { INPUT_COMMAND: "deploy" },
