@@ -71,6 +71,17 @@ describe("fault injection", () => {
     expect(ownedResources(readCloud(p.cloud), "shop/dev")).toEqual(recordedResources(exp));
     expect(Object.keys(readCloud(p.cloud).resources)).toContain("shop-dev-api-bucket");
     expect(readCloud(p.cloud).resources["shop-dev-api-service"]).toBeUndefined();
+    // With --json the envelope says what happened: the run failed in part, so its status is error.
+    const { runs: again } = fresh(["web", "api"], { api: 'failOn: "create:service"' });
+    const json = await again.cli(["deploy", "--yes", "--json"]);
+    expect(json.code).toBe(3);
+    const { envelope: env } = jsonStream<DeployCommandResult>(json);
+    expect(env.status).toBe("error");
+    expect(env.error).toMatchObject({ code: "PARTIAL" });
+    expect(env.result?.stacks[0]?.deploy?.targets.map((t) => t.status).sort()).toEqual([
+      "deployed",
+      "failed",
+    ]);
   });
 });
 
