@@ -16,6 +16,26 @@ import { CONTAINER, TAG_STACK, ownerTags } from "./ecs-state.js";
 import type { TaskDefAttrs, TaskDefState } from "./ecs-state.js";
 
 const HEALTH_LABEL = "apiship.health-path";
+/**
+ * The fingerprints (keyed hashes, never values) of the secrets a revision holds, as a docker
+ * label of its container: they travel with the revision, so read() compares what the service
+ * runs, not what the state recorded. An apply that registered and rolled out a revision but
+ * was never recorded (a failed run, a retry) is then seen as done instead of registering the
+ * same revision again.
+ */
+const SECRETS_LABEL = "apiship.secret-fingerprints";
+
+function labelledHashes(c: ContainerDefinition): Record<string, string> {
+  try {
+    const v = JSON.parse(c.dockerLabels?.[SECRETS_LABEL] ?? "{}") as unknown;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) return {};
+    return Object.fromEntries(
+      Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"),
+    );
+  } catch {
+    return {};
+  }
+}
 
 const roleNameOfArn = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
 
@@ -29,9 +49,10 @@ export function toTaskDefState(
   const c: ContainerDefinition = td.containerDefinitions?.find((x) => x.name === CONTAINER) ?? {};
   const env: Record<string, string> = {};
   const secrets: Record<string, string> = {};
+  const hashes = { ...knownHashes, ...labelledHashes(c) };
   for (const { name = "", value = "" } of c.environment ?? []) {
-    // A secret's value never leaves this function: only the hash recorded when it was applied.
-    if (secretNames.includes(name)) secrets[name] = knownHashes[name] ?? "";
+    // A secret's value never leaves this function: only the fingerprint the revision carries.
+    if (secretNames.includes(name)) secrets[name] = hashes[name] ?? "";
     else env[name] = value;
   }
   return {
@@ -99,6 +120,9 @@ function healthCheck(port: number, path: string, timeoutMs: number) {
   return { command: ["CMD-SHELL", `${probe} || exit 1`], interval: 30, timeout, retries: 3, startPeriod: 60 };
 }
 
+const sortedEntries = (o: Record<string, string>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
 export async function registerTaskDef(
   ctx: EcsCtx,
   want: TaskDefAttrs,
@@ -128,7 +152,12 @@ export async function registerTaskDef(
       },
     },
     healthCheck: healthCheck(want.port, want.healthPath, healthTimeoutMs),
-    dockerLabels: { [HEALTH_LABEL]: want.healthPath },
+    dockerLabels: {
+      [HEALTH_LABEL]: want.healthPath,
+      ...(Object.keys(want.secrets).length > 0
+        ? { [SECRETS_LABEL]: JSON.stringify(sortedEntries(want.secrets)) }
+        : {}),
+    },
   };
   const tags = Object.entries(ownerTags(ctx.stack.id, ctx.target.name)).map(([key, value]) => ({
     key,

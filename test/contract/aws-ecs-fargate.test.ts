@@ -59,6 +59,21 @@ describe("aws/ecs-fargate against the fake", () => {
     }
   });
 
+  it("after an apply the state never recorded, reads the fingerprints from the revision: no second revision", async () => {
+    const w = await ecsWorld();
+    try {
+      await ecsDeploy(w);
+      // The first run applied, then failed before recording: the state is still empty.
+      const again = await ecsPlan(w, w.service, w.target, undefined);
+      expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+      await ecsDeploy(w);
+      expect(w.fake.world.ecs.taskDefs).toHaveLength(1);
+      expect(JSON.stringify(w.fake.world.ecs.taskDefs[0]?.body)).toContain("hmac-sha256:1");
+    } finally {
+      await w.close();
+    }
+  });
+
   it("a failing rollout names the stop reason and the circuit breaker keeps the last revision", async () => {
     const w = await ecsWorld();
     try {
