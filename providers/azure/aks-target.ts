@@ -1,6 +1,7 @@
 // The behaviour of azure/aks: every call composes the kubernetes target adapter with clients
 // built from the cluster's AKS credentials. Nothing Kubernetes-specific happens here.
 
+import { callPolicy } from "../_shared/call-retry.js";
 import type {
   ApplyResult,
   Ctx,
@@ -35,7 +36,10 @@ export async function createAksClients(cfg: ProviderConfig): Promise<AksClients>
   const o = cfg.target.options as unknown as AksTarget;
   const poll = Number(cfg.env.APISHIP_AZURE_POLL_MS);
   const timing = Number.isFinite(poll) && poll > 0 ? { pollMs: poll } : {};
-  return { azure, kube: memo(async () => clientsFromCluster(await clusterAccess(azure, o), timing)) };
+  return {
+    azure,
+    kube: memo(async () => clientsFromCluster(await clusterAccess(azure, o), timing, callPolicy(cfg))),
+  };
 }
 
 const k8s = () => {

@@ -3,6 +3,7 @@
 // through its declared helper (providers/kubernetes/clients.ts clientsFromCluster), whose
 // read/plan/apply/destroy/status then do the deploying (DESIGN.md §1, §7).
 
+import { callPolicy } from "../_shared/call-retry.js";
 import type { Ctx, ProviderConfig, StatusReport } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { clientsFromCluster } from "../kubernetes/clients.js";
@@ -57,7 +58,8 @@ function notReady(o: GkeOptions, status: string): ProviderError {
   });
 }
 
-async function kubeFor(gcp: GcpClients, o: GkeOptions, env: ProviderConfig["env"]): Promise<KubeClients> {
+async function kubeFor(gcp: GcpClients, o: GkeOptions, cfg: ProviderConfig): Promise<KubeClients> {
+  const env = cfg.env;
   const container = await gcp.container();
   const c = await container.getCluster(clusterName(o));
   if (!c) throw notReady(o, "missing");
@@ -66,7 +68,7 @@ async function kubeFor(gcp: GcpClients, o: GkeOptions, env: ProviderConfig["env"
   // Rollout polls: APISHIP_GKE_POLL_MS shortens them (tests), else the kubernetes platform's.
   const pollMs = Number(env.APISHIP_GKE_POLL_MS);
   const timing = env.APISHIP_GKE_POLL_MS !== undefined && Number.isFinite(pollMs) ? { pollMs } : {};
-  return clientsFromCluster(accessOf(c, await container.accessToken(), o), timing);
+  return clientsFromCluster(accessOf(c, await container.accessToken(), o), timing, callPolicy(cfg));
 }
 
 export function createGkeClients(cfg: ProviderConfig): GkeClients {
@@ -76,7 +78,7 @@ export function createGkeClients(cfg: ProviderConfig): GkeClients {
   return {
     gcp,
     kube: () =>
-      (kube ??= kubeFor(gcp, o, cfg.env).catch((e: unknown) => {
+      (kube ??= kubeFor(gcp, o, cfg).catch((e: unknown) => {
         kube = undefined;
         throw e;
       })),

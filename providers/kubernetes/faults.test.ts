@@ -24,8 +24,8 @@ describe("kubernetes/kubernetes under injected faults", () => {
       try {
         const retries: CallRetryInfo[] = [];
         const w = worldOf({} as KubeClients, { kubeconfig: fake.writeKubeconfig(join(dir, "kubeconfig")) });
-        // 28% of requests fail here: with 5 attempts a call still fails once in 580 (seed 2 meets
-        // that on its namespace read), so the budget is sized for the injected rate.
+        // 28% of requests fail here: the default budget of 8 attempts (DEFAULT_RETRY) sized for it;
+        // with 5 a call still failed once in 580 (seed 2 met that on its namespace read).
         const retry = {
           maxAttempts: 8,
           baseMs: 2,

@@ -183,7 +183,7 @@ describe("refreshTargets", () => {
     });
     expect(o).toMatchObject({ ok: true, observed: { live: true } });
     expect(retried).toEqual(["one read PROVIDER_ERROR", "one read PROVIDER_ERROR"]);
-    expect(policies[0]).toMatchObject({ maxAttempts: 5, baseMs: 1, capMs: 2, maxWaitMs: 60_000 });
+    expect(policies[0]).toMatchObject({ maxAttempts: 8, baseMs: 1, capMs: 2, maxWaitMs: 60_000 });
   });
 
   it("does not retry a read whose error a client already retried (its budget is spent)", async () => {
