@@ -49,7 +49,9 @@ async function planAndApply<S extends object>(
   });
   const { changes } = planned;
   if (!apply || changes.every((c) => c.action === "no-op")) return { changes, state: planned.observed };
-  const result = await f.adapter.apply(ctx, { ...planned, secrets: f.secrets ?? {} });
+  // As the engine applies (src/apply/targets.ts): with the recorded state as `observed`, since a
+  // saved plan keeps its changes, not the observation they came from.
+  const result = await f.adapter.apply(ctx, { ...planned, observed: recorded, secrets: f.secrets ?? {} });
   return { changes, state: result.state };
 }
 
