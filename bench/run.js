@@ -4,6 +4,7 @@
 import { runAzureBench } from "./azure.js";
 import { runDigitaloceanBench } from "./digitalocean.js";
 import { runEcsBench } from "./ecs.js";
+import { runFaultsBench } from "./faults.js";
 import { runFirebaseBench } from "./firebase.js";
 import { runGcpBench } from "./gcp.js";
 import { runHerokuBench } from "./heroku.js";
@@ -23,6 +24,7 @@ const benches = {
   firebase: runFirebaseBench,
   digitalocean: runDigitaloceanBench,
   heroku: runHerokuBench,
+  faults: runFaultsBench,
 };
 const only = process.argv[2];
 if (only && !(only in benches)) {

@@ -31,36 +31,40 @@ describe.sequential("every platform converges under seeded faults", () => {
   for (const p of PLATFORMS) {
     const known = KNOWN_FAILING[p.id];
     const title = `${p.id} (seed ${p.seed}): one deploy converges, nothing twice, plan clean, destroy leaves nothing${known ? ` [KNOWN FAILING: ${known}]` : ""}`;
-    it(title, async () => {
-      const dir = tempDir("apiship-faults-");
-      const site = await p.start(dir, { ...FAULTS, seed: p.seed });
-      const cli = (args: string[]) => apiship(args, { cwd: dir, env: site.env });
-      try {
-        const deploy = await cli(["deploy", "--yes", "--json"]);
-        expect(deploy.code, why(deploy)).toBe(0);
-        const { events, envelope } = jsonStream<DeployCommandResult>(deploy);
-        expect(envelope.status).toBe("ok");
-        const targets = envelope.result?.stacks.flatMap((s) => s.deploy?.targets ?? []) ?? [];
-        expect(targets.map((t) => t.status)).toEqual(["deployed"]);
-        // The faults were there, and the client layer retried through them.
-        expect(events.filter((e) => e.type === "retry").length).toBeGreaterThan(0);
-        expect(site.duplicates()).toEqual([]);
-        // The inventory sees what the deploy made, so an empty leftovers() later means something.
-        expect(site.leftovers()).not.toEqual([]);
+    it(
+      title,
+      async () => {
+        const dir = tempDir("apiship-faults-");
+        const site = await p.start(dir, { ...FAULTS, seed: p.seed });
+        const cli = (args: string[]) => apiship(args, { cwd: dir, env: site.env });
+        try {
+          const deploy = await cli(["deploy", "--yes", "--json"]);
+          expect(deploy.code, why(deploy)).toBe(0);
+          const { events, envelope } = jsonStream<DeployCommandResult>(deploy);
+          expect(envelope.status).toBe("ok");
+          const targets = envelope.result?.stacks.flatMap((s) => s.deploy?.targets ?? []) ?? [];
+          expect(targets.map((t) => t.status)).toEqual(["deployed"]);
+          // The faults were there, and the client layer retried through them.
+          expect(events.filter((e) => e.type === "retry").length).toBeGreaterThan(0);
+          expect(site.duplicates()).toEqual([]);
+          // The inventory sees what the deploy made, so an empty leftovers() later means something.
+          expect(site.leftovers()).not.toEqual([]);
 
-        site.faults(false);
-        const plan = await cli(["plan", "--detailed-exitcode"]);
-        expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(0);
+          site.faults(false);
+          const plan = await cli(["plan", "--detailed-exitcode"]);
+          expect(plan.code, `${plan.stdout}\n${plan.stderr}`).toBe(0);
 
-        site.faults(true);
-        const destroy = await cli(["destroy", "--confirm", ENVIRONMENT, "--json"]);
-        expect(destroy.code, why(destroy)).toBe(0);
-        const gone = jsonStream<DestroyCommandResult>(destroy).envelope;
-        expect(gone.status).toBe("ok");
-        expect(site.leftovers()).toEqual([]);
-      } finally {
-        await site.close();
-      }
-    }, 120_000);
+          site.faults(true);
+          const destroy = await cli(["destroy", "--confirm", ENVIRONMENT, "--json"]);
+          expect(destroy.code, why(destroy)).toBe(0);
+          const gone = jsonStream<DestroyCommandResult>(destroy).envelope;
+          expect(gone.status).toBe("ok");
+          expect(site.leftovers()).toEqual([]);
+        } finally {
+          await site.close();
+        }
+      },
+      120_000,
+    );
   }
 });

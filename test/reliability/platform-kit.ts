@@ -61,7 +61,11 @@ export class FaultSwitch {
 
   /** Knobs to hand to the n-th fake; the object handed in is kept and edited by `set`. */
   knobs(n = 0): FaultKnobs {
-    return { throttleRate: this.f.throttleRate, errorRate: this.f.errorRate, random: seeded(this.f.seed + n) };
+    return {
+      throttleRate: this.f.throttleRate,
+      errorRate: this.f.errorRate,
+      random: seeded(this.f.seed + n),
+    };
   }
 
   /** Registers the knobs object a fake reads live (its `knobs` property). */
@@ -119,7 +123,10 @@ export function manifestText(o: ManifestOptions): string {
 export function writeProject(dir: string, manifest: string, handler = "exports.handler"): void {
   writeFileSync(join(dir, "apiship.yaml"), manifest);
   mkdirSync(join(dir, "src"), { recursive: true });
-  writeFileSync(join(dir, "src", "index.js"), `${handler} = async () => ({ statusCode: 200, body: "ok" });\n`);
+  writeFileSync(
+    join(dir, "src", "index.js"),
+    `${handler} = async () => ({ statusCode: 200, body: "ok" });\n`,
+  );
 }
 
 export interface Loopback {

@@ -34,7 +34,10 @@ async function awsSite(
 ): Promise<Site> {
   const health = await loopbackHealth();
   const sw = new FaultSwitch(faults);
-  const fake = await startAwsFake({ knobs: sw.knobs(), world: { transitionMs: 5, urlFor: () => health.url } });
+  const fake = await startAwsFake({
+    knobs: sw.knobs(),
+    world: { transitionMs: 5, urlFor: () => health.url },
+  });
   sw.track(fake.knobs);
   tune(fake, health.host, health.url);
   writeProject(dir, manifest);
@@ -67,7 +70,10 @@ export const lambda: Platform = {
           // One code and configuration published once: a second version of it is a retried publish.
           ...[...f.world.functions.values()].flatMap((fn) => [
             ...repeated(`${fn.name} version of code`, fn.versions, (v) => v.codeSha256),
-            ...over(1, { [`${fn.name} function URLs`]: fn.urls.size, [`${fn.name} aliases`]: fn.aliases.size }),
+            ...over(1, {
+              [`${fn.name} function URLs`]: fn.urls.size,
+              [`${fn.name} aliases`]: fn.aliases.size,
+            }),
           ]),
         ],
         leftovers: () =>
@@ -82,7 +88,8 @@ export const lambda: Platform = {
     ),
 };
 
-const activeServices = (f: AwsFake) => [...f.world.ecs.services.values()].filter((s) => s.status === "ACTIVE");
+const activeServices = (f: AwsFake) =>
+  [...f.world.ecs.services.values()].filter((s) => s.status === "ACTIVE");
 const activeTaskDefs = (f: AwsFake) => f.world.ecs.taskDefs.filter((t) => t.status === "ACTIVE");
 
 export const ecsFargate: Platform = {
