@@ -9,6 +9,7 @@
 
 import type { ContainerDefinition, TaskDefinition } from "@aws-sdk/client-ecs";
 import { ProviderError } from "../../src/errors.js";
+import { decodeFingerprints, encodeFingerprints } from "../_shared/fingerprints.js";
 import type { EcsClients } from "./clients.js";
 import { aws, mapAwsError } from "./errors.js";
 import type { EcsCtx } from "./ecs-network.js";
@@ -25,18 +26,6 @@ const HEALTH_LABEL = "apiship.health-path";
  */
 const SECRETS_LABEL = "apiship.secret-fingerprints";
 
-function labelledHashes(c: ContainerDefinition): Record<string, string> {
-  try {
-    const v = JSON.parse(c.dockerLabels?.[SECRETS_LABEL] ?? "{}") as unknown;
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return {};
-    return Object.fromEntries(
-      Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"),
-    );
-  } catch {
-    return {};
-  }
-}
-
 const roleNameOfArn = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
 
 /** TaskDefState of a live revision; env values of `secretNames` are replaced by their known hashes. */
@@ -49,7 +38,7 @@ export function toTaskDefState(
   const c: ContainerDefinition = td.containerDefinitions?.find((x) => x.name === CONTAINER) ?? {};
   const env: Record<string, string> = {};
   const secrets: Record<string, string> = {};
-  const hashes = { ...knownHashes, ...labelledHashes(c) };
+  const hashes = { ...knownHashes, ...decodeFingerprints(c.dockerLabels?.[SECRETS_LABEL]) };
   for (const { name = "", value = "" } of c.environment ?? []) {
     // A secret's value never leaves this function: only the fingerprint the revision carries.
     if (secretNames.includes(name)) secrets[name] = hashes[name] ?? "";
@@ -120,9 +109,6 @@ function healthCheck(port: number, path: string, timeoutMs: number) {
   return { command: ["CMD-SHELL", `${probe} || exit 1`], interval: 30, timeout, retries: 3, startPeriod: 60 };
 }
 
-const sortedEntries = (o: Record<string, string>) =>
-  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
-
 export async function registerTaskDef(
   ctx: EcsCtx,
   want: TaskDefAttrs,
@@ -154,9 +140,7 @@ export async function registerTaskDef(
     healthCheck: healthCheck(want.port, want.healthPath, healthTimeoutMs),
     dockerLabels: {
       [HEALTH_LABEL]: want.healthPath,
-      ...(Object.keys(want.secrets).length > 0
-        ? { [SECRETS_LABEL]: JSON.stringify(sortedEntries(want.secrets)) }
-        : {}),
+      ...(Object.keys(want.secrets).length > 0 ? { [SECRETS_LABEL]: encodeFingerprints(want.secrets) } : {}),
     },
   };
   const tags = Object.entries(ownerTags(ctx.stack.id, ctx.target.name)).map(([key, value]) => ({

@@ -11,6 +11,7 @@
 
 import { resolvedSecrets } from "../_shared/plan.js";
 import { ProviderError } from "../../src/errors.js";
+import { decodeFingerprints, encodeFingerprints } from "../_shared/fingerprints.js";
 
 /** The app setting with the fingerprints of the secret values beside it (JSON name → hash). */
 export const SECRET_HASHES_SETTING = "APISHIP_SECRET_HASHES";
@@ -75,29 +76,13 @@ export function appSettings(
     Object.entries(want.keyVault).map(([k, uri]) => [k, `@Microsoft.KeyVault(SecretUri=${uri})`]),
   );
   const hashes: Record<string, string> = {};
-  if (Object.keys(want.secrets).length > 0) hashes[SECRET_HASHES_SETTING] = hashesSetting(want.secrets);
+  if (Object.keys(want.secrets).length > 0) hashes[SECRET_HASHES_SETTING] = encodeFingerprints(want.secrets);
   return { ...want.env, ...values, ...refs, ...hashes, ...extra };
-}
-
-function hashesSetting(secrets: Record<string, string>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(secrets).sort(([a], [b]) => a.localeCompare(b))));
 }
 
 /** The fingerprints the settings hold (APISHIP_SECRET_HASHES); {} when absent or unreadable. */
 export function heldHashes(props: Record<string, string>): Record<string, string> {
-  const raw = props[SECRET_HASHES_SETTING];
-  if (raw === undefined) return {};
-  try {
-    const parsed = JSON.parse(raw) as unknown;
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return {};
-    return Object.fromEntries(
-      Object.entries(parsed as Record<string, unknown>).filter(
-        (e): e is [string, string] => typeof e[1] === "string",
-      ),
-    );
-  } catch {
-    return {};
-  }
+  return decodeFingerprints(props[SECRET_HASHES_SETTING]);
 }
 
 /**

@@ -5,6 +5,7 @@
 
 import type { RunService } from "./clients.js";
 import type { ProbeAttrs, RunServiceAttrs, RunServiceState, TrafficState } from "./run-state.js";
+import { decodeFingerprints, encodeFingerprints } from "../_shared/fingerprints.js";
 
 type Container = NonNullable<NonNullable<RunService["template"]>["containers"]>[number];
 type Probe = NonNullable<Container["startupProbe"]>;
@@ -97,7 +98,7 @@ export function serviceBody(
   const template: NonNullable<RunService["template"]> = {
     revision,
     labels: { ...want.labels },
-    annotations: { [SECRETS_ANNOTATION]: fingerprintsAnnotation(want.secrets) },
+    annotations: { [SECRETS_ANNOTATION]: encodeFingerprints(want.secrets) },
     scaling: { minInstanceCount: want.minInstances, maxInstanceCount: want.maxInstances },
     maxInstanceRequestConcurrency: want.concurrency,
     timeout: { seconds: want.timeoutSeconds },
@@ -136,22 +137,6 @@ const DEFAULT_SA = /^\d+-compute@developer\.gserviceaccount\.com$/;
  */
 export const SECRETS_ANNOTATION = "apiship.dev/secret-fingerprints";
 
-const fingerprintsAnnotation = (hashes: Record<string, string>) =>
-  JSON.stringify(Object.fromEntries(Object.entries(hashes).sort(([a], [b]) => a.localeCompare(b))));
-
-function fingerprintsOf(t: NonNullable<RunService["template"]>): Record<string, string> {
-  try {
-    const v = JSON.parse(t.annotations?.[SECRETS_ANNOTATION] ?? "{}") as unknown;
-    if (typeof v !== "object" || v === null || Array.isArray(v)) return {};
-    return Object.fromEntries(
-      Object.entries(v).filter((e): e is [string, string] => typeof e[1] === "string"),
-    );
-  } catch {
-    // Edited by hand into something else: the recorded fingerprints stand.
-    return {};
-  }
-}
-
 function splitEnv(
   c: Container | undefined,
   secretNames: readonly string[],
@@ -189,7 +174,10 @@ export function toServiceState(
     port: c?.ports?.[0]?.containerPort ?? 8080,
     command: [...(c?.command ?? [])],
     args: [...(c?.args ?? [])],
-    ...splitEnv(c, secretNames, { ...knownHashes, ...fingerprintsOf(t) }),
+    ...splitEnv(c, secretNames, {
+      ...knownHashes,
+      ...decodeFingerprints(t.annotations?.[SECRETS_ANNOTATION]),
+    }),
     cpu: parseCpu(limits.cpu),
     memory: parseMemory(limits.memory),
     cpuIdle: c?.resources?.cpuIdle ?? true,
