@@ -6,6 +6,7 @@
 
 import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import { codeIdentity } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { diffAttributes } from "../../src/plan/diff.js";
 import { chooseDyno, memoryOf, quantityFor } from "./dynos.js";
@@ -99,7 +100,7 @@ function releaseAttrs(req: HerokuPlanRequest, app: string): Attrs {
   if (req.service.kind === "container")
     return { image: herokuImageId(req.service.container?.image ?? "", app, req.target.name) };
   // An offline plan has no artifact: the source is what was last built.
-  const source = req.artifact ? req.artifact.sha256.slice(0, 12) : req.observed?.release?.source;
+  const source = req.artifact ? codeIdentity(req.artifact).slice(0, 12) : req.observed?.release?.source;
   return { source: source ?? "(built at deploy)" };
 }
 

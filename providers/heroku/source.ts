@@ -12,6 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import type { Artifact } from "../../src/core/provider.js";
+import { codeIdentity } from "../../src/core/provider.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
 import { listSourceFiles } from "../_shared/artifact.js";
@@ -56,8 +57,12 @@ function header(path: string, size: number, mode: number): Buffer {
   return h;
 }
 
-/** The tar.gz of `root`: the same files give the same bytes. */
-export async function tarball(root: string): Promise<Buffer> {
+/**
+ * The tar.gz of `root`, and the SHA-256 of the tar inside it: the same files give the same tar,
+ * while the gzip around it depends on the zlib a Node release bundles, so the tar's hash is the
+ * code's identity (Artifact.digest) and the gzip's is only the upload checksum.
+ */
+export async function tarball(root: string): Promise<{ data: Buffer; digest: string }> {
   const parts: Buffer[] = [];
   for (const f of await listSourceFiles(root)) {
     const data = await readFile(f.abs);
@@ -66,7 +71,8 @@ export async function tarball(root: string): Promise<Buffer> {
     if (pad > 0) parts.push(Buffer.alloc(pad));
   }
   parts.push(Buffer.alloc(1024));
-  return gzipAsync(Buffer.concat(parts), { level: 9 });
+  const tar = Buffer.concat(parts);
+  return { data: await gzipAsync(tar, { level: 9 }), digest: createHash("sha256").update(tar).digest("hex") };
 }
 
 /** build() for a source service: the tarball under the temp dir, one file per stack and target. */
@@ -86,7 +92,7 @@ export async function buildTarball(ctx: HerokuCtx, svc: ServiceSpec): Promise<Ar
       hint: "add a Procfile with a line such as `web: node server.js` whose server listens on $PORT",
     });
   }
-  const data = await tarball(root);
+  const { data, digest } = await tarball(root);
   const file = join(
     tmpdir(),
     "apiship-heroku",
@@ -95,7 +101,7 @@ export async function buildTarball(ctx: HerokuCtx, svc: ServiceSpec): Promise<Ar
   await mkdir(dirname(file), { recursive: true });
   await writeFile(`${file}.tmp`, data);
   await rename(`${file}.tmp`, file);
-  return { path: file, sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
+  return { path: file, sha256: createHash("sha256").update(data).digest("hex"), digest, bytes: data.length };
 }
 
 /**
@@ -111,7 +117,7 @@ export async function buildSource(ctx: HerokuCtx, change: HerokuChange, app: str
   await step(ctx, `upload source (${data.length} bytes)`, () =>
     api.putSource(source.source_blob.put_url, data, ctx.signal),
   );
-  const version = artifact.sha256.slice(0, 12);
+  const version = codeIdentity(artifact).slice(0, 12);
   const build = await step(ctx, `build ${version} on ${app}`, () =>
     api.createBuild(
       app,
