@@ -70,7 +70,7 @@ describe.sequential("every platform converges under seeded faults", () => {
           await site.close();
         }
       },
-      120_000,
+      60_000,
     );
   }
 });
