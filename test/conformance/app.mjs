@@ -1,9 +1,9 @@
 // The conformance suite's Node.js app: a plain fetch handler (the neutral contract), bound to each
 // entry's `apiship:app` at bundle time. Every endpoint reports what the app saw, so a case can tell
 // a dropped header, a mangled body or a leaked prefix apart.
+/* global Headers, Response -- Web globals of Node.js 20 */
 import { createHash } from "node:crypto";
 import { DOWNLOAD } from "./data.ts";
-
 
 /**
  * @param {unknown} value
@@ -31,13 +31,18 @@ export async function handler(request) {
   }
   if (route === "POST /echo-binary") {
     const bytes = new Uint8Array(await request.arrayBuffer());
-    return new Response(bytes, { headers: { "content-type": "application/octet-stream", "x-length": String(bytes.length) } });
+    return new Response(bytes, {
+      headers: { "content-type": "application/octet-stream", "x-length": String(bytes.length) },
+    });
   }
   if (route === "GET /download") {
     return new Response(DOWNLOAD, { headers: { "content-type": "image/png" } });
   }
   if (route === "POST /items") {
-    return json({ id: 42, name: (await request.json()).name }, { status: 201, headers: { location: "/items/42" } });
+    return json(
+      { id: 42, name: (await request.json()).name },
+      { status: 201, headers: { location: "/items/42" } },
+    );
   }
   if (route === "DELETE /items/42") {
     return new Response(null, { status: 204, headers: { "x-deleted": "42" } });
@@ -49,8 +54,13 @@ export async function handler(request) {
     headers.append("vary", "accept");
     headers.append("vary", "origin");
     const multi = (request.headers.get("x-multi") ?? "").split(",").map((v) => v.trim());
-    const cookies = (request.headers.get("cookie") ?? "").split(";").map((v) => v.trim()).filter(Boolean);
-    return new Response(JSON.stringify({ multi, cookies, single: request.headers.get("x-single") }), { headers });
+    const cookies = (request.headers.get("cookie") ?? "")
+      .split(";")
+      .map((v) => v.trim())
+      .filter(Boolean);
+    return new Response(JSON.stringify({ multi, cookies, single: request.headers.get("x-single") }), {
+      headers,
+    });
   }
   if (route === "POST /large") {
     const bytes = new Uint8Array(await request.arrayBuffer());

@@ -51,7 +51,11 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 export const CASES: readonly ConformanceCase[] = [
   {
     name: "GET with a query of repeated keys",
-    request: { method: "GET", target: "/query?tag=a&tag=b&q=x%20y&empty=", headers: [["accept", "application/json"]] },
+    request: {
+      method: "GET",
+      target: "/query?tag=a&tag=b&q=x%20y&empty=",
+      headers: [["accept", "application/json"]],
+    },
     expect: {
       status: 200,
       headers: { "content-type": "application/json" },
@@ -77,7 +81,10 @@ export const CASES: readonly ConformanceCase[] = [
     },
     expect: {
       status: 200,
-      json: { received: { name: "Zoë", list: [1, 2, 3], nested: { ok: true } }, contentType: "application/json" },
+      json: {
+        received: { name: "Zoë", list: [1, 2, 3], nested: { ok: true } },
+        contentType: "application/json",
+      },
     },
   },
   {
@@ -174,7 +181,8 @@ const normalizeList = (value: string) =>
 export function check(c: ConformanceCase, response: WireResponse): string[] {
   const problems: string[] = [];
   const { expect } = c;
-  if (response.status !== expect.status) problems.push(`status ${response.status}, expected ${expect.status}`);
+  if (response.status !== expect.status)
+    problems.push(`status ${response.status}, expected ${expect.status}`);
   for (const [name, value] of Object.entries(expect.headers ?? {})) {
     const got = headerValues(response, name);
     const joined = normalizeList(got.join(", "));
@@ -184,7 +192,9 @@ export function check(c: ConformanceCase, response: WireResponse): string[] {
   if (expect.cookies) {
     const lines = headerValues(response, "set-cookie");
     if (lines.length !== expect.cookies.length) {
-      problems.push(`${lines.length} Set-Cookie header(s) ${JSON.stringify(lines)}, expected ${expect.cookies.length}`);
+      problems.push(
+        `${lines.length} Set-Cookie header(s) ${JSON.stringify(lines)}, expected ${expect.cookies.length}`,
+      );
     }
     for (const cookie of expect.cookies) {
       const line = lines.find((l) => l.split(";")[0]?.trim() === cookie.nameValue);
@@ -197,7 +207,8 @@ export function check(c: ConformanceCase, response: WireResponse): string[] {
         .slice(1)
         .map((a) => a.trim().toLowerCase());
       for (const attribute of cookie.attributes) {
-        if (!attributes.includes(attribute)) problems.push(`Set-Cookie ${cookie.nameValue} lacks ${attribute}: ${line}`);
+        if (!attributes.includes(attribute))
+          problems.push(`Set-Cookie ${cookie.nameValue} lacks ${attribute}: ${line}`);
       }
     }
   }
@@ -214,10 +225,14 @@ export function check(c: ConformanceCase, response: WireResponse): string[] {
     }
   }
   if (expect.bytes && !body.equals(Buffer.from(expect.bytes))) {
-    problems.push(`body bytes differ: ${body.length} bytes (sha256 ${sha256(body)}), expected ${expect.bytes.length}`);
+    problems.push(
+      `body bytes differ: ${body.length} bytes (sha256 ${sha256(body)}), expected ${expect.bytes.length}`,
+    );
   }
   if (expect.text !== undefined && body.toString("utf8") !== expect.text) {
-    problems.push(`body ${JSON.stringify(body.subarray(0, 200).toString("utf8"))}, expected ${JSON.stringify(expect.text)}`);
+    problems.push(
+      `body ${JSON.stringify(body.subarray(0, 200).toString("utf8"))}, expected ${JSON.stringify(expect.text)}`,
+    );
   }
   if (expect.emptyBody && body.length !== 0) problems.push(`body of ${body.length} bytes, expected none`);
   return problems;

@@ -61,7 +61,14 @@ describe("the AWS documentation's sample payloads", () => {
   });
 
   it("an event built from the sample keeps the documented shape", () => {
-    const event = lambdaEvent({ method: "GET", target: "/a?x=1&x=2", headers: [["x-h", "1"], ["x-h", "2"]] });
+    const event = lambdaEvent({
+      method: "GET",
+      target: "/a?x=1&x=2",
+      headers: [
+        ["x-h", "1"],
+        ["x-h", "2"],
+      ],
+    });
     expect(event).toMatchObject({
       version: "2.0",
       rawPath: "/a",
@@ -75,8 +82,13 @@ describe("the AWS documentation's sample payloads", () => {
 
 describe("entry contract", () => {
   it("the Firebase entry exports a 2nd-gen HTTPS function named apiship", async () => {
-    const file = await bundle(runtimeEntry("firebase/functions", "nodejs"), path.join(WORK, "firebase-endpoint"));
-    const mod = (await import(pathToFileURL(file).href)) as { apiship: { __endpoint?: Record<string, unknown> } };
+    const file = await bundle(
+      runtimeEntry("firebase/functions", "nodejs"),
+      path.join(WORK, "firebase-endpoint"),
+    );
+    const mod = (await import(pathToFileURL(file).href)) as {
+      apiship: { __endpoint?: Record<string, unknown> };
+    };
     expect(mod.apiship.__endpoint).toMatchObject({ platform: "gcfv2", httpsTrigger: {} });
   });
 
@@ -89,7 +101,9 @@ describe("entry contract", () => {
     const { Hono } = await import("hono");
     const app = new Hono().get("/", (c) => c.text("hono"));
     expect(await (await resolveFetch({ default: app })(req)).text()).toBe("hono");
-    expect(() => resolveFetch({ main: 1, app: {} })).toThrow(/exports "main" \(number\), "app" \(object\); expected a "handler"/);
+    expect(() => resolveFetch({ main: 1, app: {} })).toThrow(
+      /exports "main" \(number\), "app" \(object\); expected a "handler"/,
+    );
   });
 });
 

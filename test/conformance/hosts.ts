@@ -44,9 +44,14 @@ export async function bundle(entry: RuntimeEntry, dir: string, source?: string):
   // that read `main` (Cloud Functions, Firebase, Azure, DigitalOcean).
   writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ type: entry.format === "cjs" ? "commonjs" : "module", main: entry.output, private: true }),
+    JSON.stringify({
+      type: entry.format === "cjs" ? "commonjs" : "module",
+      main: entry.output,
+      private: true,
+    }),
   );
-  for (const extra of entry.extraFiles) copyFileSync(path.join(REPO_ROOT, extra.source), path.join(dir, extra.output));
+  for (const extra of entry.extraFiles)
+    copyFileSync(path.join(REPO_ROOT, extra.source), path.join(dir, extra.output));
   return outfile;
 }
 
@@ -54,7 +59,8 @@ export async function bundle(entry: RuntimeEntry, dir: string, source?: string):
 export function assemblePython(entry: RuntimeEntry, dir: string): string {
   mkdirSync(dir, { recursive: true });
   copyFileSync(path.join(REPO_ROOT, entry.source), path.join(dir, entry.output));
-  for (const extra of entry.extraFiles) copyFileSync(path.join(REPO_ROOT, extra.source), path.join(dir, extra.output));
+  for (const extra of entry.extraFiles)
+    copyFileSync(path.join(REPO_ROOT, extra.source), path.join(dir, extra.output));
   copyFileSync(path.join(HERE, "asgi_app.py"), path.join(dir, "conformance_app.py"));
   return dir;
 }
@@ -78,7 +84,14 @@ export function httpSend(port: number, request: WireRequest, prefix = ""): Promi
     for (const [name, value] of request.headers) lines.push(name, value);
     if (request.body) lines.push("content-length", String(request.body.length));
     const req = http.request(
-      { host: "127.0.0.1", port, method: request.method, path: prefix + request.target, headers: lines, agent: false },
+      {
+        host: "127.0.0.1",
+        port,
+        method: request.method,
+        path: prefix + request.target,
+        headers: lines,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -100,7 +113,8 @@ export function httpSend(port: number, request: WireRequest, prefix = ""): Promi
 async function waitForPort(port: number, child: ChildProcess, logs: () => string, timeoutMs = 20_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`host exited (${child.exitCode}) before listening:\n${logs()}`);
+    if (child.exitCode !== null)
+      throw new Error(`host exited (${child.exitCode}) before listening:\n${logs()}`);
     const ok = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, "127.0.0.1");
       socket.once("connect", () => {
@@ -129,11 +143,15 @@ function processHost(
     async start() {
       port = await freePort();
       const { cmd, args, env, cwd } = await command();
-      child = spawn(cmd, args.map((a) => a.replace("$PORT", String(port))), {
-        cwd,
-        env: { ...process.env, ...env, PORT: String(port) },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
+      child = spawn(
+        cmd,
+        args.map((a) => a.replace("$PORT", String(port))),
+        {
+          cwd,
+          env: { ...process.env, ...env, PORT: String(port) },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
+      );
       child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
       child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
       await waitForPort(port, child, () => output);
@@ -160,7 +178,9 @@ function splitTarget(target: string): { path: string; query: string } {
 // ---------------------------------------------------------------- AWS Lambda
 
 const AWS_FIXTURE = JSON.parse(readFileSync(path.join(HERE, "fixtures/aws-function-url.json"), "utf8")) as {
-  request: Record<string, unknown> & { requestContext: Record<string, unknown> & { http: Record<string, unknown> } };
+  request: Record<string, unknown> & {
+    requestContext: Record<string, unknown> & { http: Record<string, unknown> };
+  };
   response: Record<string, unknown>;
 };
 
@@ -176,7 +196,10 @@ const LAMBDA_TEXT = /^(text\/|application\/(json|javascript|xml|x-www-form-urlen
 export function lambdaEvent(request: WireRequest, stage?: string): Record<string, unknown> {
   const event = structuredClone(AWS_FIXTURE.request);
   const { path: rawPath, query } = splitTarget(request.target);
-  const headers: Record<string, string> = { host: "abcdefg.lambda-url.us-east-1.on.aws", "x-forwarded-proto": "https" };
+  const headers: Record<string, string> = {
+    host: "abcdefg.lambda-url.us-east-1.on.aws",
+    "x-forwarded-proto": "https",
+  };
   let cookies: string[] | undefined;
   for (const [rawName, value] of request.headers) {
     const name = rawName.toLowerCase();
@@ -188,7 +211,8 @@ export function lambdaEvent(request: WireRequest, stage?: string): Record<string
   }
   if (request.body) headers["content-length"] = String(request.body.length);
   const params: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(query)) params[k] = params[k] === undefined ? v : `${params[k]},${v}`;
+  for (const [k, v] of new URLSearchParams(query))
+    params[k] = params[k] === undefined ? v : `${params[k]},${v}`;
   const fullPath = stage ? `/${stage}${rawPath}` : rawPath;
   event.rawPath = fullPath;
   event.rawQueryString = query;
@@ -219,7 +243,8 @@ export function lambdaEvent(request: WireRequest, stage?: string): Record<string
 /** Turns a 2.0 response object into what the client gets, refusing what Lambda would refuse. */
 export function lambdaWire(result: unknown): WireResponse {
   const r = JSON.parse(JSON.stringify(result)) as Record<string, unknown>;
-  if (!Number.isInteger(r.statusCode)) throw new Error(`statusCode must be an integer: ${JSON.stringify(r.statusCode)}`);
+  if (!Number.isInteger(r.statusCode))
+    throw new Error(`statusCode must be an integer: ${JSON.stringify(r.statusCode)}`);
   const headers: [string, string][] = [];
   for (const [name, value] of Object.entries((r.headers as Record<string, unknown>) ?? {})) {
     if (typeof value !== "string") throw new Error(`header ${name} must be a string`);
@@ -242,7 +267,11 @@ export function lambdaNodeHost(source?: string, label = "aws/lambda (Node.js)"):
     name: label,
     async start() {
       const entry = runtimeEntry("aws/lambda", "nodejs");
-      const file = await bundle(entry, path.join(WORK, source ? `lambda-${path.basename(source)}` : "lambda"), source);
+      const file = await bundle(
+        entry,
+        path.join(WORK, source ? `lambda-${path.basename(source)}` : "lambda"),
+        source,
+      );
       const mod = (await import(`${pathToFileURL(file).href}?t=${Date.now()}`)) as { handler: LambdaHandler };
       handler = mod.handler;
     },
@@ -257,7 +286,10 @@ export function lambdaNodeHost(source?: string, label = "aws/lambda (Node.js)"):
 
 // ---------------------------------------------------------------- functions-framework
 
-const FUNCTIONS_FRAMEWORK = path.join(REPO_ROOT, "node_modules/@google-cloud/functions-framework/build/src/main.js");
+const FUNCTIONS_FRAMEWORK = path.join(
+  REPO_ROOT,
+  "node_modules/@google-cloud/functions-framework/build/src/main.js",
+);
 
 export function functionsFrameworkHost(platform: RuntimePlatform, basePath = ""): Host {
   const entry = runtimeEntry(platform, "nodejs");
@@ -268,8 +300,14 @@ export function functionsFrameworkHost(platform: RuntimePlatform, basePath = "")
       const file = await bundle(entry, dir);
       return {
         cmd: process.execPath,
-        args: [FUNCTIONS_FRAMEWORK, `--target=${entry.invoke}`, "--signature-type=http", `--source=${file}`, "--port=$PORT"],
-        env: basePath ? { APISHIP_BASE_PATH: basePath, GCLOUD_PROJECT: "conformance" } : {},
+        args: [
+          FUNCTIONS_FRAMEWORK,
+          `--target=${entry.invoke}`,
+          "--signature-type=http",
+          `--source=${file}`,
+          "--port=$PORT",
+        ],
+        env: basePath ? { APISHIP_BASE_PATH: basePath } : ({} as Record<string, string>),
         cwd: dir,
       };
     },
@@ -297,7 +335,10 @@ const OW_TEXT = /^(text\/|application\/(x-www-form-urlencoded|xml|javascript)\b)
 /** The arguments of a raw web action, as the OpenWhisk controller builds them. */
 export function webActionArgs(request: WireRequest): Record<string, unknown> {
   const { path: rawPath, query } = splitTarget(request.target);
-  const headers: Record<string, string> = { host: "faas-nyc1-2ef2e6cc.doserverless.co", "x-forwarded-proto": "https" };
+  const headers: Record<string, string> = {
+    host: "faas-nyc1-2ef2e6cc.doserverless.co",
+    "x-forwarded-proto": "https",
+  };
   for (const [rawName, value] of request.headers) {
     const name = rawName.toLowerCase();
     headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
@@ -311,14 +352,20 @@ export function webActionArgs(request: WireRequest): Record<string, unknown> {
     __ow_query: query,
   };
   if (request.body && request.body.length > 0) {
-    args.__ow_body = Buffer.from(request.body).toString(OW_TEXT.test(headers["content-type"] ?? "") ? "utf8" : "base64");
+    args.__ow_body = Buffer.from(request.body).toString(
+      OW_TEXT.test(headers["content-type"] ?? "") ? "utf8" : "base64",
+    );
   }
   return args;
 }
 
 /** What the controller sends to the client for a web action's result. */
 export function webActionWire(result: unknown): WireResponse {
-  const r = JSON.parse(JSON.stringify(result)) as { statusCode?: number; headers?: Record<string, unknown>; body?: unknown };
+  const r = JSON.parse(JSON.stringify(result)) as {
+    statusCode?: number;
+    headers?: Record<string, unknown>;
+    body?: unknown;
+  };
   const headers: [string, string][] = [];
   let contentType = "";
   for (const [name, value] of Object.entries(r.headers ?? {})) {
@@ -361,7 +408,13 @@ export function digitalOceanHost(): Host {
 // ---------------------------------------------------------------- Azure Functions
 
 interface CapturedFunction {
-  metadata: { name: string; bindings: Record<string, { type: string; direction: string; route?: string; methods?: string[]; authLevel?: string }> };
+  metadata: {
+    name: string;
+    bindings: Record<
+      string,
+      { type: string; direction: string; route?: string; methods?: string[]; authLevel?: string }
+    >;
+  };
   callback: (...args: unknown[]) => unknown;
 }
 interface CoreModel {
@@ -430,13 +483,17 @@ export function azureHost(routePrefixOverride?: string): Host {
       };
       routePrefix = routePrefixOverride ?? hostJson.extensions?.http?.routePrefix ?? "api";
       if (!model) throw new Error("the entry never set the @azure/functions programming model");
-      if (registered.length !== 1) throw new Error(`expected one registered function, got ${registered.length}`);
+      if (registered.length !== 1)
+        throw new Error(`expected one registered function, got ${registered.length}`);
     },
     async send(request) {
       const fn = registered[0]!;
-      const [triggerName, trigger] = Object.entries(fn.metadata.bindings).find(([, b]) => b.type === "httpTrigger")!;
+      const [triggerName, trigger] = Object.entries(fn.metadata.bindings).find(
+        ([, b]) => b.type === "httpTrigger",
+      )!;
       if (trigger.route !== "{*path}") throw new Error(`route ${trigger.route}, expected {*path}`);
-      if (!trigger.methods?.includes(request.method)) return { status: 404, headers: [], body: new Uint8Array() };
+      if (!trigger.methods?.includes(request.method))
+        return { status: 404, headers: [], body: new Uint8Array() };
       const { path: rawPath, query } = splitTarget(request.target);
       const prefix = routePrefix === "" ? "" : `/${routePrefix}`;
       const headers: Record<string, string> = { host: "apiship-fn.azurewebsites.net" };
@@ -445,7 +502,8 @@ export function azureHost(routePrefixOverride?: string): Host {
         headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
       }
       const queryMap: Record<string, string> = {};
-      for (const [k, v] of new URLSearchParams(query)) queryMap[k] = queryMap[k] === undefined ? v : `${queryMap[k]},${v}`;
+      for (const [k, v] of new URLSearchParams(query))
+        queryMap[k] = queryMap[k] === undefined ? v : `${queryMap[k]},${v}`;
       const rpcHttp = {
         method: request.method,
         url: `https://apiship-fn.azurewebsites.net${prefix}${rawPath}${query ? `?${query}` : ""}`,
@@ -466,7 +524,10 @@ export function azureHost(routePrefixOverride?: string): Host {
       const response = await invocation.getResponse(context, result);
       const out = response.returnValue?.http;
       if (!out) throw new Error("no HTTP response from the function");
-      const wireHeaders: [string, string][] = Object.entries(out.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]);
+      const wireHeaders: [string, string][] = Object.entries(out.headers ?? {}).map(([k, v]) => [
+        k.toLowerCase(),
+        v,
+      ]);
       for (const cookie of out.cookies ?? []) {
         // As the host writes an RPC cookie: name=value and its attributes.
         const parts = [`${cookie.name}=${cookie.value}`];
@@ -480,7 +541,9 @@ export function azureHost(routePrefixOverride?: string): Host {
         if (cookie.httpOnly?.value) parts.push("httponly");
         wireHeaders.push(["set-cookie", parts.join("; ")]);
       }
-      const body = out.body?.bytes ?? (out.body?.string !== undefined ? new TextEncoder().encode(out.body.string) : new Uint8Array());
+      const body =
+        out.body?.bytes ??
+        (out.body?.string !== undefined ? new TextEncoder().encode(out.body.string) : new Uint8Array());
       return { status: Number(out.statusCode), headers: wireHeaders, body: new Uint8Array(body) };
     },
     async stop() {},
@@ -509,7 +572,11 @@ export function lambdaPythonHost(): Host {
     async start() {
       const dir = assemblePython(runtimeEntry("aws/lambda", "python"), path.join(WORK, "py-lambda"));
       copyFileSync(path.join(HERE, "hosts/lambda_driver.py"), path.join(dir, "lambda_driver.py"));
-      child = spawn(PYTHON, ["lambda_driver.py"], { cwd: dir, env: { ...process.env, ...PY_ENV }, stdio: ["pipe", "pipe", "pipe"] });
+      child = spawn(PYTHON, ["lambda_driver.py"], {
+        cwd: dir,
+        env: { ...process.env, ...PY_ENV },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       child.stderr?.on("data", (d: Buffer) => (errors += d.toString()));
       child.stdout?.on("data", (d: Buffer) => {
         buffer += d.toString();
@@ -547,9 +614,12 @@ export function herokuPythonHost(): Host {
 }
 
 export function cloudFunctionsPythonHost(): Host {
-  return processHost("gcp/cloud-functions (Python, Flask as functions-framework-python serves it)", async () => {
-    const dir = assemblePython(runtimeEntry("gcp/cloud-functions", "python"), path.join(WORK, "py-gcf"));
-    copyFileSync(path.join(HERE, "hosts/flask_host.py"), path.join(dir, "flask_host.py"));
-    return { cmd: PYTHON, args: ["flask_host.py", "$PORT"], env: PY_ENV, cwd: dir };
-  });
+  return processHost(
+    "gcp/cloud-functions (Python, Flask as functions-framework-python serves it)",
+    async () => {
+      const dir = assemblePython(runtimeEntry("gcp/cloud-functions", "python"), path.join(WORK, "py-gcf"));
+      copyFileSync(path.join(HERE, "hosts/flask_host.py"), path.join(dir, "flask_host.py"));
+      return { cmd: PYTHON, args: ["flask_host.py", "$PORT"], env: PY_ENV, cwd: dir };
+    },
+  );
 }

@@ -1,6 +1,7 @@
 // Resolves the user's module into one fetch function: the neutral Node.js contract of apiship's
 // function runtime. Every platform entry imports the user's code as the bare specifier
 // `apiship:app` (aliased by esbuild at build time) and hands the module namespace to resolveFetch.
+/* global Response -- Web globals of Node.js 20 */
 
 /** @typedef {(request: Request) => Response | Promise<Response>} FetchHandler */
 

@@ -53,7 +53,10 @@ const PY_ENV = {
   APISHIP_APP: 'the ASGI/WSGI app as "module:attribute" (default "main:app")',
   APISHIP_BASE_PATH: NODE_ENV.APISHIP_BASE_PATH,
 };
-const PY_SHARED: ExtraFile = { source: "providers/_shared/runtime/apiship_asgi.py", output: "apiship_asgi.py" };
+const PY_SHARED: ExtraFile = {
+  source: "providers/_shared/runtime/apiship_asgi.py",
+  output: "apiship_asgi.py",
+};
 
 export const RUNTIME_ENTRIES: readonly RuntimeEntry[] = [
   {

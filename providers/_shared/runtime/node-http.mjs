@@ -1,12 +1,13 @@
 // Node.js http (and Express, as functions-framework and firebase-functions hand it) ↔ Web
 // Request/Response. Used by the Cloud Functions, Firebase and Heroku/App Platform entries.
+/* global Headers, Request -- Web globals of Node.js 20 */
 import { Readable } from "node:stream";
 import { buildUrl, methodHasNoBody, stripBasePath } from "./web.mjs";
 
 /**
  * @typedef {object} NodeRequestLike
- * @property {string | undefined} method
- * @property {string | undefined} url
+ * @property {string} [method]
+ * @property {string} [url]
  * @property {string} [originalUrl] Express keeps the URL as received here
  * @property {string[]} rawHeaders
  * @property {Buffer} [rawBody] set by functions-framework's body parsers
@@ -51,7 +52,7 @@ export function requestFromNode(req, options = {}) {
   const init = { method, headers };
   if (!methodHasNoBody(method)) {
     if (options.rawBody !== undefined) {
-      init.body = options.rawBody;
+      init.body = /** @type {BodyInit} */ (/** @type {unknown} */ (options.rawBody));
     } else if (!req.readableEnded) {
       init.body = /** @type {ReadableStream<Uint8Array>} */ (Readable.toWeb(req));
       init.duplex = "half";
@@ -90,7 +91,9 @@ export async function sendNodeResponse(res, response, options = {}) {
     res.end();
     return;
   }
-  for await (const chunk of /** @type {AsyncIterable<Uint8Array>} */ (/** @type {unknown} */ (response.body))) {
+  for await (const chunk of /** @type {AsyncIterable<Uint8Array>} */ (
+    /** @type {unknown} */ (response.body)
+  )) {
     if (res.destroyed) break;
     if (!res.write(chunk)) {
       await new Promise((resolve) => {

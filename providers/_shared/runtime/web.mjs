@@ -1,5 +1,7 @@
 // Conversions between Web-standard Request/Response and the shapes platforms hand over, shared by
 // every Node.js entry. Plain ESM with JSDoc types: esbuild bundles it into each entry.
+/* global TextDecoder -- Web globals of Node.js 20 */
+import { Buffer } from "node:buffer";
 
 /**
  * The path prefix a platform adds in front of the app's own paths (a Firebase Hosting rewrite
@@ -39,7 +41,8 @@ export function buildUrl({ protocol = "https", host = "localhost", path, query =
   return `${protocol}://${host}${path}${q}`;
 }
 
-const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|ld\+json|problem\+json|problem\+xml|x-ndjson)\b)|[+/](json|xml)\b/i;
+const TEXT_TYPES =
+  /^(text\/|application\/(json|xml|javascript|ecmascript|x-www-form-urlencoded|graphql|ld\+json|problem\+json|problem\+xml|x-ndjson)\b)|[+/](json|xml)\b/i;
 
 /**
  * Whether a content type names text (so a platform's JSON string body may carry it as is).
@@ -81,7 +84,10 @@ export function encodeBody(bytes, contentType, options = {}) {
     const text = utf8OrUndefined(bytes);
     if (text !== undefined) return { body: text, base64: false };
   }
-  return { body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"), base64: true };
+  return {
+    body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64"),
+    base64: true,
+  };
 }
 
 /**
@@ -132,7 +138,9 @@ export function parseSetCookie(setCookie) {
   const eq = pair.indexOf("=");
   /** @type {ParsedCookie} */
   const cookie =
-    eq === -1 ? { name: "", value: pair.trim() } : { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
+    eq === -1
+      ? { name: "", value: pair.trim() }
+      : { name: pair.slice(0, eq).trim(), value: pair.slice(eq + 1).trim() };
   for (const attribute of attributes) {
     const at = attribute.indexOf("=");
     const key = (at === -1 ? attribute : attribute.slice(0, at)).trim().toLowerCase();

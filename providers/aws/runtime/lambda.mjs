@@ -5,6 +5,8 @@
 // base64 body (isBase64Encoded) is decoded. An HTTP API stage other than $default is not left in
 // front of the path. Response: Set-Cookie values go to `cookies`, other repeated headers are
 // comma-joined, a binary body is base64 with isBase64Encoded: true.
+/* global Headers, Request -- Web globals of Node.js 20 */
+import { Buffer } from "node:buffer";
 import * as userModule from "apiship:app";
 import { callApp, resolveFetch } from "../../_shared/runtime/app.mjs";
 import {

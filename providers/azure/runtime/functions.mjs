@@ -5,6 +5,7 @@
 // strips a prefix that is configured anyway. The request URL carries the query as sent (the
 // library's `query` map would lose repeated keys), the body is read as bytes, and Set-Cookie
 // values go to the response's `cookies` (the worker keeps one value per header name).
+/* global Request -- Web globals of Node.js 20 */
 import { app } from "@azure/functions";
 import * as userModule from "apiship:app";
 import { callApp, resolveFetch } from "../../_shared/runtime/app.mjs";

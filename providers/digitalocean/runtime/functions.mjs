@@ -4,6 +4,8 @@
 // string as sent) and __ow_body (base64 when the content type is binary, JSON included; plain text
 // otherwise). It returns { statusCode, headers, body } with a base64 body for every non-text
 // content type; several Set-Cookie values go as an array.
+/* global Headers, Request -- Web globals of Node.js 20 */
+import { Buffer } from "node:buffer";
 import * as userModule from "apiship:app";
 import { callApp, resolveFetch } from "../../_shared/runtime/app.mjs";
 import {
@@ -77,7 +79,9 @@ export function requestFromArgs(args) {
   /** @type {RequestInit} */
   const init = { method, headers };
   if (!methodHasNoBody(method) && typeof args.__ow_body === "string" && args.__ow_body !== "") {
-    init.body = decodeOwBody(args.__ow_body, headers.get("content-type"));
+    init.body = /** @type {BodyInit} */ (
+      /** @type {unknown} */ (decodeOwBody(args.__ow_body, headers.get("content-type")))
+    );
   }
   return new Request(url, init);
 }

@@ -13,9 +13,10 @@ const fetchApp = resolveFetch(userModule);
 const basePath = basePathFromEnv();
 
 export const apiship = onRequest(async (req, res) => {
-  const nodeReq = /** @type {import("../../_shared/runtime/node-http.mjs").NodeRequestLike & import("node:stream").Readable} */ (
-    /** @type {unknown} */ (req)
-  );
+  const nodeReq =
+    /** @type {import("../../_shared/runtime/node-http.mjs").NodeRequestLike & import("node:stream").Readable} */ (
+      /** @type {unknown} */ (req)
+    );
   const request = requestFromNode(nodeReq, { basePath, rawBody: nodeReq.rawBody });
   const response = await callApp(fetchApp, request);
   await sendNodeResponse(res, response, { head: request.method === "HEAD" });

@@ -2,6 +2,8 @@
 // conversions with one fault injected, chosen by APISHIP_BREAK at call time ("header": drops a
 // request header; "binary": returns a binary body as UTF-8 text; "prefix": leaves the HTTP API
 // stage in the path). The suite must fail on exactly the cases each fault breaks.
+/* global Headers, Request -- Web globals of Node.js 20 */
+import { Buffer } from "node:buffer";
 import * as userModule from "apiship:app";
 import { callApp, resolveFetch } from "../../../providers/_shared/runtime/app.mjs";
 import { requestFromEvent, resultFromResponse } from "../../../providers/aws/runtime/lambda.mjs";
