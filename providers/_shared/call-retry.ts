@@ -45,12 +45,19 @@ export function spentError(e: ProviderError, attempts: number): ProviderError {
   });
 }
 
-export interface RetryCallOptions {
+export interface RetryCallOptions<T = unknown> {
   signal?: AbortSignal;
   /** The SDK's error as a ProviderError (the provider's mapError). */
   map: (e: unknown) => ProviderError;
   /** false: a call that may have taken effect without an answer is not sent again (a create). */
   idempotent?: boolean;
+  /**
+   * For a call that is not idempotent: after a failure that may have taken effect (a 5xx, no
+   * answer), looks for what the call would have made before sending it again. Found, that is the
+   * call's result; not found (undefined), the call is sent again. A create whose 5xx came before
+   * the cloud did anything then still converges, and one that did take effect is not repeated.
+   */
+  recover?: () => Promise<T | undefined>;
 }
 
 /**
@@ -62,15 +69,23 @@ export async function retryCall<T>(
   policy: CallRetryPolicy,
   call: string,
   fn: (attempt: number) => Promise<T>,
-  o: RetryCallOptions,
+  o: RetryCallOptions<T>,
 ): Promise<T> {
+  let check = false;
   for (let attempt = 1; ; attempt++) {
     try {
+      if (check && o.recover) {
+        const found = await o.recover();
+        if (found !== undefined) return found;
+      }
       return await fn(attempt);
     } catch (raw) {
       const e = o.map(raw);
       if (o.signal?.aborted) throw e;
-      const again = e.retryable && (o.idempotent !== false || isThrottle(e));
+      const blind = o.idempotent !== false || isThrottle(e);
+      // A create that may have happened is sent again only after looking for its result.
+      check = !blind;
+      const again = e.retryable && (blind || o.recover !== undefined);
       if (!again || attempt >= policy.maxAttempts) throw spentError(e, attempt);
       const delayMs = retryDelay(policy, attempt, e.retryAfter);
       if (delayMs === undefined) throw spentError(tooLongError(call, e, policy.maxWaitMs), attempt);

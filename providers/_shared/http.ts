@@ -86,6 +86,12 @@ export interface HttpRequestOptions {
    * connection: for a create the caller reconciles itself, which may have happened.
    */
   retry?: boolean;
+  /**
+   * With retry: false, a 5xx or a lost answer is retried too, but first this looks for what the
+   * request would have made (a create by its name or label): found, it is the response body and
+   * nothing is sent again; not found (undefined), the request is sent again.
+   */
+  recover?: () => Promise<unknown>;
 }
 
 export interface HttpResponse<T> {
@@ -237,8 +243,14 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
     const { payload, contentType } = encodeBody(ro.body);
     const headers = await headersFor(ro.headers, contentType);
     const retries = ro.retry !== false;
+    // Set after a failure that may have taken effect: look for the result before sending again.
+    let check = false;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw aborted(method, path, signal.reason);
+      if (check && ro.recover) {
+        const found = await ro.recover();
+        if (found !== undefined) return { status: 200, headers: new Headers(), body: found as T };
+      }
       let res: Response;
       try {
         res = await doFetch(url, { method, headers, body: payload, signal });
@@ -256,9 +268,12 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
           attempt,
           { cause: e },
         );
-        // A request that got no answer may or may not have been applied: only reads repeat.
+        // A request that got no answer may or may not have been applied: only reads repeat, and
+        // a create whose result can be looked for (recover).
         const idempotent = method === "GET" || method === "HEAD" || method === "PUT" || method === "DELETE";
-        if (!retries || !idempotent || attempt >= maxAttempts) throw mapError(err);
+        const blind = retries && idempotent;
+        if ((!blind && !ro.recover) || attempt >= maxAttempts) throw mapError(err);
+        check = !blind;
         await pause(attempt, 0, "NETWORK", signal, method, path);
         continue;
       }
@@ -266,7 +281,9 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       const body = await parseBody(res);
       if (res.status < 400) return { status: res.status, headers: res.headers, body: body as T };
       const after = retryAfterSeconds(res.headers, now());
-      const retryable = res.status === 429 || (retries && RETRY_STATUS(res.status));
+      const retryable =
+        res.status === 429 || ((retries || ro.recover !== undefined) && RETRY_STATUS(res.status));
+      check = res.status !== 429 && !retries;
       const detail = describe(body);
       const failure = new HttpError(
         `${method} ${path} returned ${res.status}${detail ? `: ${detail}` : ""}`,

@@ -54,8 +54,15 @@ export class DoApi {
     return (await this.http.request<{ app: App }>("GET", `/v2/apps/${enc(id)}`, { signal })).app;
   }
   async createApp(body: CreateAppRequest, signal: AbortSignal): Promise<App> {
-    // Not retried blindly: a create that timed out may exist; the next run reads it by name.
-    return (await this.http.request<{ app: App }>("POST", "/v2/apps", { body, signal, retry: false })).app;
+    // Not retried blindly: after a 5xx or a lost answer the app may exist. App names are unique
+    // in an account, so an app by that name is this create having happened.
+    const recover = async () => {
+      const app = (await this.listApps(signal)).find((a) => a.spec?.name === body.spec.name);
+      return app ? { app } : undefined;
+    };
+    return (
+      await this.http.request<{ app: App }>("POST", "/v2/apps", { body, signal, retry: false, recover })
+    ).app;
   }
   async updateApp(id: string, body: UpdateAppRequest, signal: AbortSignal): Promise<App> {
     return (await this.http.request<{ app: App }>("PUT", `/v2/apps/${enc(id)}`, { body, signal })).app;
@@ -108,10 +115,19 @@ export class DoApi {
     return (await this.http.request<{ namespace: NamespaceInfo }>("GET", path, { signal })).namespace;
   }
   async createNamespace(body: CreateNamespaceRequest, signal: AbortSignal): Promise<NamespaceInfo> {
+    // Namespaces are not unique by label: after a 5xx, one with this label in this region is this
+    // create having happened, and sending it again would make a second.
+    const recover = async () => {
+      const ns = (await this.listNamespaces(signal)).find(
+        (n) => n.label === body.label && n.region === body.region,
+      );
+      return ns ? { namespace: ns } : undefined;
+    };
     const r = await this.http.request<{ namespace: NamespaceInfo }>("POST", "/v2/functions/namespaces", {
       body,
       signal,
       retry: false,
+      recover,
     });
     return r.namespace;
   }
@@ -167,10 +183,20 @@ export class DoApi {
     return (await this.http.request<{ droplet: Droplet }>("GET", `/v2/droplets/${id}`, { signal })).droplet;
   }
   async createDroplet(body: CreateDropletRequest, signal: AbortSignal): Promise<Droplet> {
+    // Each Droplet apiship makes has a name of its own (its generation) and the target's tag:
+    // after a 5xx, a Droplet by that name under that tag is this create having happened.
+    const tag = body.tags?.[0];
+    const recover = tag
+      ? async () => {
+          const droplet = (await this.listDroplets(tag, signal)).find((d) => d.name === body.name);
+          return droplet ? { droplet } : undefined;
+        }
+      : undefined;
     const r = await this.http.request<{ droplet: Droplet }>("POST", "/v2/droplets", {
       body,
       signal,
       retry: false,
+      ...(recover ? { recover } : {}),
     });
     return r.droplet;
   }

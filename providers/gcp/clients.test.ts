@@ -123,3 +123,35 @@ describe("the signed upload URL", () => {
     }
   });
 });
+
+describe("creates under a 5xx", () => {
+  it("a CreateService answered 500 is looked for, then sent again, and makes one service", async () => {
+    const fake = await startGcpFake();
+    try {
+      const run = await createGcpClients({
+        ...cfg({ endpoint: fake.url }),
+        env: { APISHIP_GCP_POLL_MS: "1" },
+        retry: { maxAttempts: 4, baseMs: 1, capMs: 2, maxWaitMs: 1000 },
+      }).run();
+      // The first request (the create) gets the injected 500, then nothing fails.
+      const rolls = [0.1];
+      Object.assign(fake.knobs, { errorRate: 0.5, random: () => rolls.shift() ?? 0.99 });
+      const s = await run.createService(
+        "projects/p-1/locations/europe-west1",
+        "api",
+        { template: { containers: [{ image: "i:1" }] } },
+        new AbortController().signal,
+      );
+      expect(s.name).toBe("projects/p-1/locations/europe-west1/services/api");
+      const calls = fake.requests.map((r) => `${r.method} ${r.path.replace(/^\/v2\//, "")}`);
+      expect(calls.slice(0, 3)).toEqual([
+        "POST projects/p-1/locations/europe-west1/services",
+        "GET projects/p-1/locations/europe-west1/services/api",
+        "POST projects/p-1/locations/europe-west1/services",
+      ]);
+      expect(fake.world.services.size).toBe(1);
+    } finally {
+      await fake.close();
+    }
+  });
+});

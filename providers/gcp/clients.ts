@@ -20,6 +20,7 @@ import { ProviderError } from "../../src/errors.js";
 import { parseConnectTo } from "../../src/apply/connect-to.js";
 import { callPolicy, retryCall } from "../_shared/call-retry.js";
 import { dialFetch } from "../_shared/dial.js";
+import { poll } from "../_shared/poll.js";
 import { CREDENTIALS_HINT, accessToken, applicationDefault } from "./adc.js";
 import type { GoogleAuth } from "./adc.js";
 import { gcp, gcpMaybe, toProviderError } from "./errors.js";
@@ -179,8 +180,14 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
  */
 export const NO_GAX_RETRY = { retry: null };
 
+interface CallOptions<T> {
+  idempotent?: boolean;
+  /** For a create: what it would have made, looked for before sending it again (call-retry.ts). */
+  recover?: () => Promise<T | undefined>;
+}
+
 interface Caller {
-  <T>(op: string, fn: () => Promise<T>, idempotent?: boolean): Promise<T>;
+  <T>(op: string, fn: () => Promise<T>, o?: CallOptions<T>): Promise<T>;
   /** NOT_FOUND is "absent": undefined. */
   maybe<T>(op: string, fn: () => Promise<T>): Promise<T | undefined>;
 }
@@ -189,15 +196,16 @@ function caller(cfg: ProviderConfig, signal?: AbortSignal): Caller {
   const policy = callPolicy(cfg);
   const t = cfg.target.name;
   const map = (op: string) => (e: unknown) => (e instanceof ProviderError ? e : toProviderError(op, t, e));
-  const opts = (op: string, idempotent = true) => ({
+  const opts = <T>(op: string, o: CallOptions<T> = {}) => ({
     map: map(op),
-    idempotent,
+    idempotent: o.idempotent ?? true,
+    ...(o.recover ? { recover: o.recover } : {}),
     ...(signal ? { signal } : {}),
   });
-  const must = <T>(op: string, fn: () => Promise<T>, idempotent = true) =>
-    retryCall(policy, op, () => gcp(op, t, fn), opts(op, idempotent));
+  const must = <T>(op: string, fn: () => Promise<T>, o?: CallOptions<T>) =>
+    retryCall(policy, op, () => gcp(op, t, fn), opts(op, o));
   const maybe = <T>(op: string, fn: () => Promise<T>) =>
-    retryCall(policy, op, () => gcpMaybe(op, t, fn), opts(op));
+    retryCall(policy, op, () => gcpMaybe(op, t, fn), opts<T | undefined>(op));
   return Object.assign(must, { maybe });
 }
 
@@ -205,6 +213,26 @@ function caller(cfg: ProviderConfig, signal?: AbortSignal): Caller {
  * The resource as it stands after its operation: an operation's `response` is a raw protobuf
  * message (numeric enums, no defaults), a GET gives the same shape every read gives.
  */
+/** Waits until the resource a recovered create started is done being made. */
+async function settled<T>(
+  what: string,
+  name: string,
+  get: (name: string) => Promise<T | undefined>,
+  done: (v: T) => boolean,
+  intervalMs: number,
+  signal: AbortSignal,
+): Promise<void> {
+  await poll(
+    () => get(name),
+    (v) => v === undefined || done(v),
+    {
+      what: `${what} ${name.split("/").pop() ?? name} to be created`,
+      intervalMs: Math.max(1, intervalMs),
+      signal,
+    },
+  );
+}
+
 async function reread<T>(call: Caller, op: string, get: () => Promise<[T, ...unknown[]]>): Promise<T> {
   return (await call(op, get))[0];
 }
@@ -218,16 +246,22 @@ async function makeRun(cfg: ProviderConfig, intervalMs: number, adc: Adc): Promi
   const call = caller(cfg);
   const o = NO_GAX_RETRY;
   const check = (n: string) => c.checkUpdateServiceProgress(n) as unknown as Promise<CheckedOp<RunService>>;
+  const getService = (name: string) =>
+    call.maybe("GetService", async () => (await c.getService({ name }, o))[0]);
   return {
-    getService: (name) => call.maybe("GetService", async () => (await c.getService({ name }, o))[0]),
+    getService,
     createService: async (parent, serviceId, service, signal) => {
-      const [op] = await call(
+      const name = `${parent}/services/${serviceId}`;
+      // After a 5xx the create may have started: a service by that name means it did (null: no
+      // operation to follow), and it is waited for instead of being created twice.
+      const op = await call(
         "CreateService",
-        () => c.createService({ parent, serviceId, service }, o),
-        false,
+        async () => (await c.createService({ parent, serviceId, service }, o))[0],
+        { idempotent: false, recover: async () => ((await getService(name)) ? null : undefined) },
       );
-      await finish("CreateService", t, op, check, intervalMs, signal);
-      return reread(call, "GetService", () => c.getService({ name: `${parent}/services/${serviceId}` }, o));
+      if (op) await finish("CreateService", t, op, check, intervalMs, signal);
+      else await settled("service", name, getService, (s) => s.reconciling !== true, intervalMs, signal);
+      return reread(call, "GetService", () => c.getService({ name }, o));
     },
     updateService: async (service, paths, signal) => {
       const [op] = await call("UpdateService", () => c.updateService({ service, updateMask: { paths } }, o));
@@ -257,22 +291,33 @@ async function makeFunctions(cfg: ProviderConfig, intervalMs: number, adc: Adc):
   const dial = dialFetch(parseConnectTo(cfg.env.APISHIP_CONNECT_TO));
   const check = (n: string) =>
     c.checkUpdateFunctionProgress(n) as unknown as Promise<CheckedOp<CloudFunction>>;
+  const getFunction = (name: string) =>
+    call.maybe("GetFunction", async () => (await c.getFunction({ name }, o))[0]);
   return {
-    getFunction: (name) => call.maybe("GetFunction", async () => (await c.getFunction({ name }, o))[0]),
+    getFunction,
     generateUploadUrl: async (parent) => {
       const [r] = await call("GenerateUploadUrl", () => c.generateUploadUrl({ parent }, o));
       return { uploadUrl: r.uploadUrl ?? "", storageSource: r.storageSource ?? {} };
     },
     createFunction: async (parent, functionId, fn, signal) => {
-      const [op] = await call(
+      const name = `${parent}/functions/${functionId}`;
+      // As createService: a function by that name after a 5xx is the create having started.
+      const op = await call(
         "CreateFunction",
-        () => c.createFunction({ parent, functionId, function: fn }, o),
-        false,
+        async () => (await c.createFunction({ parent, functionId, function: fn }, o))[0],
+        { idempotent: false, recover: async () => ((await getFunction(name)) ? null : undefined) },
       );
-      await finish("CreateFunction", t, op, check, intervalMs, signal);
-      return reread(call, "GetFunction", () =>
-        c.getFunction({ name: `${parent}/functions/${functionId}` }, o),
-      );
+      if (op) await finish("CreateFunction", t, op, check, intervalMs, signal);
+      else
+        await settled(
+          "function",
+          name,
+          getFunction,
+          (f) => String(f.state ?? "") !== "DEPLOYING",
+          intervalMs,
+          signal,
+        );
+      return reread(call, "GetFunction", () => c.getFunction({ name }, o));
     },
     updateFunction: async (fn, paths, signal) => {
       const [op] = await call("UpdateFunction", () =>

@@ -39,6 +39,7 @@ export class HerokuApi {
     signal: AbortSignal,
     body?: unknown,
     headers?: Record<string, string>,
+    recover?: () => Promise<T | undefined>,
   ): Promise<T> {
     const res = await this.send<T>({
       method,
@@ -47,6 +48,7 @@ export class HerokuApi {
       signal,
       ...(body !== undefined ? { body } : {}),
       ...(headers ? { headers } : {}),
+      ...(recover ? { recover } : {}),
     });
     return res.data;
   }
@@ -62,7 +64,10 @@ export class HerokuApi {
   }
 
   createApp(body: AppCreate, signal: AbortSignal): Promise<App> {
-    return this.call("POST", "/apps", `create app ${body.name ?? ""}`, signal, body);
+    // App names are global: after a 5xx, an app by that name in this account is this create.
+    const name = body.name;
+    const recover = name ? () => this.getApp(name, signal) : undefined;
+    return this.call("POST", "/apps", `create app ${name ?? ""}`, signal, body, undefined, recover);
   }
 
   createTeamApp(body: TeamAppCreate, signal: AbortSignal): Promise<App> {

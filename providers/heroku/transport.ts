@@ -27,6 +27,8 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   op: HerokuOp;
   signal: AbortSignal;
+  /** For a POST: after a 5xx, what it would have made (providers/_shared/http.ts `recover`). */
+  recover?: () => Promise<unknown>;
 }
 
 export interface HttpResponse<T> {
@@ -110,6 +112,7 @@ export function createTransport(o: TransportOptions): Send {
         ...(req.headers ? { headers: req.headers } : {}),
         signal,
         retry: req.method !== "POST",
+        ...(req.recover ? { recover: req.recover } : {}),
       });
       return { status: res.status, headers: res.headers, data: res.body };
     } catch (e) {
