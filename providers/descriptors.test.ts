@@ -277,9 +277,10 @@ describe("the built-in registry", () => {
         `${f}: static imports`,
       ).toEqual([]);
       const dynamic = [...src.matchAll(/import\s*\(\s*["']([^"']+)["']/g)].map((m) => m[1] ?? "");
+      // esbuild bundles a portable function's code (portable.ts), loaded only when one is built.
       if (!f.endsWith("clients.ts"))
         expect(
-          dynamic.filter((s) => !allowed(s)),
+          dynamic.filter((s) => !allowed(s) && !(f.endsWith("portable.ts") && s === "esbuild")),
           `${f}: dynamic imports`,
         ).toEqual([]);
     }

@@ -27,6 +27,8 @@ await build({
     "@azure/*",
     "@google-cloud/*",
     "@kubernetes/client-node",
+    // Bundles users' portable functions at build time (providers/_shared/portable.ts).
+    "esbuild",
   ],
   // oclif and some dependencies are CommonJS and call require() for Node built-ins.
   banner: {

@@ -2,6 +2,7 @@
 // from the manifest alone, and the attribute-level changes from what read() observed to that.
 // No I/O here; lambda-read.ts observes and lambda-apply.ts acts.
 
+import { asgiTarget, interfaceOf, portableEntry } from "../_shared/portable.js";
 import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
@@ -53,20 +54,35 @@ function codeShaOf(req: LambdaPlanRequest): string {
   return req.observed?.function?.codeSha256 ?? KNOWN_AFTER_APPLY;
 }
 
+/**
+ * What Lambda runs: the handler as given (native), or the generated entry around it (portable,
+ * providers/_shared/portable.ts), with the variable that names a Python app.
+ */
+function entryOf(req: LambdaPlanRequest): { handler: string; env: Record<string, string> } {
+  const fn = req.service.function;
+  if (!fn || interfaceOf(fn) === "native") return { handler: fn?.handler ?? "", env: {} };
+  const entry = portableEntry("aws/lambda", fn, req.target.name);
+  return {
+    handler: entry.invoke,
+    env: entry.language === "python" ? { APISHIP_APP: asgiTarget(fn.handler) } : {},
+  };
+}
+
 /** The function's wanted configuration. */
 export function desiredFunction(req: LambdaPlanRequest): FunctionAttrs {
   const o = req.target.options;
   const svc = req.service;
   const fn = svc.function;
+  const entry = entryOf(req);
   return {
     region: o.region,
     architecture: o.architecture,
     runtime: fn ? runtimeId(fn.runtime) : "",
-    handler: fn?.handler ?? "",
+    handler: entry.handler,
     memory: svc.resources.memory,
     timeout: timeoutSeconds(svc),
     ephemeralStorage: o.ephemeralStorage,
-    env: { ...svc.env },
+    env: { ...svc.env, ...entry.env },
     secrets: desiredSecrets(req),
     layers: [...(o.layers ?? [])],
     vpc: o.vpc

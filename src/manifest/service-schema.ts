@@ -60,6 +60,14 @@ export const functionSchema = z
       .min(1)
       .default(".")
       .meta({ description: "Folder with the function's code, relative to the manifest." }),
+    interface: z
+      .enum(["native", "portable"])
+      .optional()
+      .meta({
+        description:
+          "`portable`: one handler for every function platform, written to its language's neutral contract (Node.js: a `handler` export taking a Request and returning a Response, or a Hono app as default; Python: an ASGI app, handler `main:app`); each platform gets a generated entry around it, and Node.js code is bundled. `native` (default): the handler is the platform's own entry point.",
+        examples: ["portable"],
+      }),
   })
   .meta({ description: "Deploy a function handler (serverless platforms)." });
 

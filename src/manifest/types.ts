@@ -12,6 +12,12 @@ export interface FunctionSpec {
   handler: string;
   /** Folder with the function's code, relative to the manifest. */
   source: string;
+  /**
+   * `portable`: the handler is written to its language's neutral contract (a Node.js fetch
+   * handler, a Python ASGI app) and each platform gets a generated entry around it;
+   * `native` (the default for now): the handler is the platform's own entry point.
+   */
+  interface?: "native" | "portable";
 }
 
 export interface ContainerSpec {

@@ -3,12 +3,29 @@
 // bundle, which files go beside it and which environment variables it reads. The build step and
 // the conformance suite (test/conformance) both bundle through esbuildOptions, so the suite tests
 // exactly what a build ships.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BuildOptions } from "esbuild";
 
-/** Repository root (this file is providers/_shared/runtime/entries.ts). */
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+/**
+ * The package's root, where the entries' sources ship (package.json `files`): found by walking up
+ * to apiship's package.json, because this file runs from providers/_shared/runtime in the
+ * repository and tests, and from a chunk of dist/ in the built CLI.
+ */
+export const REPO_ROOT = packageRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown };
+      if (pkg.name === "apiship") return dir;
+    } catch {
+      // No package.json here: keep walking up.
+    }
+    if (path.dirname(dir) === dir) return path.resolve(from, "../../..");
+  }
+}
 
 export type RuntimePlatform =
   | "aws/lambda"

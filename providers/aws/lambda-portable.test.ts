@@ -1,0 +1,119 @@
+// A portable function on Lambda (issue 19): the package is the generated entry bundled with the
+// user's fetch handler (no node_modules, no source folder as it is), Lambda is told to run the
+// entry, and the bundle, unpacked from the very zip Lambda received, answers AWS's documented
+// function URL event. Against the AWS fake.
+import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { inflateRawSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { NAME, SECRET_VALUE, adapter, lambdaWorld, planFor } from "../../test/fakes/aws/harness.js";
+
+/** The entries of a zip (stored or deflated), by name. */
+function unzip(buf: Buffer): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
+    const method = buf.readUInt16LE(p + 10);
+    const csize = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const local = buf.readUInt32LE(p + 42);
+    const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(start, start + csize);
+    out.set(name, method === 8 ? inflateRawSync(raw) : Buffer.from(raw));
+    p += 46 + nameLen;
+  }
+  return out;
+}
+
+function portableSource(): string {
+  const dir = mkdtempSync(join(tmpdir(), "apiship-portable-"));
+  mkdirSync(join(dir, "src"));
+  writeFileSync(
+    join(dir, "src/index.mjs"),
+    [
+      "export async function handler(request) {",
+      "  const url = new URL(request.url);",
+      '  if (url.pathname === "/healthz") return Response.json({ status: "ok" });',
+      '  return Response.json({ hello: url.searchParams.getAll("name"), path: url.pathname }, { status: 201 });',
+      "}",
+      "",
+    ].join("\n"),
+  );
+  // Left out of a portable package: only the bundle ships.
+  writeFileSync(join(dir, "notes.txt"), "not shipped");
+  return dir;
+}
+
+describe("aws/lambda with function.interface: portable", () => {
+  it("ships the bundled entry, runs it as the handler, and the bundle answers a function URL event", async () => {
+    const w = await lambdaWorld();
+    try {
+      const source = portableSource();
+      const service = {
+        ...w.service,
+        function: {
+          runtime: "nodejs22",
+          handler: "src/index.handler",
+          source,
+          interface: "portable" as const,
+        },
+      };
+      const planned = await planFor(w, service);
+      const fnChange = planned.changes.find((c) => c.type === "function");
+      expect(fnChange?.after).toMatchObject({ handler: "apiship-lambda.handler" });
+      const result = await adapter.apply(await w.ctx(), { ...planned, secrets: { API_KEY: SECRET_VALUE } });
+      expect(result.state.function?.handler).toBe("apiship-lambda.handler");
+      // The package, built again, is the one Lambda holds (its CodeSha256).
+      const artifact = await adapter.build!(await w.ctx(), service);
+      const bytes = readFileSync(artifact.path);
+      expect(createHash("sha256").update(bytes).digest("base64")).toBe(
+        w.fake.world.functions.get(NAME)?.codeSha256,
+      );
+      const zip = unzip(bytes);
+      expect([...zip.keys()].sort()).toEqual(["apiship-lambda.mjs", "package.json"]);
+      expect(JSON.parse(zip.get("package.json")?.toString() ?? "{}")).toMatchObject({
+        type: "module",
+        main: "apiship-lambda.mjs",
+      });
+      // Run what Lambda received, with the documented event.
+      const dir = mkdtempSync(join(tmpdir(), "apiship-lambda-run-"));
+      for (const [name, data] of zip) writeFileSync(join(dir, name), data);
+      const mod = (await import(pathToFileURL(join(dir, "apiship-lambda.mjs")).href)) as {
+        handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+      };
+      const sample = JSON.parse(
+        readFileSync(
+          join(import.meta.dirname, "../../test/conformance/fixtures/aws-function-url.json"),
+          "utf8",
+        ),
+      ) as { request: Record<string, unknown> & { requestContext: { http: Record<string, unknown> } } };
+      const event = {
+        ...sample.request,
+        rawPath: "/greet",
+        rawQueryString: "name=a&name=b",
+        body: undefined,
+        isBase64Encoded: false,
+        requestContext: {
+          ...sample.request.requestContext,
+          // The sample's placeholders, filled in as a real URL has them.
+          domainName: "abcdefg.lambda-url.us-east-1.on.aws",
+          domainPrefix: "abcdefg",
+          http: { ...sample.request.requestContext.http, method: "GET", path: "/greet" },
+        },
+      };
+      const res = await mod.handler(event, {});
+      expect(res.statusCode).toBe(201);
+      expect(JSON.parse(res.body)).toEqual({ hello: ["a", "b"], path: "/greet" });
+      // Unchanged source: the same package, no change planned.
+      const again = await planFor(w, service, w.target, result.state);
+      expect(again.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  });
+});
