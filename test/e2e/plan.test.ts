@@ -137,9 +137,10 @@ describe("plan without a cloud to read", () => {
     expect(out.status).toBe("error");
     expect(out.error).toMatchObject({ code: "PLAN_INCOMPLETE" });
     const diags = out.result?.plans[0]?.diagnostics ?? [];
+    // The adapter's own code, so scripts can tell missing credentials from a cloud error.
     expect(diags.map((d) => [d.target, d.code, d.severity])).toEqual([
-      ["api", "refresh-failed", "error"],
-      ["web", "refresh-failed", "error"],
+      ["api", "CREDENTIALS", "error"],
+      ["web", "CREDENTIALS", "error"],
     ]);
   });
 
