@@ -2,49 +2,21 @@ import { createHash } from "node:crypto";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { crc32, inflateRawSync } from "node:zlib";
+import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { readZip as readZipEntries } from "../../test/support/zip.js";
 import { codeIdentity } from "../../src/core/provider.js";
 import { buildZip, listSourceFiles } from "./artifact.js";
 
-interface ZipEntry {
-  name: string;
-  mode: number;
-  time: number;
-  date: number;
-  data: Buffer;
-}
-
-/** A minimal reader of what buildZip writes: central directory → local headers → contents. */
-function readZip(path: string): ZipEntry[] {
+/** What buildZip wrote, each entry's CRC checked against its data and its local header. */
+function readZip(path: string) {
   const buf = readFileSync(path);
-  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out: ZipEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    expect(buf.readUInt32LE(p)).toBe(0x02014b50);
-    const method = buf.readUInt16LE(p + 10);
-    const crc = buf.readUInt32LE(p + 16);
-    const csize = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(start, start + csize);
-    const data = method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
-    expect(crc32(data)).toBe(crc);
-    expect(buf.readUInt32LE(local + 14)).toBe(crc);
-    out.push({
-      name,
-      mode: buf.readUInt32LE(p + 38) >>> 16,
-      time: buf.readUInt16LE(p + 12),
-      date: buf.readUInt16LE(p + 14),
-      data,
-    });
-    p += 46 + nameLen;
+  const entries = readZipEntries(buf);
+  for (const e of entries) {
+    expect(crc32(e.data)).toBe(e.crc);
+    expect(buf.readUInt32LE(e.local + 14)).toBe(e.crc);
   }
-  return out;
+  return entries;
 }
 
 function tree(files: Record<string, string | Buffer>): string {

@@ -7,28 +7,12 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { inflateRawSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { NAME, SECRET_VALUE, adapter, lambdaWorld, planFor } from "../../test/fakes/aws/harness.js";
+import { readZip } from "../../test/support/zip.js";
 
-/** The entries of a zip (stored or deflated), by name. */
-function unzip(buf: Buffer): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < buf.readUInt16LE(eocd + 10); i++) {
-    const method = buf.readUInt16LE(p + 10);
-    const csize = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.subarray(p + 46, p + 46 + nameLen).toString("utf8");
-    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(start, start + csize);
-    out.set(name, method === 8 ? inflateRawSync(raw) : Buffer.from(raw));
-    p += 46 + nameLen;
-  }
-  return out;
-}
+/** The entries of a zip, by name. */
+const unzip = (bytes: Buffer) => new Map(readZip(bytes).map((e) => [e.name, e.data]));
 
 function portableSource(): string {
   const dir = mkdtempSync(join(tmpdir(), "apiship-portable-"));
