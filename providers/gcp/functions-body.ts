@@ -17,6 +17,7 @@ const MASK: Record<keyof FunctionAttrs, string[]> = {
   region: [],
   runtime: ["buildConfig.runtime"],
   entryPoint: ["buildConfig.entryPoint"],
+  buildEnv: ["buildConfig.environmentVariables"],
   sourceSha256: ["buildConfig.source"],
   env: ["serviceConfig.environmentVariables"],
   secrets: ["serviceConfig.environmentVariables"],
@@ -79,6 +80,7 @@ export function functionBody(
     buildConfig: { runtime: want.runtime, entryPoint: want.entryPoint },
     serviceConfig: sc,
   };
+  if (want.buildEnv && body.buildConfig) body.buildConfig.environmentVariables = { ...want.buildEnv };
   if (source && body.buildConfig) body.buildConfig.source = { storageSource: source };
   return body;
 }
@@ -105,7 +107,7 @@ export function toFunctionState(
     secretRefs[s.key ?? ""] =
       `projects/${s.projectId || project}/secrets/${s.secret ?? ""}@${s.version || "latest"}`;
   const labels = Object.fromEntries(Object.entries(f.labels ?? {}).filter(([k]) => k.startsWith("apiship-")));
-  return {
+  const state: FunctionState = {
     project,
     region,
     runtime: f.buildConfig?.runtime ?? "",
@@ -130,4 +132,7 @@ export function toFunctionState(
     runService: sc.service ?? "",
     revision: sc.revision ?? "",
   };
+  const buildEnv = f.buildConfig?.environmentVariables ?? {};
+  if (Object.keys(buildEnv).length > 0) state.buildEnv = { ...buildEnv };
+  return state;
 }

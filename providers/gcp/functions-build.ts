@@ -2,14 +2,16 @@
 // the temp dir, replaced atomically by each build), and the report of a failed Cloud Build.
 
 import { createHash } from "node:crypto";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import type { ServiceSpec } from "../../src/manifest/types.js";
+import type { FunctionSpec, ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
 import { buildZip } from "../_shared/artifact.js";
+import { buildPortable, interfaceOf } from "../_shared/portable.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
 import type { OperationFailure } from "./clients.js";
+import { entryPlatformOf } from "./functions-plan.js";
 import type { GcpCtx } from "./run-apply.js";
 
 /** The deterministic zip of the function's source, one file per target under the temp dir. */
@@ -31,8 +33,23 @@ export async function buildCloudFunction(ctx: GcpCtx, svc: ServiceSpec): Promise
   const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
   const name = `${ctx.stack.id}-${ctx.target.name}-gcf-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
   const final = join(dir, `${name}.zip`);
+  // Portable: the generated entry with the user's module (portable.ts) is what is zipped.
+  const fn = svc.function;
+  const packaged =
+    interfaceOf(fn) === "portable"
+      ? (
+          await buildPortable(
+            entryPlatformOf(ctx.target),
+            fn as FunctionSpec,
+            root,
+            join(dir, `${name}.${process.pid}`),
+            ctx.target.name,
+          )
+        ).dir
+      : root;
   // Built under a per-process name and renamed, so a concurrent build never tears the file.
-  const zip = await buildZip(root, join(dir, `${name}.${process.pid}.zip`));
+  const zip = await buildZip(packaged, join(dir, `${name}.${process.pid}.zip`));
+  if (packaged !== root) await rm(packaged, { recursive: true, force: true });
   await rename(zip.path, final);
   return { ...zip, path: final };
 }

@@ -3,9 +3,12 @@
 // changes from what read() observed. Like Lambda, an unchanged zip is no change.
 
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { TargetSpec } from "../../src/manifest/types.js";
 import { codeIdentity } from "../../src/core/provider.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import { changeReason } from "../_shared/plan.js";
+import { asgiTarget, interfaceOf, portableEntry } from "../_shared/portable.js";
+import type { RuntimePlatform } from "../_shared/runtime/entries.js";
 import { FUNCTIONS_INGRESS, runtimeId } from "./cloud-functions.js";
 import type { CloudFunctionsOptions } from "./cloud-functions.js";
 import { concurrencyOf, secretRefsOf } from "./run-plan.js";
@@ -28,6 +31,36 @@ export function entryPointOf(runtime: string, handler: string): string {
   return runtime.startsWith("java") ? handler : (handler.split(".").pop() ?? handler);
 }
 
+/**
+ * Whose runtime entry a portable function gets: Cloud Functions' own, or the one a target that
+ * composes this adapter names on the target it hands over (firebase/functions: `runtimeEntry`).
+ */
+export function entryPlatformOf(t: TargetSpec): RuntimePlatform {
+  return (t as TargetSpec & { runtimeEntry?: RuntimePlatform }).runtimeEntry ?? "gcp/cloud-functions";
+}
+
+/**
+ * What Cloud Functions runs: the handler's export (native), or the generated entry `apiship`
+ * around it (portable, providers/_shared/portable.ts) with the variable that names a Python app
+ * and the build setting that points the Python buildpack at the entry's file.
+ */
+export function entryOf(req: Pick<FunctionsPlanRequest, "service" | "target">): {
+  entryPoint: string;
+  env: Record<string, string>;
+  buildEnv: Record<string, string>;
+} {
+  const fn = req.service.function;
+  if (!fn) return { entryPoint: "", env: {}, buildEnv: {} };
+  if (interfaceOf(fn) === "native")
+    return { entryPoint: entryPointOf(fn.runtime, fn.handler), env: {}, buildEnv: {} };
+  const entry = portableEntry(entryPlatformOf(req.target), fn, req.target.name);
+  return {
+    entryPoint: entry.invoke,
+    env: entry.language === "python" ? { APISHIP_APP: asgiTarget(fn.handler) } : {},
+    buildEnv: { ...entry.buildEnv },
+  };
+}
+
 function sourceOf(req: FunctionsPlanRequest): string {
   if (req.artifact) return sourceLabel(codeIdentity(req.artifact));
   // Without a build (offline plan) the code is taken as unchanged.
@@ -44,19 +77,20 @@ export function desiredFunction(req: FunctionsPlanRequest): FunctionAttrs {
   for (const n of Object.keys(svc.secrets).sort())
     if (!(n in refs)) secrets[n] = req.secretHashes[n] ?? seen[n] ?? "";
   const source = sourceOf(req);
+  const entry = entryOf(req);
   const refsFull = Object.fromEntries(
     Object.entries(refs).map(([k, v]) => [
       k,
       v.startsWith("projects/") ? v : `projects/${o.project}/secrets/${v}`,
     ]),
   );
-  return {
+  const want: FunctionAttrs = {
     project: o.project,
     region: o.region,
     runtime: fn ? runtimeId(fn.runtime) : "",
-    entryPoint: fn ? entryPointOf(fn.runtime, fn.handler) : "",
+    entryPoint: entry.entryPoint,
     sourceSha256: source,
-    env: { ...svc.env },
+    env: { ...svc.env, ...entry.env },
     secrets,
     secretRefs: refsFull,
     memory: svc.resources.memory,
@@ -71,6 +105,9 @@ export function desiredFunction(req: FunctionsPlanRequest): FunctionAttrs {
     vpcConnector: o.vpcConnector ?? "",
     labels: { ...ownerLabels(req.stack.id, req.target.name), [LABEL_SOURCE]: source },
   };
+  // Only a function that needs build settings has the attribute, so a native one plans as before.
+  if (Object.keys(entry.buildEnv).length > 0) want.buildEnv = entry.buildEnv;
+  return want;
 }
 
 function observedAttrs(s: FunctionsState | undefined, want: FunctionAttrs): Record<FnResource, Attrs | null> {

@@ -13,6 +13,8 @@ export interface FunctionAttrs {
   /** Google's spelling (nodejs22, python312). */
   runtime: string;
   entryPoint: string;
+  /** buildConfig.environmentVariables (a portable Python function's GOOGLE_FUNCTION_SOURCE); absent when none. */
+  buildEnv?: Record<string, string>;
   /** SHA-256 (hex) prefix of the deterministic zip the function was built from. */
   sourceSha256: string;
   env: Record<string, string>;
