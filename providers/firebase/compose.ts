@@ -20,6 +20,7 @@ import type {
 import type { ServiceSpec, TargetSpec } from "../../src/manifest/types.js";
 import { canonicalJson } from "../../src/plan/diff.js";
 import { ProviderError } from "../../src/errors.js";
+import type { RuntimePlatform } from "../_shared/runtime/entries.js";
 import type { FirebaseClients } from "./clients.js";
 import { createHostingClients } from "./clients.js";
 import {
@@ -68,7 +69,16 @@ class Composed {
     const o = opts(t);
     const raw = { project: o.project, region: o.region, ...(o.endpoint ? { endpoint: o.endpoint } : {}) };
     const options = this.fn.options.parse(raw) as Record<string, unknown>;
-    return { ...t, provider: "gcp", platform: "cloud-functions", options };
+    // A portable function gets Firebase's runtime entry (onRequest), not Cloud Functions' own
+    // (gcp/functions-plan.ts entryPlatformOf).
+    const fnTarget: TargetSpec & { runtimeEntry: RuntimePlatform } = {
+      ...t,
+      provider: "gcp",
+      platform: "cloud-functions",
+      options,
+      runtimeEntry: "firebase/functions",
+    };
+    return fnTarget;
   }
 
   fnCtx(ctx: FCtx): Ctx<unknown> {
@@ -78,6 +88,7 @@ class Composed {
   fnReq<R extends Req>(r: R) {
     return {
       ...r,
+      service: withBasePath(r.service, r.target),
       target: this.fnTarget(r.target) as TargetSpec & { options: Record<string, unknown> },
       recorded: r.recorded?.function,
       observed: r.observed?.function,
@@ -216,6 +227,28 @@ export function composeFirebase(
     status: (ctx, state) => c.status(ctx, state),
     rollback: (ctx, state, to) => c.rollback(ctx, state, to),
   };
+}
+
+/**
+ * The literal front of a Hosting rewrite glob, which Hosting forwards to the function unchanged:
+ * "/api/**" → "/api", "/v1/*" → "/v1", "/**" → "" (nothing to strip).
+ */
+export function basePathOf(glob: string): string {
+  const wild = glob.search(/[*?[{!(]/);
+  const literal = wild < 0 ? glob : glob.slice(0, glob.lastIndexOf("/", wild));
+  return literal.replace(/\/+$/, "");
+}
+
+/**
+ * A portable function behind a rewrite gets the rewrite's prefix as APISHIP_BASE_PATH, so the
+ * app sees "/items" for "/api/items" (the entry strips it); the service's own env wins.
+ */
+function withBasePath(svc: ServiceSpec, t: TargetSpec): ServiceSpec {
+  const path = opts(t).hosting?.path;
+  if (svc.function?.interface !== "portable" || path === undefined) return svc;
+  const base = basePathOf(path);
+  if (!base) return svc;
+  return { ...svc, env: { APISHIP_BASE_PATH: base, ...svc.env } };
 }
 
 const shortVersion = (v: string): string => v.split("/").pop() ?? v;

@@ -39,7 +39,7 @@ export async function buildCloudFunction(ctx: GcpCtx, svc: ServiceSpec): Promise
     interfaceOf(fn) === "portable"
       ? (
           await buildPortable(
-            entryPlatformOf(ctx.target),
+            entryPlatformOf(ctx.target, fn as FunctionSpec),
             fn as FunctionSpec,
             root,
             join(dir, `${name}.${process.pid}`),

@@ -3,11 +3,12 @@
 // changes from what read() observed. Like Lambda, an unchanged zip is no change.
 
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
-import type { TargetSpec } from "../../src/manifest/types.js";
+import type { FunctionSpec, TargetSpec } from "../../src/manifest/types.js";
 import { codeIdentity } from "../../src/core/provider.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import { changeReason } from "../_shared/plan.js";
-import { asgiTarget, interfaceOf, portableEntry } from "../_shared/portable.js";
+import { asgiTarget, interfaceOf, languageOf, portableEntry } from "../_shared/portable.js";
+import { RUNTIME_ENTRIES } from "../_shared/runtime/entries.js";
 import type { RuntimePlatform } from "../_shared/runtime/entries.js";
 import { FUNCTIONS_INGRESS, runtimeId } from "./cloud-functions.js";
 import type { CloudFunctionsOptions } from "./cloud-functions.js";
@@ -35,8 +36,12 @@ export function entryPointOf(runtime: string, handler: string): string {
  * Whose runtime entry a portable function gets: Cloud Functions' own, or the one a target that
  * composes this adapter names on the target it hands over (firebase/functions: `runtimeEntry`).
  */
-export function entryPlatformOf(t: TargetSpec): RuntimePlatform {
-  return (t as TargetSpec & { runtimeEntry?: RuntimePlatform }).runtimeEntry ?? "gcp/cloud-functions";
+export function entryPlatformOf(t: TargetSpec, fn: FunctionSpec): RuntimePlatform {
+  const named = (t as TargetSpec & { runtimeEntry?: RuntimePlatform }).runtimeEntry ?? "gcp/cloud-functions";
+  // Firebase's Python functions are Cloud Functions deployed the same way: Cloud Functions' entry.
+  const language = languageOf(fn.runtime);
+  const has = RUNTIME_ENTRIES.some((e) => e.platform === named && e.language === language);
+  return has || language !== "python" ? named : "gcp/cloud-functions";
 }
 
 /**
@@ -53,7 +58,7 @@ export function entryOf(req: Pick<FunctionsPlanRequest, "service" | "target">): 
   if (!fn) return { entryPoint: "", env: {}, buildEnv: {} };
   if (interfaceOf(fn) === "native")
     return { entryPoint: entryPointOf(fn.runtime, fn.handler), env: {}, buildEnv: {} };
-  const entry = portableEntry(entryPlatformOf(req.target), fn, req.target.name);
+  const entry = portableEntry(entryPlatformOf(req.target, fn), fn, req.target.name);
   return {
     entryPoint: entry.invoke,
     env: entry.language === "python" ? { APISHIP_APP: asgiTarget(fn.handler) } : {},
