@@ -31,7 +31,7 @@ export function actionBody(
     exec: { kind: a.runtime, code: zipBase64, binary: true, main: a.main },
     annotations: [
       { key: "web-export", value: a.web },
-      { key: "raw-http", value: false },
+      { key: "raw-http", value: a.raw === true },
       { key: "final", value: true },
       { key: CODE_ANNOTATION, value: a.codeSha256 },
       { key: SECRETS_ANNOTATION, value: JSON.stringify(a.secrets) },
@@ -71,6 +71,7 @@ export function actionAttrs(w: WhiskAction): ActionAttrs & { version?: string } 
     env: sorted(env),
     secrets: sorted(secrets),
   };
+  if (annotation(w, "raw-http") === true) out.raw = true;
   if (w.version) out.version = w.version;
   return out;
 }

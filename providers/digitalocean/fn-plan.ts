@@ -3,9 +3,10 @@
 // recreates the namespace, and the action with it; anything else updates the action in place.
 
 import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
-import type { ServiceSpec } from "../../src/manifest/types.js";
+import type { FunctionSpec, ServiceSpec } from "../../src/manifest/types.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
+import { interfaceOf, portableEntry } from "../_shared/portable.js";
 import { configError } from "./errors.js";
 
 export const KNOWN_AFTER_APPLY = "(known after apply)";
@@ -29,6 +30,11 @@ export interface ActionAttrs {
   /** SHA-256 (hex) of the deterministic zip. */
   codeSha256: string;
   web: boolean;
+  /**
+   * Raw HTTP web action (`web: raw`, annotation `raw-http: true`): what a portable function's
+   * entry takes. Set only when true, so a native action plans as before.
+   */
+  raw?: boolean;
   env: Record<string, string>;
   /** Secret name → keyed hash (kept in an annotation; values are init parameters). */
   secrets: Record<string, string>;
@@ -55,11 +61,22 @@ export function mainOf(handler: string): string {
   return dot >= 0 ? handler.slice(dot + 1) : handler;
 }
 
+/**
+ * What the action runs: the handler's function (native; the file is the zip's entry point), or
+ * the generated entry's `main` in `index.js`, a raw HTTP web action (portable,
+ * providers/_shared/portable.ts).
+ */
+export function entryOf(fn: FunctionSpec, target: string): { main: string; raw: boolean } {
+  if (interfaceOf(fn) === "native") return { main: mainOf(fn.handler), raw: false };
+  return { main: portableEntry("digitalocean/functions", fn, target).invoke, raw: true };
+}
+
 export function desiredAction(
   svc: ServiceSpec,
   kind: string,
   codeSha256: string,
   hashes: Record<string, string>,
+  target = "",
 ): ActionAttrs {
   if (svc.kind !== "function" || !svc.function)
     throw configError(
@@ -73,9 +90,10 @@ export function desiredAction(
     );
   const secrets: Record<string, string> = {};
   for (const n of Object.keys(svc.secrets).sort()) secrets[n] = hashes[n] ?? "";
-  return {
+  const entry = entryOf(svc.function, target);
+  const want: ActionAttrs = {
     runtime: kind,
-    main: mainOf(svc.function.handler),
+    main: entry.main,
     memory: Math.min(1024, Math.max(128, svc.resources.memory)),
     timeoutMs: Math.min(900_000, Math.max(100, svc.timeoutMs)),
     codeSha256,
@@ -83,6 +101,8 @@ export function desiredAction(
     env: Object.fromEntries(Object.entries(svc.env).sort(([a], [b]) => a.localeCompare(b))),
     secrets,
   };
+  if (entry.raw) want.raw = true;
+  return want;
 }
 
 function hashesOf(req: FnPlanRequest): Record<string, string> {
@@ -101,7 +121,7 @@ export function codeShaOf(req: FnPlanRequest): string {
 export function desiredFor(req: FnPlanRequest, kind: string): { ns: NamespaceAttrs; action: ActionAttrs } {
   return {
     ns: { label: req.target.options.namespace ?? req.name, region: req.target.options.region },
-    action: desiredAction(req.service, kind, codeShaOf(req), hashesOf(req)),
+    action: desiredAction(req.service, kind, codeShaOf(req), hashesOf(req), req.target.name),
   };
 }
 
