@@ -4,6 +4,7 @@
 
 import type { PlanRequest, PlanResponse } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import { interfaceOf, portableEntry } from "../_shared/portable.js";
 import { planChain } from "./plan-chain.js";
 import { physicalName } from "../../src/manifest/names.js";
 import { endpointOf } from "./app-service-planner.js";
@@ -81,6 +82,18 @@ function codeShaOf(req: FunctionsPlanRequest): string {
   return req.observed?.app?.codeSha256 ?? KNOWN_AFTER_APPLY;
 }
 
+/**
+ * The settings a portable function's entry reads (providers/_shared/portable.ts): the auth level
+ * of its HTTP function `apiship` (route `{*path}`), `function` (a key) for private access, else
+ * `anonymous`. None for a native function, whose package is its own entry.
+ */
+export function entryEnv(req: Pick<FunctionsPlanRequest, "service" | "target">): Record<string, string> {
+  const fn = req.service.function;
+  if (!fn || interfaceOf(fn) === "native") return {};
+  portableEntry("azure/functions", fn, req.target.name);
+  return { APISHIP_AUTH_LEVEL: req.service.access === "private" ? "function" : "anonymous" };
+}
+
 export function desiredApp(req: FunctionsPlanRequest): FunctionAppAttrs {
   const o = req.target.options;
   const svc = req.service;
@@ -96,7 +109,7 @@ export function desiredApp(req: FunctionsPlanRequest): FunctionAppAttrs {
     maximumInstanceCount: Math.min(1000, Math.max(1, svc.scaling.max)),
     alwaysReady: Math.max(o.alwaysReady, svc.scaling.min),
     httpsOnly: true,
-    env: { ...svc.env },
+    env: { ...svc.env, ...entryEnv(req) },
     secrets: desiredSecretHashes(local, req.secretHashes, req.observed?.app?.secrets),
     keyVault,
     identity: Object.keys(keyVault).length > 0,

@@ -1,0 +1,155 @@
+// A portable function on Azure Functions (issue 19): the package is the generated entry (the v4
+// programming model's HTTP function `apiship` on route {*path}) bundled with the user's fetch
+// handler and @azure/functions, with host.json (routePrefix "") and a package.json naming it
+// `main`; the app gets APISHIP_AUTH_LEVEL; Kudu receives exactly that package; an unchanged
+// source plans no change; Python has no portable entry here. Against the Azure fake.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { DeployableTarget } from "../../src/core/provider.js";
+import type { ServiceSpec } from "../../src/manifest/types.js";
+import { SECRET_VALUE, SUBSCRIPTION, azureWorld } from "../../test/fakes/azure/harness.js";
+import { readAndPlan } from "../../test/support/read-plan.js";
+import { readZip } from "../../test/support/zip.js";
+import type { AzureClients } from "./clients.js";
+import { functions } from "./functions.js";
+import type { FunctionsOptions, FunctionsState } from "./functions.js";
+
+const adapter = functions as DeployableTarget<FunctionsOptions, FunctionsState, AzureClients>;
+const NAME = "shop-dev-fn";
+
+function nodeSource(): string {
+  const dir = mkdtempSync(join(tmpdir(), "apiship-azfn-portable-"));
+  mkdirSync(join(dir, "src"));
+  writeFileSync(
+    join(dir, "src/index.mjs"),
+    "export const handler = (request) => Response.json({ path: new URL(request.url).pathname });\n",
+  );
+  writeFileSync(join(dir, "notes.txt"), "not shipped");
+  return dir;
+}
+
+const serviceOf = (fn: ServiceSpec["function"]): ServiceSpec => ({
+  kind: "function",
+  function: fn,
+  env: { LOG_LEVEL: "info" },
+  secrets: { API_KEY: "env:API_KEY" },
+  resources: { memory: 512 },
+  scaling: { min: 0, max: 20 },
+  health: { path: "/health", status: 200, timeoutMs: 2000, attempts: 2, intervalMs: 20 },
+  access: "public",
+  timeoutMs: 30_000,
+});
+
+async function world(service: ServiceSpec) {
+  const options = functions.options.parse({
+    subscription: SUBSCRIPTION,
+    resourceGroup: "rg-shop-fn",
+    location: "westeurope",
+  });
+  const w = await azureWorld(adapter, { name: "fn", platform: "functions", options, service });
+  const plan = async (recorded?: FunctionsState) => {
+    const ctx = await w.ctx();
+    const artifact = await adapter.build?.(ctx, service);
+    const planned = await readAndPlan(adapter, ctx, {
+      stack: w.stack,
+      target: w.target,
+      service,
+      name: NAME,
+      recorded,
+      secretHashes: { API_KEY: "hmac-sha256:1" },
+      ...(artifact ? { artifact } : {}),
+    });
+    return { ctx, artifact, planned };
+  };
+  return { w, plan };
+}
+
+describe("azure/functions with function.interface: portable", () => {
+  it("ships the bundled entry with host.json, sets the auth level, and plans no change when unchanged", async () => {
+    const source = nodeSource();
+    const service = serviceOf({
+      runtime: "nodejs22",
+      handler: "src/index.handler",
+      source,
+      interface: "portable",
+    });
+    const { w, plan } = await world(service);
+    try {
+      const first = await plan();
+      const app = first.planned.changes.find((c) => c.type === "app");
+      expect(app?.after).toMatchObject({
+        runtime: "node|22",
+        env: { LOG_LEVEL: "info", APISHIP_AUTH_LEVEL: "anonymous" },
+      });
+      const res = await adapter.apply(first.ctx, { ...first.planned, secrets: { API_KEY: SECRET_VALUE } });
+      expect(res.state.app?.env).toEqual({ LOG_LEVEL: "info", APISHIP_AUTH_LEVEL: "anonymous" });
+
+      // Kudu received the package built from the portable source.
+      const bytes = readFileSync(first.artifact!.path);
+      expect(w.fake.world.sites.get(NAME)?.packages.at(-1)).toBe(first.artifact!.sha256);
+      const zip = new Map(readZip(bytes).map((e) => [e.name, e.data]));
+      expect([...zip.keys()].sort()).toEqual(["apiship-azure.mjs", "host.json", "package.json"]);
+      expect(JSON.parse(zip.get("package.json")?.toString() ?? "{}")).toMatchObject({
+        type: "module",
+        main: "apiship-azure.mjs",
+      });
+      expect(JSON.parse(zip.get("host.json")?.toString() ?? "{}")).toMatchObject({
+        extensions: { http: { routePrefix: "" } },
+      });
+      const bundle = zip.get("apiship-azure.mjs")?.toString() ?? "";
+      // @azure/functions is bundled (resolved from apiship's own dependencies); only the
+      // worker-provided core stays external.
+      expect(bundle).toMatch(/from "@azure\/functions-core"|require\("@azure\/functions-core"\)/);
+      expect(bundle).not.toMatch(/from "@azure\/functions"/);
+      expect(bundle).toContain("{*path}");
+
+      const again = await plan(res.state);
+      expect(again.planned.changes.filter((c) => c.action !== "no-op")).toEqual([]);
+    } finally {
+      await w.close();
+      rmSync(source, { recursive: true, force: true });
+    }
+  });
+
+  it("@azure/functions is a runtime dependency of apiship (bundled at build time)", () => {
+    const pkg = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as {
+      dependencies?: Record<string, string>;
+      devDependencies?: Record<string, string>;
+    };
+    expect(pkg.dependencies?.["@azure/functions"]).toBeDefined();
+    expect(pkg.devDependencies?.["@azure/functions"]).toBeUndefined();
+  });
+
+  it("Python has no portable entry on Azure: a plan error with a hint", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "apiship-azfn-portable-py-"));
+    writeFileSync(join(dir, "main.py"), "async def app(scope, receive, send):\n    pass\n");
+    const service = serviceOf({
+      runtime: "python3.11",
+      handler: "main:app",
+      source: dir,
+      interface: "portable",
+    });
+    const { w } = await world(service);
+    try {
+      const err = await Promise.resolve()
+        .then(() =>
+          adapter.plan({
+            stack: w.stack,
+            target: w.target,
+            service,
+            name: NAME,
+            recorded: undefined,
+            observed: undefined,
+            secretHashes: {},
+          }),
+        )
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "PORTABLE_UNSUPPORTED", fault: "user" });
+    } finally {
+      await w.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
