@@ -9,7 +9,7 @@ import { ProviderError } from "../../src/errors.js";
 import { resolvedSecrets } from "../_shared/plan.js";
 import { poll } from "../_shared/poll.js";
 import { isNotFound, nameTaken } from "./errors.js";
-import { appNameOf, desiredAttrs } from "./plan.js";
+import { appNameOf, desiredAttrs, envOf } from "./plan.js";
 import type { HerokuOptions, HerokuResource } from "./plan.js";
 import type { HerokuCtx } from "./read.js";
 import { RELEASES_READ, optionsOf, read, releaseState, runningOf } from "./read.js";
@@ -90,14 +90,15 @@ function configUpdate(change: HerokuChange, created: boolean, fresh: boolean): C
     change.target.name,
     "Heroku config vars",
   );
+  const env = envOf(change);
   const hashes = desiredAttrs(change).config.secrets as Record<string, string>;
   const marker: ManagedMarker = {
     owner: ownerOf(change.stack.id, change.target.name),
     created,
-    env: Object.keys(svc.env).sort(),
+    env: Object.keys(env).sort(),
     secrets: hashes,
   };
-  const body: ConfigVarsUpdate = { ...svc.env, ...secrets, [MANAGED_VAR]: JSON.stringify(marker) };
+  const body: ConfigVarsUpdate = { ...env, ...secrets, [MANAGED_VAR]: JSON.stringify(marker) };
   if (!fresh) {
     const seen = change.observed?.config;
     for (const k of [...Object.keys(seen?.env ?? {}), ...Object.keys(seen?.secrets ?? {})])
@@ -187,7 +188,7 @@ async function finalState(ctx: HerokuCtx, change: HerokuChange, app: AppRef): Pr
     stack: o.stack,
     team: o.team ?? null,
     created: app.created,
-    config: { env: { ...change.service.env }, secrets: d.config.secrets as Record<string, string> },
+    config: { env: envOf(change), secrets: d.config.secrets as Record<string, string> },
     formation: { quantity: d.formation.quantity as number, size: d.formation.size as string },
   };
   if (app.id !== undefined) s.appId = app.id;

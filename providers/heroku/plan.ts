@@ -5,6 +5,7 @@
 // here, before anything is created.
 
 import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
+import { asgiTarget, interfaceOf, portableEntry } from "../_shared/portable.js";
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import { codeIdentity } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
@@ -117,6 +118,20 @@ function formationAttrs(req: HerokuPlanRequest): Attrs {
   return { type: "web", quantity, size: choice.size };
 }
 
+/**
+ * The config vars from `service.env`, plus what a portable function's entry reads
+ * (providers/_shared/portable.ts): APISHIP_APP naming a Python app. A runtime without a portable
+ * entry is a plan error here.
+ */
+export function envOf(req: Pick<HerokuPlanRequest, "service" | "target">): Record<string, string> {
+  const fn = req.service.function;
+  if (req.service.kind === "container" || !fn || interfaceOf(fn) === "native") return { ...req.service.env };
+  const entry = portableEntry("heroku/web", fn, req.target.name);
+  return entry.language === "python"
+    ? { ...req.service.env, APISHIP_APP: asgiTarget(fn.handler) }
+    : { ...req.service.env };
+}
+
 /** Desired attributes of each resource. */
 export function desiredAttrs(req: HerokuPlanRequest): Record<HerokuResource, Attrs> {
   check(req);
@@ -124,7 +139,7 @@ export function desiredAttrs(req: HerokuPlanRequest): Record<HerokuResource, Att
   const app = appNameOf(req);
   return {
     app: { name: app, region: o.region, stack: o.stack, team: o.team ?? null },
-    config: { env: { ...req.service.env }, secrets: secretHashes(req) },
+    config: { env: envOf(req), secrets: secretHashes(req) },
     release: releaseAttrs(req, app),
     formation: formationAttrs(req),
   };

@@ -6,16 +6,17 @@
 
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import type { Artifact } from "../../src/core/provider.js";
 import { codeIdentity } from "../../src/core/provider.js";
-import type { ServiceSpec } from "../../src/manifest/types.js";
+import type { FunctionSpec, ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
 import { listSourceFiles } from "../_shared/artifact.js";
+import { buildPortable, interfaceOf } from "../_shared/portable.js";
 import { poll } from "../_shared/poll.js";
 import type { HerokuChange } from "./apply.js";
 import type { HerokuCtx } from "./read.js";
@@ -84,6 +85,8 @@ export async function buildTarball(ctx: HerokuCtx, svc: ServiceSpec): Promise<Ar
       fault: "user",
     });
   const root = resolve(ctx.stack.baseDir ?? ".", src);
+  if (interfaceOf(svc.function) === "portable")
+    return buildPortableTarball(ctx, svc.function as FunctionSpec, root);
   if (!existsSync(join(root, "Procfile"))) {
     throw new ProviderError(`${src} has no Procfile: Heroku runs its \`web\` process`, {
       code: "NO_PROCFILE",
@@ -92,6 +95,33 @@ export async function buildTarball(ctx: HerokuCtx, svc: ServiceSpec): Promise<Ar
       hint: "add a Procfile with a line such as `web: node server.js` whose server listens on $PORT",
     });
   }
+  return packTarball(ctx, root);
+}
+
+/**
+ * A portable function (providers/_shared/portable.ts): the generated server entry with the
+ * user's app (Node.js: bundled into apiship-server.mjs; Python: apiship_server.py beside the
+ * source), and the user's Procfile, or one that runs the entry when the folder has none.
+ */
+async function buildPortableTarball(ctx: HerokuCtx, fn: FunctionSpec, root: string): Promise<Artifact> {
+  const dir = join(
+    tmpdir(),
+    "apiship-heroku",
+    `${ctx.stack.id.replace(/[^\w-]/g, "_")}-${ctx.target.name}.${process.pid}`,
+  );
+  const { entry } = await buildPortable("heroku/web", fn, root, dir, ctx.target.name);
+  try {
+    const own = join(root, "Procfile");
+    if (existsSync(own)) await copyFile(own, join(dir, "Procfile"));
+    else await writeFile(join(dir, "Procfile"), `${entry.invoke}\n`);
+    return await packTarball(ctx, dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The tarball of `root` under the temp dir, one file per stack and target. */
+async function packTarball(ctx: HerokuCtx, root: string): Promise<Artifact> {
   const { data, digest } = await tarball(root);
   const file = join(
     tmpdir(),
