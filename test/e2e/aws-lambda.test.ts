@@ -120,7 +120,8 @@ describe.sequential("aws/lambda through the built CLI", () => {
     expect(health.hits).toBeGreaterThan(0);
     const fn = s.fake.world.functions.get(FN);
     expect(fn?.config.Runtime).toBe("nodejs20.x");
-    expect(fn?.config.Handler).toBe("src/index.handler");
+    // The example is portable: Lambda runs the generated entry around its fetch handler.
+    expect(fn?.config.Handler).toBe("apiship-lambda.handler");
     expect(fn?.config.MemorySize).toBe(512);
     expect(fn?.versions.map((v) => v.version)).toEqual(["1"]);
     expect(liveVersion(s.fake)).toBe("1");

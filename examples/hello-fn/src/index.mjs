@@ -1,13 +1,12 @@
-// One HTTP handler for every function platform: apiship's adapters call it with a
-// Lambda-style event ({ rawPath, queryStringParameters, body }) and send back what it returns.
+// One HTTP handler for every function platform: a Web-standard fetch handler, the contract
+// Hono, itty-router and Workers use. With `function.interface: portable` apiship bundles it with
+// each platform's generated entry (Lambda's function URL event, Cloud Functions' and Firebase's
+// (req, res), Azure's v4 app.http, DigitalOcean's raw web action), which turns the platform's
+// request into a Request and the Response back, so this code runs unchanged on all of them.
 
-export async function handler(event = {}) {
-  const path = event.rawPath ?? event.path ?? "/";
-  if (path === "/healthz") return json(200, { status: "ok" });
-  const name = event.queryStringParameters?.name ?? "world";
-  return json(200, { message: `hello, ${name}`, path });
-}
-
-function json(statusCode, body) {
-  return { statusCode, headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+export async function handler(request) {
+  const url = new URL(request.url);
+  if (url.pathname === "/healthz") return Response.json({ status: "ok" });
+  const name = url.searchParams.get("name") ?? "world";
+  return Response.json({ message: `hello, ${name}`, path: url.pathname });
 }
