@@ -6,6 +6,7 @@ import { runDigitaloceanBench } from "./digitalocean.js";
 import { runEcsBench } from "./ecs.js";
 import { runFaultsBench } from "./faults.js";
 import { runFirebaseBench } from "./firebase.js";
+import { runFunctionsBench } from "./functions.js";
 import { runGcpBench } from "./gcp.js";
 import { runHerokuBench } from "./heroku.js";
 import { runLambdaBench } from "./lambda.js";
@@ -25,6 +26,7 @@ const benches = {
   digitalocean: runDigitaloceanBench,
   heroku: runHerokuBench,
   faults: runFaultsBench,
+  functions: runFunctionsBench,
 };
 const only = process.argv[2];
 if (only && !(only in benches)) {

@@ -24,7 +24,9 @@ async function yamlFiles(dir: string): Promise<string[]> {
 
 const valid = await yamlFiles(join(fixtures, "valid"));
 const invalid = await yamlFiles(join(fixtures, "invalid"));
-const examples = ["sentiment-api", "hello-fn", "py-fn"].map((e) => join(root, "examples", e, "apiship.yaml"));
+const examples = ["sentiment-api", "hello-fn", "hono-fn", "py-fn"].map((e) =>
+  join(root, "examples", e, "apiship.yaml"),
+);
 
 /** What a golden records: no file (it differs per checkout), fields in a fixed order. */
 function golden(d: Diagnostic): Record<string, unknown> {
