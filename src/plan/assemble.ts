@@ -57,6 +57,15 @@ export function withRecordedResources(
   return { ...(adapterState as Record<string, unknown>), [RESOURCES_KEY]: resources };
 }
 
+/** A target's packaged code as the plan records it: its identity, size and interface. */
+export interface PlannedCode {
+  /** codeIdentity() of the artifact: the content digest, or a git build's tree. */
+  sha256: string;
+  /** Bytes of the package the platform receives (the zip, the tarball). */
+  bytes?: number;
+  interface?: "native" | "portable";
+}
+
 /** One target that was planned: its adapter's changes and the states they were planned from. */
 export interface TargetPlan {
   target: string;
@@ -66,8 +75,8 @@ export interface TargetPlan {
   recorded: Record<string, unknown> | undefined;
   /** Adapter state read from the cloud now; equal to `recorded` offline. */
   observed: Record<string, unknown> | undefined;
-  /** Hex SHA-256 of the function source packaged for this plan (Artifact.sha256), when one was. */
-  codeSha256?: string;
+  /** The function source packaged for this plan, when one was (Plan.code). */
+  code?: PlannedCode;
 }
 
 export interface AssembleInput {
@@ -210,9 +219,7 @@ export function assemblePlan(input: AssembleInput): Plan {
   }
   const changes = [...perTarget.keys()].sort(byName).flatMap((n) => perTarget.get(n) ?? []);
   const drift = planned.flatMap(targetDrift);
-  const code = Object.fromEntries(
-    planned.flatMap((t) => (t.codeSha256 ? [[t.target, { sha256: t.codeSha256 }] as const] : [])),
-  );
+  const code = Object.fromEntries(planned.flatMap((t) => (t.code ? [[t.target, t.code] as const] : [])));
   const diagnostics = [...input.diagnostics]
     .map((d) => sortKeys(d))
     .sort((a, b) => byName(a.target ?? "", b.target ?? ""));

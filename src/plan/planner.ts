@@ -126,7 +126,11 @@ function planTarget(
       recorded: t.recorded,
       observed,
     };
-    if (artifact) out.codeSha256 = codeIdentity(artifact);
+    if (artifact) {
+      out.code = { sha256: codeIdentity(artifact), interface: stack.service.function?.interface ?? "native" };
+      // A git build ships no package of its own: its size says nothing.
+      if (!artifact.git) out.code.bytes = artifact.bytes;
+    }
     return out;
   } catch (e) {
     const err = toApishipError(e);

@@ -124,7 +124,20 @@ export const PlanSchema = z
           sha256: z
             .string()
             .regex(/^[0-9a-f]{64}$/)
-            .meta({ description: "Hex SHA-256 of the packaged source (for a git build: of its tree)." }),
+            .meta({
+              description:
+                "The code's identity: the hex SHA-256 of the package's content (paths, modes, bytes), not of the zip; for a git build, of its tree.",
+            }),
+          bytes: z
+            .number()
+            .int()
+            .min(0)
+            .optional()
+            .meta({ description: "Size of the package the platform receives, in bytes." }),
+          interface: z
+            .enum(["native", "portable"])
+            .optional()
+            .meta({ description: "service.function.interface: portable packages carry a generated entry." }),
         }),
       )
       .optional()

@@ -99,9 +99,30 @@ function diagnosticLines(d: PlanDiagnostic, paint: Paint): string[] {
 }
 
 /** The plan as terminal text, ending with a newline; diagnostics last unless `diagnostics: false`. */
+/** What each function target will run: its interface, package size and code identity. */
+function codeSection(plan: Plan, paint: Paint): string[] {
+  const entries = Object.entries(plan.code ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  if (entries.length === 0) return [];
+  const width = Math.max(...entries.map(([t]) => t.length));
+  const out = [paint("bold", "Function code:")];
+  for (const [target, c] of entries) {
+    const size = c.bytes === undefined ? "built by the platform from git" : `${kib(c.bytes)} package`;
+    const kind = c.interface === "portable" ? "portable (generated entry)" : "native";
+    out.push(`  ${target.padEnd(width)}  ${kind}, ${size}, code ${c.sha256.slice(0, 12)}`);
+  }
+  return [...out, ""];
+}
+
+const kib = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`);
+
 export function renderHuman(plan: Plan, opts: HumanOptions): string {
   const paint = painter(opts.color);
-  const out = [...header(plan), ...driftSection(plan, paint), ...changesSection(plan, paint)];
+  const out = [
+    ...header(plan),
+    ...driftSection(plan, paint),
+    ...changesSection(plan, paint),
+    ...codeSection(plan, paint),
+  ];
   out.push(paint("bold", closingLine(plan)));
   if (opts.diagnostics !== false)
     for (const d of plan.diagnostics) out.push("", ...diagnosticLines(d, paint));
