@@ -4,6 +4,8 @@
 // (req, res), Azure's v4 app.http, DigitalOcean's raw web action), which turns the platform's
 // request into a Request and the Response back, so this code runs unchanged on all of them.
 
+/* global Response -- a Web global of Node.js 18 and later */
+
 export async function handler(request) {
   const url = new URL(request.url);
   if (url.pathname === "/healthz") return Response.json({ status: "ok" });
