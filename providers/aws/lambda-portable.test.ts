@@ -3,41 +3,19 @@
 // entry, and the bundle, unpacked from the very zip Lambda received, answers AWS's documented
 // function URL event. Against the AWS fake.
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { NAME, SECRET_VALUE, adapter, lambdaWorld, planFor } from "../../test/fakes/aws/harness.js";
-import { readZip } from "../../test/support/zip.js";
-
-/** The entries of a zip, by name. */
-const unzip = (bytes: Buffer) => new Map(readZip(bytes).map((e) => [e.name, e.data]));
-
-function portableSource(): string {
-  const dir = mkdtempSync(join(tmpdir(), "apiship-portable-"));
-  mkdirSync(join(dir, "src"));
-  writeFileSync(
-    join(dir, "src/index.mjs"),
-    [
-      "export async function handler(request) {",
-      "  const url = new URL(request.url);",
-      '  if (url.pathname === "/healthz") return Response.json({ status: "ok" });',
-      '  return Response.json({ hello: url.searchParams.getAll("name"), path: url.pathname }, { status: 201 });',
-      "}",
-      "",
-    ].join("\n"),
-  );
-  // Left out of a portable package: only the bundle ships.
-  writeFileSync(join(dir, "notes.txt"), "not shipped");
-  return dir;
-}
+import { echoHandlerSource, unpack } from "../../test/support/portable.js";
+import { zipEntries } from "../../test/support/zip.js";
 
 describe("aws/lambda with function.interface: portable", () => {
   it("ships the bundled entry, runs it as the handler, and the bundle answers a function URL event", async () => {
     const w = await lambdaWorld();
     try {
-      const source = portableSource();
+      const source = echoHandlerSource("lambda");
       const service = {
         ...w.service,
         function: {
@@ -58,15 +36,14 @@ describe("aws/lambda with function.interface: portable", () => {
       expect(createHash("sha256").update(bytes).digest("base64")).toBe(
         w.fake.world.functions.get(NAME)?.codeSha256,
       );
-      const zip = unzip(bytes);
+      const zip = zipEntries(bytes);
       expect([...zip.keys()].sort()).toEqual(["apiship-lambda.mjs", "package.json"]);
       expect(JSON.parse(zip.get("package.json")?.toString() ?? "{}")).toMatchObject({
         type: "module",
         main: "apiship-lambda.mjs",
       });
       // Run what Lambda received, with the documented event.
-      const dir = mkdtempSync(join(tmpdir(), "apiship-lambda-run-"));
-      for (const [name, data] of zip) writeFileSync(join(dir, name), data);
+      const dir = unpack(zip, "lambda");
       const mod = (await import(pathToFileURL(join(dir, "apiship-lambda.mjs")).href)) as {
         handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
       };

@@ -11,7 +11,7 @@ import type { DeployableTarget } from "../../src/core/provider.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
 import { SECRET_VALUE, SUBSCRIPTION, azureWorld } from "../../test/fakes/azure/harness.js";
 import { readAndPlan } from "../../test/support/read-plan.js";
-import { readZip } from "../../test/support/zip.js";
+import { zipEntries } from "../../test/support/zip.js";
 import type { AzureClients } from "./clients.js";
 import { functions } from "./functions.js";
 import type { FunctionsOptions, FunctionsState } from "./functions.js";
@@ -89,7 +89,7 @@ describe("azure/functions with function.interface: portable", () => {
       // Kudu received the package built from the portable source.
       const bytes = readFileSync(first.artifact!.path);
       expect(w.fake.world.sites.get(NAME)?.packages.at(-1)).toBe(first.artifact!.sha256);
-      const zip = new Map(readZip(bytes).map((e) => [e.name, e.data]));
+      const zip = zipEntries(bytes);
       expect([...zip.keys()].sort()).toEqual(["apiship-azure.mjs", "host.json", "package.json"]);
       expect(JSON.parse(zip.get("package.json")?.toString() ?? "{}")).toMatchObject({
         type: "module",

@@ -3,7 +3,7 @@
 // runs `main` as a raw HTTP web action (`raw-http: true`), and the bundle, unpacked from the very
 // code the fake holds, answers a raw web action's arguments. An unchanged source plans no change;
 // Python has no portable entry here (PORTABLE_UNSUPPORTED). Against the DigitalOcean fake.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,8 @@ import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js
 import { startDoFake } from "../../test/fakes/digitalocean/server.js";
 import { baseService } from "../../test/support/test-provider/harness.js";
 import { readAndPlan } from "../../test/support/read-plan.js";
-import { readZip } from "../../test/support/zip.js";
+import { echoHandlerSource, unpack } from "../../test/support/portable.js";
+import { zipEntries } from "../../test/support/zip.js";
 import type { DoClients } from "./clients.js";
 import type { FnState } from "./fn-plan.js";
 import { functions } from "./functions.js";
@@ -25,23 +26,6 @@ const NAME = "shop-dev-api";
 function serviceOf(fn: ServiceSpec["function"]): ServiceSpec {
   const { container: _c, ...rest } = baseService;
   return { ...rest, kind: "function", function: fn };
-}
-
-function nodeSource(): string {
-  const dir = mkdtempSync(join(tmpdir(), "apiship-dofn-portable-"));
-  mkdirSync(join(dir, "src"));
-  writeFileSync(
-    join(dir, "src/index.mjs"),
-    [
-      "export async function handler(request) {",
-      "  const url = new URL(request.url);",
-      '  return Response.json({ hello: url.searchParams.getAll("name"), path: url.pathname }, { status: 201 });',
-      "}",
-      "",
-    ].join("\n"),
-  );
-  writeFileSync(join(dir, "notes.txt"), "not shipped");
-  return dir;
 }
 
 async function setup() {
@@ -89,7 +73,7 @@ describe("digitalocean/functions with function.interface: portable", () => {
       const service = serviceOf({
         runtime: "nodejs18",
         handler: "src/index.handler",
-        source: nodeSource(),
+        source: echoHandlerSource("dofn"),
         interface: "portable",
       });
       const { c, planned } = await w.plan(service);
@@ -103,15 +87,14 @@ describe("digitalocean/functions with function.interface: portable", () => {
       expect(live?.exec).toMatchObject({ kind: "nodejs:18", binary: true, main: "main" });
       expect(live?.annotations).toContainEqual({ key: "raw-http", value: true });
       expect(live?.annotations).toContainEqual({ key: "web-export", value: true });
-      const zip = new Map(readZip(Buffer.from(live?.exec.code ?? "", "base64")).map((e) => [e.name, e.data]));
+      const zip = zipEntries(Buffer.from(live?.exec.code ?? "", "base64"));
       expect([...zip.keys()].sort()).toEqual(["index.js", "package.json"]);
       const pkg = JSON.parse(zip.get("package.json")?.toString() ?? "{}") as Record<string, unknown>;
       expect(pkg).toMatchObject({ main: "index.js" });
       expect(pkg.type).not.toBe("module");
 
       // Run what the action holds, with a raw web action's arguments.
-      const dir = mkdtempSync(join(tmpdir(), "apiship-dofn-run-"));
-      for (const [name, data] of zip) writeFileSync(join(dir, name), data);
+      const dir = unpack(zip, "dofn");
       const mod = createRequire(join(dir, "index.js"))("./index.js") as {
         main: (args: Record<string, unknown>) => Promise<{ statusCode: number; body: string }>;
       };
@@ -132,7 +115,11 @@ describe("digitalocean/functions with function.interface: portable", () => {
       expect(again.planned.changes.filter((x) => x.action !== "no-op")).toEqual([]);
 
       // Back to native: the action is no longer raw, main is the handler's function.
-      const native = serviceOf({ runtime: "nodejs18", handler: "index.main", source: nodeSource() });
+      const native = serviceOf({
+        runtime: "nodejs18",
+        handler: "index.main",
+        source: echoHandlerSource("dofn"),
+      });
       const back = await w.plan(native, res.state);
       expect(back.planned.changes.find((x) => x.type === "action")?.after).toMatchObject({ main: "main" });
       expect(back.planned.changes.find((x) => x.type === "action")?.after).not.toHaveProperty("raw");

@@ -15,7 +15,7 @@ import { startGcpFake } from "../../test/fakes/gcp/index.js";
 import { startFirebaseFake } from "../../test/fakes/firebase/index.js";
 import { service as baseService } from "../../test/fakes/firebase/unit-kit.js";
 import { readAndPlan } from "../../test/support/read-plan.js";
-import { readZip } from "../../test/support/zip.js";
+import { zipEntries } from "../../test/support/zip.js";
 import type { FirebaseClients } from "./clients.js";
 import { basePathOf } from "./compose.js";
 import { functions } from "./functions.js";
@@ -97,7 +97,7 @@ describe("firebase/functions with function.interface: portable", () => {
       expect(fn.buildConfig).toMatchObject({ runtime: "nodejs22", entryPoint: "apiship" });
       expect((fn.serviceConfig as Json).environmentVariables).toMatchObject({ APISHIP_BASE_PATH: "/api" });
       const bytes = [...w.gcp.world.uploads.values()].filter((u) => u.bytes).at(-1)?.bytes;
-      const zip = new Map(readZip(bytes ?? Buffer.alloc(0)).map((e) => [e.name, e.data]));
+      const zip = zipEntries(bytes ?? Buffer.alloc(0));
       expect([...zip.keys()].sort()).toEqual(["apiship-firebase.mjs", "package.json"]);
       expect(JSON.parse(zip.get("package.json")?.toString() ?? "{}")).toMatchObject({
         main: "apiship-firebase.mjs",

@@ -3,7 +3,7 @@
 // beside it; Cloud Functions is told to run entry point `apiship` (and, for Python, to build
 // from the entry's file: GOOGLE_FUNCTION_SOURCE); the bundle unpacked from the very zip the fake
 // received answers HTTP; an unchanged source plans no change. Against the GCP fake.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -17,7 +17,8 @@ import type { GcpWorldHandle } from "../../test/fakes/gcp/harness.js";
 import type { Json } from "../../test/fakes/gcp/index.js";
 import { baseService } from "../../test/support/test-provider/harness.js";
 import { readAndPlan } from "../../test/support/read-plan.js";
-import { readZip } from "../../test/support/zip.js";
+import { echoHandlerSource } from "../../test/support/portable.js";
+import { zipEntries } from "../../test/support/zip.js";
 import type { GcpClients } from "./clients.js";
 import { cloudFunctions } from "./cloud-functions.js";
 import type { FunctionsState } from "./cloud-functions.js";
@@ -29,25 +30,6 @@ const adapter = cloudFunctions as unknown as DeployableTarget<
 >;
 const NAME = "shop-dev-api";
 const FN = `projects/acme-shop/locations/europe-west1/functions/${NAME}`;
-
-const unzip = (bytes: Buffer) => new Map(readZip(bytes).map((e) => [e.name, e.data]));
-
-function nodeSource(): string {
-  const dir = mkdtempSync(join(tmpdir(), "apiship-gcf-portable-"));
-  mkdirSync(join(dir, "src"));
-  writeFileSync(
-    join(dir, "src/index.mjs"),
-    [
-      "export async function handler(request) {",
-      "  const url = new URL(request.url);",
-      '  return Response.json({ hello: url.searchParams.getAll("name"), path: url.pathname }, { status: 201 });',
-      "}",
-      "",
-    ].join("\n"),
-  );
-  writeFileSync(join(dir, "notes.txt"), "not shipped");
-  return dir;
-}
 
 function pythonSource(): string {
   const dir = mkdtempSync(join(tmpdir(), "apiship-gcf-portable-py-"));
@@ -86,7 +68,7 @@ async function deploy(w: GcpWorldHandle, service: ServiceSpec, recorded?: Functi
 function uploaded(w: GcpWorldHandle): Map<string, Buffer> {
   const bytes = [...w.fake.world.uploads.values()].filter((u) => u.bytes).at(-1)?.bytes;
   if (!bytes) throw new Error("nothing uploaded");
-  return unzip(bytes);
+  return zipEntries(bytes);
 }
 
 const world = (service: ServiceSpec) =>
@@ -96,7 +78,7 @@ const world = (service: ServiceSpec) =>
 
 describe("gcp/cloud-functions with function.interface: portable", () => {
   it("Node.js: ships the bundled entry, runs entry point apiship, and the bundle answers HTTP", async () => {
-    const service = serviceOf("nodejs22", "src/index.handler", nodeSource());
+    const service = serviceOf("nodejs22", "src/index.handler", echoHandlerSource("gcf"));
     const w = await world(service);
     try {
       const first = await deploy(w, service);

@@ -44,3 +44,8 @@ export function readZip(pathOrBytes: string | Buffer): ZipEntry[] {
   }
   return out;
 }
+
+/** A zip's entries by name. */
+export function zipEntries(bytes: Buffer): Map<string, Buffer> {
+  return new Map(readZip(bytes).map((e) => [e.name, e.data]));
+}
