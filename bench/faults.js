@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { clearTimeout, setTimeout } from "node:timers";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { printTable } from "./lib.js";
+import { loadBundled, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "bin/run.js");
@@ -21,21 +21,15 @@ const SEEDS = 3;
 const RUN_TIMEOUT_MS = 180_000;
 
 async function loadPlatforms() {
-  const { build } = await import("esbuild");
-  const out = join(ROOT, "node_modules", ".cache", "apiship-bench");
-  const outfile = join(out, "faults-platforms.mjs");
-  await build({
-    entryPoints: [join(ROOT, "test/reliability/platforms.ts")],
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
+  const mod = await loadBundled(ROOT, "faults-platforms", [
+    'export * from "./test/reliability/platforms.ts";',
+  ]);
   // The DigitalOcean fake reads the OpenAPI document beside its module.
-  copyFileSync(join(ROOT, "test/fakes/digitalocean/openapi.json"), join(out, "openapi.json"));
-  return import(pathToFileURL(outfile).href);
+  copyFileSync(
+    join(ROOT, "test/fakes/digitalocean/openapi.json"),
+    join(ROOT, "node_modules", ".cache", "apiship-bench", "openapi.json"),
+  );
+  return mod;
 }
 
 /**

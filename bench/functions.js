@@ -9,9 +9,9 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { median, printTable } from "./lib.js";
+import { loadBundled, median, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const RUNS = 5;
@@ -25,26 +25,11 @@ const PLATFORMS = [
   "heroku/web",
 ];
 
-async function loadPortable() {
-  const { build } = await import("esbuild");
-  const outfile = join(ROOT, "node_modules", ".cache", "apiship-bench", "functions-portable.mjs");
-  await build({
-    stdin: {
-      contents: [
-        'export { buildPortable } from "./providers/_shared/portable.ts";',
-        'export { buildZip } from "./providers/_shared/artifact.ts";',
-      ].join("\n"),
-      resolveDir: ROOT,
-      loader: "ts",
-    },
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
-  return import(pathToFileURL(outfile).href);
+function loadPortable() {
+  return loadBundled(ROOT, "functions-portable", [
+    'export { buildPortable } from "./providers/_shared/portable.ts";',
+    'export { buildZip } from "./providers/_shared/artifact.ts";',
+  ]);
 }
 
 /**

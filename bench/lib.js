@@ -82,3 +82,25 @@ export async function awsBenchContext(adapter, target, stack, url) {
     signal: new globalThis.AbortController().signal,
   };
 }
+
+/**
+ * TypeScript from the repository (fakes under test/, adapters' helpers), bundled by esbuild
+ * into node_modules/.cache/apiship-bench/<name>.mjs and imported: `exports` are the
+ * `export ... from "./path.ts"` lines, relative to the repository root.
+ */
+export async function loadBundled(root, name, exports) {
+  const { build } = await import("esbuild");
+  const { join } = await import("node:path");
+  const { pathToFileURL } = await import("node:url");
+  const outfile = join(root, "node_modules", ".cache", "apiship-bench", `${name}.mjs`);
+  await build({
+    stdin: { contents: exports.join("\n"), resolveDir: root, loader: "ts" },
+    bundle: true,
+    packages: "external",
+    format: "esm",
+    platform: "node",
+    outfile,
+    logLevel: "silent",
+  });
+  return import(pathToFileURL(outfile).href);
+}
