@@ -8,11 +8,12 @@
 // output, so an unchanged source still plans as no change and a saved plan deploys the bytes it
 // showed.
 
-import { copyFile, mkdir, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { FunctionSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
-import { listSourceFiles } from "./artifact.js";
+import { buildZip, listSourceFiles } from "./artifact.js";
+import type { ZipArtifact } from "./artifact.js";
 import { REPO_ROOT, esbuildOptions, runtimeEntry } from "./runtime/entries.js";
 import type { RuntimeEntry, RuntimePlatform } from "./runtime/entries.js";
 
@@ -162,4 +163,30 @@ export async function buildPortable(
   }
   for (const x of entry.extraFiles) await copyFile(join(REPO_ROOT, x.source), join(dir, x.output));
   return { entry, dir, env };
+}
+
+/**
+ * A function's package, written to `final`: the zip of its source folder (native), or of its
+ * portable build (the generated entry with the user's module). Built under per-process names and
+ * renamed, so a concurrent build of the same target never tears the file.
+ */
+export async function packageFunction(
+  platform: RuntimePlatform,
+  fn: FunctionSpec,
+  root: string,
+  final: string,
+  target: string,
+): Promise<ZipArtifact> {
+  const work = `${final}.${process.pid}`;
+  const packaged =
+    interfaceOf(fn) === "portable"
+      ? (await buildPortable(platform, fn, root, `${work}.d`, target)).dir
+      : root;
+  try {
+    const zip = await buildZip(packaged, `${work}.zip`);
+    await rename(zip.path, final);
+    return { ...zip, path: final };
+  } finally {
+    if (packaged !== root) await rm(packaged, { recursive: true, force: true });
+  }
 }

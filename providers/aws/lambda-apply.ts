@@ -2,16 +2,16 @@
 // is there now and makes only the calls that close the gap, so an apply the executor retries
 // after a throttled or dropped call picks up where the failed attempt stopped.
 
-import { buildPortable, interfaceOf } from "../_shared/portable.js";
+import { packageFunction } from "../_shared/portable.js";
 import { createHash } from "node:crypto";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import type { ApplyResult, PlannedChange } from "../../src/core/provider.js";
 import type { FunctionSpec, ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
-import { base64Sha256, buildZip } from "../_shared/artifact.js";
+import { base64Sha256 } from "../_shared/artifact.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
 import { canonicalJson } from "../../src/plan/diff.js";
 import type { AwsClients } from "./clients.js";
@@ -56,23 +56,7 @@ export async function buildLambda(ctx: AwsCtx, svc: ServiceSpec): Promise<ZipArt
   const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
   const name = `${ctx.stack.id}-${ctx.target.name}-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
   const final = join(dir, `${name}.zip`);
-  // Portable: the generated entry and the user's module bundled (portable.ts) is what is zipped.
-  const packaged =
-    interfaceOf(svc.function) === "portable"
-      ? (
-          await buildPortable(
-            "aws/lambda",
-            svc.function as FunctionSpec,
-            root,
-            join(dir, `${name}.${process.pid}`),
-            ctx.target.name,
-          )
-        ).dir
-      : root;
-  const zip = await buildZip(packaged, join(dir, `${name}.${process.pid}.zip`));
-  if (packaged !== root) await rm(packaged, { recursive: true, force: true });
-  await rename(zip.path, final);
-  return { ...zip, path: final };
+  return packageFunction("aws/lambda", svc.function as FunctionSpec, root, final, ctx.target.name);
 }
 
 const CONFIG_KEYS = [

@@ -3,14 +3,13 @@
 
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, rename, rm } from "node:fs/promises";
+import { copyFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { Site } from "@azure/arm-appservice";
 import type { FunctionSpec, ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
-import { buildZip } from "../_shared/artifact.js";
-import { buildPortable, interfaceOf } from "../_shared/portable.js";
+import { packageFunction } from "../_shared/portable.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
 import { DEPLOYMENT_STORAGE_SETTING } from "./functions-state.js";
 import type { FunctionAppAttrs } from "./functions-state.js";
@@ -36,25 +35,16 @@ export async function buildFunctions(ctx: AzCtx, svc: ServiceSpec): Promise<ZipA
   const name = `${ctx.stack.id}-${ctx.target.name}-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
   const final = join(CACHE, `${name}.zip`);
   // Portable: the generated entry bundled with the user's module, and host.json (portable.ts).
-  const fn = svc.function;
-  const packaged =
-    interfaceOf(fn) === "portable"
-      ? (
-          await buildPortable(
-            "azure/functions",
-            fn as FunctionSpec,
-            root,
-            join(CACHE, `${name}.${process.pid}`),
-            ctx.target.name,
-          )
-        ).dir
-      : root;
-  const zip = await buildZip(packaged, join(CACHE, `${name}.${process.pid}.zip`));
-  if (packaged !== root) await rm(packaged, { recursive: true, force: true });
-  await rename(zip.path, final);
+  const zip = await packageFunction(
+    "azure/functions",
+    svc.function as FunctionSpec,
+    root,
+    final,
+    ctx.target.name,
+  );
   const byHash = join(CACHE, `${zip.sha256}.zip`);
   if (!existsSync(byHash)) await copyFile(final, byHash);
-  return { ...zip, path: final };
+  return zip;
 }
 
 export function envelope(

@@ -7,14 +7,13 @@
 // a rollback redeploys exactly the package that ran before, parameters included.
 
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { ApplyResult, Ctx, PlannedChange, StatusReport } from "../../src/core/provider.js";
 import type { FunctionSpec, ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
-import { buildZip } from "../_shared/artifact.js";
-import { buildPortable, interfaceOf } from "../_shared/portable.js";
+import { packageFunction } from "../_shared/portable.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
 import { resolvedSecrets } from "../_shared/plan.js";
 import type { DoClients } from "./clients.js";
@@ -40,24 +39,13 @@ export async function buildFunction(ctx: FnCtx, svc: ServiceSpec): Promise<ZipAr
   const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
   const name = `${ctx.stack.id}-${ctx.target.name}-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
   const final = join(dir, `${name}.zip`);
-  // Portable: the generated entry bundled with the user's module (portable.ts) is what is zipped.
-  const fn = svc.function;
-  const packaged =
-    interfaceOf(fn) === "portable"
-      ? (
-          await buildPortable(
-            "digitalocean/functions",
-            fn as FunctionSpec,
-            root,
-            join(dir, `${name}.${process.pid}`),
-            ctx.target.name,
-          )
-        ).dir
-      : root;
-  const zip = await buildZip(packaged, join(dir, `${name}.${process.pid}.zip`));
-  if (packaged !== root) await rm(packaged, { recursive: true, force: true });
-  await rename(zip.path, final);
-  return { ...zip, path: final };
+  return packageFunction(
+    "digitalocean/functions",
+    svc.function as FunctionSpec,
+    root,
+    final,
+    ctx.target.name,
+  );
 }
 
 const labelOf = (ctx: FnCtx, name: string) => (ctx.target.options as Partial<FnOptions>).namespace ?? name;

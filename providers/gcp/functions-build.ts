@@ -2,13 +2,12 @@
 // the temp dir, replaced atomically by each build), and the report of a failed Cloud Build.
 
 import { createHash } from "node:crypto";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import type { FunctionSpec, ServiceSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
-import { buildZip } from "../_shared/artifact.js";
-import { buildPortable, interfaceOf } from "../_shared/portable.js";
+import { packageFunction } from "../_shared/portable.js";
 import type { ZipArtifact } from "../_shared/artifact.js";
 import type { OperationFailure } from "./clients.js";
 import { entryPlatformOf } from "./functions-plan.js";
@@ -33,25 +32,8 @@ export async function buildCloudFunction(ctx: GcpCtx, svc: ServiceSpec): Promise
   const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
   const name = `${ctx.stack.id}-${ctx.target.name}-gcf-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
   const final = join(dir, `${name}.zip`);
-  // Portable: the generated entry with the user's module (portable.ts) is what is zipped.
-  const fn = svc.function;
-  const packaged =
-    interfaceOf(fn) === "portable"
-      ? (
-          await buildPortable(
-            entryPlatformOf(ctx.target, fn as FunctionSpec),
-            fn as FunctionSpec,
-            root,
-            join(dir, `${name}.${process.pid}`),
-            ctx.target.name,
-          )
-        ).dir
-      : root;
-  // Built under a per-process name and renamed, so a concurrent build never tears the file.
-  const zip = await buildZip(packaged, join(dir, `${name}.${process.pid}.zip`));
-  if (packaged !== root) await rm(packaged, { recursive: true, force: true });
-  await rename(zip.path, final);
-  return { ...zip, path: final };
+  const fn = svc.function as FunctionSpec;
+  return packageFunction(entryPlatformOf(ctx.target, fn), fn, root, final, ctx.target.name);
 }
 
 /** A failed build, with the build log's URL and the last lines the operation reported. */
