@@ -10,6 +10,7 @@
 
 import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { functionInterface } from "../../src/manifest/runtimes.js";
 import type { FunctionSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
 import { buildZip, listSourceFiles } from "./artifact.js";
@@ -19,8 +20,13 @@ import type { RuntimeEntry, RuntimePlatform } from "./runtime/entries.js";
 
 export type FunctionInterface = "native" | "portable";
 
+/**
+ * The function's interface: as the manifest says, which load always sets (portable for Node.js
+ * and Python, native for runtimes without a neutral contract); a spec built by hand without one
+ * is defaulted by the same rule (src/manifest/runtimes.ts), so plan and build agree.
+ */
 export function interfaceOf(fn: FunctionSpec | undefined): FunctionInterface {
-  return fn?.interface ?? "native";
+  return fn ? functionInterface(fn) : "native";
 }
 
 /** The language whose neutral contract a runtime speaks; undefined: native only (Go, Java, ...). */

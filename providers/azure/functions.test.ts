@@ -63,7 +63,7 @@ function serviceIn(): ServiceSpec {
   writeFileSync(join(dir, "function_app.py"), "import azure.functions as func\n");
   return {
     kind: "function",
-    function: { runtime: "python3.11", handler: "function_app.main", source: dir },
+    function: { runtime: "python3.11", handler: "function_app.main", source: dir, interface: "native" },
     env: { LOG_LEVEL: "info" },
     secrets: {},
     resources: { memory: 2048 },

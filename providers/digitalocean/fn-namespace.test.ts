@@ -31,7 +31,7 @@ afterEach(async () => {
 function world(env: Record<string, string> = { LOG_LEVEL: "info" }) {
   const service: ServiceSpec = {
     kind: "function",
-    function: { runtime: "nodejs18", handler: "index.main", source: dir },
+    function: { runtime: "nodejs18", handler: "index.main", source: dir, interface: "native" },
     env,
     secrets: {},
     resources: { memory: 256 },

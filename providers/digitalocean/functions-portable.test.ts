@@ -119,6 +119,7 @@ describe("digitalocean/functions with function.interface: portable", () => {
         runtime: "nodejs18",
         handler: "index.main",
         source: echoHandlerSource("dofn"),
+        interface: "native",
       });
       const back = await w.plan(native, res.state);
       expect(back.planned.changes.find((x) => x.type === "action")?.after).toMatchObject({ main: "main" });

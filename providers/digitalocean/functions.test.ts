@@ -20,7 +20,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const service: ServiceSpec = {
   kind: "function",
-  function: { runtime: "nodejs18", handler: "index.main", source: dir },
+  function: { runtime: "nodejs18", handler: "index.main", source: dir, interface: "native" },
   env: { LOG_LEVEL: "info" },
   secrets: { API_KEY: "env:API_KEY" },
   resources: { memory: 256 },

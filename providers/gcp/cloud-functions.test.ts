@@ -20,7 +20,7 @@ afterAll(() => rmSync(src, { recursive: true, force: true }));
 
 const service: ServiceSpec = {
   kind: "function",
-  function: { runtime: "python3.12", handler: "main.handler", source: src },
+  function: { runtime: "python3.12", handler: "main.handler", source: src, interface: "native" },
   env: { LOG_LEVEL: "info" },
   secrets: { API_KEY: "env:API_KEY", DB: "gcp-sm:db-url@2" },
   resources: { memory: 512 },

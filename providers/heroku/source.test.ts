@@ -50,7 +50,11 @@ function sourceDir(procfile = true): string {
 
 const fnService = (source: string): ServiceSpec => {
   const { container: _c, ...rest } = containerService;
-  return { ...rest, kind: "function", function: { runtime: "nodejs22", handler: "server.js", source } };
+  return {
+    ...rest,
+    kind: "function",
+    function: { runtime: "nodejs22", handler: "server.js", source, interface: "native" },
+  };
 };
 
 async function ctxFor(source: string, f: HerokuFake): Promise<Ctx<HerokuClients>> {

@@ -7,7 +7,7 @@ import { formatDuration, tryParseDuration } from "./durations.js";
 import { closest, formatPath, parseWith, toDiagnostics } from "./issues.js";
 import { fromOverride, isPlainObject } from "./merge.js";
 import type { PathSegment } from "./merge.js";
-import { normalizeRuntime, suggestRuntime } from "./runtimes.js";
+import { neutralContract, normalizeRuntime, runtimeFamily, suggestRuntime } from "./runtimes.js";
 import { normalizeService, resourcesSchema, scalingSchema, serviceSchema } from "./service-schema.js";
 import { findCredentialLike, parseSecretRef } from "./secrets.js";
 import type { Kind, ServiceSpec } from "./types.js";
@@ -70,6 +70,7 @@ export function checkService(value: unknown, locate: Locate, out: Diagnostics): 
     checkKind(value, locate, out),
     checkScaling(value, locate, out),
     checkConflicts(value, locate, out),
+    checkInterface(value, locate, out),
   ];
   const parsed = parseWith(serviceSchema, value);
   if (!parsed.ok) {
@@ -77,6 +78,22 @@ export function checkService(value: unknown, locate: Locate, out: Diagnostics): 
     return undefined;
   }
   return ok.every(Boolean) ? normalizeService(parsed.data) : undefined;
+}
+
+/** `interface: portable` needs a neutral contract: Go, Java, .NET, Ruby and PHP have none (issue 19). */
+function checkInterface(value: unknown, locate: Locate, out: Diagnostics): boolean {
+  if (!isPlainObject(value) || !isPlainObject(value.function)) return true;
+  const { runtime, interface: chosen } = value.function;
+  if (chosen !== "portable" || typeof runtime !== "string" || !runtime) return true;
+  if (neutralContract(runtime)) return true;
+  const label = runtimeFamily(runtime)?.label ?? normalizeRuntime(runtime);
+  out.add({
+    code: "portable-unsupported",
+    path: locate(["function", "interface"]),
+    message: `function.interface is portable, but ${label} (${normalizeRuntime(runtime)}) has no portable interface: only Node.js (a fetch handler) and Python (an ASGI app) do`,
+    hint: "remove interface: portable (native is the default for this runtime) and write the handler to each platform's own signature",
+  });
+  return false;
 }
 
 function checkScaling(value: unknown, locate: Locate, out: Diagnostics): boolean {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { KNOWN_RUNTIMES, normalizeRuntime, parseRuntime, runtimeFamily, suggestRuntime } from "./runtimes.js";
+import {
+  KNOWN_RUNTIMES,
+  defaultInterface,
+  functionInterface,
+  neutralContract,
+  normalizeRuntime,
+  parseRuntime,
+  runtimeFamily,
+  suggestRuntime,
+} from "./runtimes.js";
 
 describe("normalizeRuntime", () => {
   it.each([
@@ -54,5 +63,28 @@ describe("suggestRuntime", () => {
   it("suggests nothing when the platform runs no version of that family", () => {
     expect(suggestRuntime("ruby3.3", ["nodejs20", "python3.12"])).toBeUndefined();
     expect(suggestRuntime("garbage", ["nodejs20"])).toBeUndefined();
+  });
+});
+
+describe("the default function.interface", () => {
+  it.each([
+    ["nodejs20", "portable"],
+    ["nodejs18", "portable"],
+    ["python3.12", "portable"],
+    ["go1.22", "native"],
+    ["java21", "native"],
+    ["dotnet8", "native"],
+    ["ruby3.3", "native"],
+    ["php8.3", "native"],
+    ["deno2", "native"],
+  ])("%s → %s", (runtime, expected) => {
+    expect(defaultInterface(runtime)).toBe(expected);
+  });
+
+  it("keeps an interface written in the manifest", () => {
+    expect(functionInterface({ runtime: "nodejs20", interface: "native" })).toBe("native");
+    expect(functionInterface({ runtime: "python3.12" })).toBe("portable");
+    expect(neutralContract("python3.12")).toBe("python");
+    expect(neutralContract("go1.22")).toBeUndefined();
   });
 });

@@ -113,3 +113,26 @@ function compareRuntimeIds(a: string, b: string): number {
   }
   return 0;
 }
+
+/**
+ * The language whose neutral contract a runtime speaks (issue 19): Node.js a Web fetch handler,
+ * Python an ASGI app. Undefined for a runtime that has none (Go, Java, .NET, Ruby, PHP, a
+ * plugin's own id): such a function is written to each platform's own signature.
+ */
+export function neutralContract(runtime: string): "nodejs" | "python" | undefined {
+  const family = parseRuntime(runtime)?.family;
+  return family === "nodejs" || family === "python" ? family : undefined;
+}
+
+/** `function.interface` when the manifest leaves it out: portable where the runtime has a neutral contract. */
+export function defaultInterface(runtime: string): "native" | "portable" {
+  return neutralContract(runtime) ? "portable" : "native";
+}
+
+/** A function's interface: as written, else the runtime's default (a spec built by hand may leave it out). */
+export function functionInterface(fn: {
+  runtime: string;
+  interface?: "native" | "portable";
+}): "native" | "portable" {
+  return fn.interface ?? defaultInterface(fn.runtime);
+}

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { DURATION_PATTERN, tryParseDuration } from "./durations.js";
 import { checkImageRef } from "./image-ref.js";
 import { own } from "./issues.js";
-import { normalizeRuntime } from "./runtimes.js";
+import { defaultInterface, normalizeRuntime } from "./runtimes.js";
 import { SECRET_SCHEMES } from "./secrets.js";
 import type { ServiceSpec } from "./types.js";
 
@@ -65,8 +65,8 @@ export const functionSchema = z
       .optional()
       .meta({
         description:
-          "`portable`: one handler for every function platform, written to its language's neutral contract (Node.js: a `handler` export taking a Request and returning a Response, or a Hono app as default; Python: an ASGI app, handler `main:app`); each platform gets a generated entry around it, and Node.js code is bundled. `native` (default): the handler is the platform's own entry point.",
-        examples: ["portable"],
+          "`portable` (the default for Node.js and Python): one handler for every function platform, written to its language's neutral contract (Node.js: a `handler` export taking a Request and returning a Response, or a Hono app as default; Python: an ASGI app, handler `main:app`); each platform gets a generated entry around it, and Node.js code is bundled. `native` (the default, and the only choice, for runtimes without a neutral contract: Go, Java, .NET, Ruby, PHP): the handler is the platform's own entry point; set it to keep Node.js or Python code written to one platform's signature.",
+        examples: ["native"],
       }),
   })
   .meta({ description: "Deploy a function handler (serverless platforms)." });
@@ -209,7 +209,12 @@ export function normalizeService(s: ServiceInput): ServiceSpec {
     access: s.access,
     timeoutMs: ms(s.timeout),
   };
-  if (s.function) spec.function = { ...s.function, runtime: normalizeRuntime(s.function.runtime) };
+  if (s.function) {
+    const runtime = normalizeRuntime(s.function.runtime);
+    // Always set after load, so nothing downstream guesses: portable where the runtime has a
+    // neutral contract (Node.js, Python), native for the rest.
+    spec.function = { ...s.function, runtime, interface: s.function.interface ?? defaultInterface(runtime) };
+  }
   if (s.container) spec.container = s.container;
   return spec;
 }

@@ -15,7 +15,10 @@ export interface FunctionSpec {
   /**
    * `portable`: the handler is written to its language's neutral contract (a Node.js fetch
    * handler, a Python ASGI app) and each platform gets a generated entry around it;
-   * `native` (the default for now): the handler is the platform's own entry point.
+   * `native`: the handler is the platform's own entry point. Always set by load: when the
+   * manifest leaves it out, `portable` for Node.js and Python, `native` for runtimes without a
+   * neutral contract (`defaultInterface` in runtimes.ts). Optional only for specs built by hand
+   * (tests, plugins), which `functionInterface` defaults the same way.
    */
   interface?: "native" | "portable";
 }

@@ -91,7 +91,12 @@ describe("a valid manifest", () => {
     const stack = r.manifest?.stacks[0];
     expect(r.manifest?.defaultEnvironment).toBe("default");
     expect(stack?.id).toBe("hello-fn/default");
-    expect(stack?.service.function).toEqual({ runtime: "nodejs20", handler: "index.handler", source: "." });
+    expect(stack?.service.function).toEqual({
+      runtime: "nodejs20",
+      handler: "index.handler",
+      source: ".",
+      interface: "portable",
+    });
     expect(stack?.service.env).toEqual({ PORT: "8000", DEBUG: "true" });
     expect(stack?.service.resources).toEqual({ memory: 512 });
     expect(stack?.service.scaling).toEqual({ min: 0, max: 10 });
@@ -111,6 +116,61 @@ describe("a valid manifest", () => {
     const r = await validate(edited((d) => (d.targets.spare = { provider: "kubernetes", context: "dev" })));
     expect(r.manifest).toBeDefined();
     expect(at(r.diagnostics, "targets.spare")).toMatchObject({ severity: "warning", code: "unused-target" });
+  });
+});
+
+describe("function.interface", () => {
+  const fnDoc = (fn: Record<string, unknown>, envs?: Record<string, unknown>) => ({
+    apiVersion: "apiship/v1",
+    name: "hello-fn",
+    service: { function: fn },
+    targets: { fn: { provider: "gcp", platform: "cloud-functions", project: "acme", region: "us-east-1" } },
+    ...(envs ? { environments: envs } : {}),
+  });
+
+  it("defaults to portable for Node.js and Python, and to native for runtimes without a neutral contract", async () => {
+    for (const [runtime, expected] of [
+      ["nodejs22", "portable"],
+      ["python312", "portable"],
+      ["go1.22", "native"],
+    ] as const) {
+      const r = await validate(fnDoc({ runtime, handler: "index.handler" }));
+      expect(errors(r.diagnostics)).toEqual([]);
+      expect(r.manifest?.stacks[0]?.service.function?.interface, runtime).toBe(expected);
+    }
+  });
+
+  it("keeps interface: native, the opt-out for code written to one platform's signature", async () => {
+    const r = await validate(fnDoc({ runtime: "nodejs22", handler: "index.handler", interface: "native" }));
+    expect(r.manifest?.stacks[0]?.service.function?.interface).toBe("native");
+  });
+
+  it("is defaulted from the runtime an environment's override sets", async () => {
+    const r = await validate(
+      fnDoc(
+        { runtime: "nodejs22", handler: "index.handler" },
+        {
+          web: { targets: ["fn"] },
+          golang: { targets: ["fn"], service: { function: { runtime: "go1.22" } } },
+        },
+      ),
+    );
+    const ifaces = r.manifest?.stacks.map((st) => [st.environment, st.service.function?.interface]);
+    expect(ifaces).toEqual([
+      ["web", "portable"],
+      ["golang", "native"],
+    ]);
+  });
+
+  it("portable on a runtime without a neutral contract is an error at function.interface", async () => {
+    const r = await validate(fnDoc({ runtime: "go1.22", handler: "main", interface: "portable" }));
+    expect(r.manifest).toBeUndefined();
+    const diag = at(r.diagnostics, "service.function.interface");
+    expect(diag).toMatchObject({ severity: "error", code: "portable-unsupported" });
+    expect(diag.message).toBe(
+      "function.interface is portable, but Go (go1.22) has no portable interface: only Node.js (a fetch handler) and Python (an ASGI app) do",
+    );
+    expect(diag.hint).toMatch(/remove interface: portable \(native is the default for this runtime\)/);
   });
 });
 

@@ -64,6 +64,8 @@ export interface PlannedCode {
   /** Bytes of the package the platform receives (the zip, the tarball). */
   bytes?: number;
   interface?: "native" | "portable";
+  /** service.function.runtime, so a view can say why a function is native. */
+  runtime?: string;
 }
 
 /** One target that was planned: its adapter's changes and the states they were planned from. */

@@ -10,6 +10,7 @@ import { codeIdentity } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
 import { UsageError, toApishipError } from "../errors.js";
 import { targetPhysicalName } from "../manifest/names.js";
+import { functionInterface } from "../manifest/runtimes.js";
 import type { Stack, TargetSpec } from "../manifest/types.js";
 import type { StackState, StateStore } from "../state/store.js";
 import type { TargetPlan } from "./assemble.js";
@@ -127,7 +128,12 @@ function planTarget(
       observed,
     };
     if (artifact) {
-      out.code = { sha256: codeIdentity(artifact), interface: stack.service.function?.interface ?? "native" };
+      const fn = stack.service.function;
+      out.code = {
+        sha256: codeIdentity(artifact),
+        interface: fn ? functionInterface(fn) : "native",
+        ...(fn ? { runtime: fn.runtime } : {}),
+      };
       // A git build ships no package of its own: its size says nothing.
       if (!artifact.git) out.code.bytes = artifact.bytes;
     }

@@ -138,6 +138,14 @@ export const PlanSchema = z
             .enum(["native", "portable"])
             .optional()
             .meta({ description: "service.function.interface: portable packages carry a generated entry." }),
+          runtime: z
+            .string()
+            .optional()
+            .meta({
+              description:
+                "service.function.runtime (neutral id), so a view can say a native function is native because its runtime has no portable interface.",
+              examples: ["go1.22"],
+            }),
         }),
       )
       .optional()

@@ -2,6 +2,7 @@
 // Colour only when the caller asks (the CLI: a TTY without NO_COLOR), so piped output and
 // golden files are plain text.
 
+import { neutralContract } from "../../manifest/runtimes.js";
 import type { Plan, PlanDiagnostic } from "../types.js";
 import type { Line, Tone } from "./common.js";
 import {
@@ -98,7 +99,6 @@ function diagnosticLines(d: PlanDiagnostic, paint: Paint): string[] {
   return out;
 }
 
-/** The plan as terminal text, ending with a newline; diagnostics last unless `diagnostics: false`. */
 /** What each function target will run: its interface, package size and code identity. */
 function codeSection(plan: Plan, paint: Paint): string[] {
   const entries = Object.entries(plan.code ?? {}).sort(([a], [b]) => a.localeCompare(b));
@@ -107,14 +107,22 @@ function codeSection(plan: Plan, paint: Paint): string[] {
   const out = [paint("bold", "Function code:")];
   for (const [target, c] of entries) {
     const size = c.bytes === undefined ? "built by the platform from git" : `${kib(c.bytes)} package`;
-    const kind = c.interface === "portable" ? "portable (generated entry)" : "native";
+    const kind = c.interface === "portable" ? "portable (generated entry)" : nativeKind(c.runtime);
     out.push(`  ${target.padEnd(width)}  ${kind}, ${size}, code ${c.sha256.slice(0, 12)}`);
   }
   return [...out, ""];
 }
 
+/** "native", saying why when the runtime has no portable interface to choose instead. */
+function nativeKind(runtime: string | undefined): string {
+  return runtime !== undefined && !neutralContract(runtime)
+    ? `native (${runtime} has no portable interface)`
+    : "native";
+}
+
 const kib = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`);
 
+/** The plan as terminal text, ending with a newline; diagnostics last unless `diagnostics: false`. */
 export function renderHuman(plan: Plan, opts: HumanOptions): string {
   const paint = painter(opts.color);
   const out = [

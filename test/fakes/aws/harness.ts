@@ -31,7 +31,8 @@ export function functionSource(): string {
 export function serviceFor(source: string): ServiceSpec {
   return {
     kind: "function",
-    function: { runtime: "nodejs22", handler: "index.handler", source },
+    // A Lambda-signature handler: native code.
+    function: { runtime: "nodejs22", handler: "index.handler", source, interface: "native" },
     env: { LOG_LEVEL: "info" },
     secrets: { API_KEY: "env:API_KEY" },
     resources: { memory: 512 },
