@@ -8,13 +8,14 @@
 // output, so an unchanged source still plans as no change and a saved plan deploys the bytes it
 // showed.
 
-import { copyFile, mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { functionInterface } from "../../src/manifest/runtimes.js";
 import type { FunctionSpec } from "../../src/manifest/types.js";
 import { ProviderError } from "../../src/errors.js";
 import { buildZip, listSourceFiles } from "./artifact.js";
 import type { ZipArtifact } from "./artifact.js";
+import { IGNORE_FILES } from "./ignore.js";
 import { REPO_ROOT, esbuildOptions, runtimeEntry } from "./runtime/entries.js";
 import type { RuntimeEntry, RuntimePlatform } from "./runtime/entries.js";
 
@@ -141,12 +142,46 @@ async function bundleNode(entry: RuntimeEntry, fn: FunctionSpec, root: string, d
   await writeFile(join(dir, "package.json"), `${JSON.stringify(pkg, null, 2)}\n`);
 }
 
-async function copyPython(root: string, dir: string): Promise<void> {
-  for (const f of await listSourceFiles(root)) {
+/**
+ * Copies what the source's package holds into `dir`, without its ignore files: they were applied
+ * by this copy, and left in they would apply again, when the folder is zipped, to what apiship
+ * adds (a Python .gitignore's `lib/`, `build/` or `*.so` would drop installed packages).
+ */
+async function copySource(root: string, dir: string): Promise<string[]> {
+  const files = await listSourceFiles(root);
+  for (const f of files) {
+    if (IGNORE_FILES.includes(f.path.slice(f.path.lastIndexOf("/") + 1))) continue;
     const out = join(dir, f.path);
     await mkdir(dirname(out), { recursive: true });
     await copyFile(f.abs, out);
   }
+  return files.map((f) => f.path);
+}
+
+/** PEP 503's normalized name of a requirement line's project; undefined for options and comments. */
+export function requirementName(line: string): string | undefined {
+  const m = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(line.replace(/#.*/, ""));
+  return m?.[1]?.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+/**
+ * The package's requirements.txt lists what the entry imports (azure-functions for Azure's):
+ * missing lines are appended to the copy in the package, never to the user's file.
+ */
+async function addRequirements(dir: string, deps: Record<string, string>): Promise<void> {
+  const names = Object.keys(deps);
+  if (names.length === 0) return;
+  const file = join(dir, "requirements.txt");
+  const text = await readFile(file, "utf8").catch(() => "");
+  const have = new Set(text.split(/\r?\n/).map(requirementName));
+  const missing = names.filter((n) => !have.has(requirementName(n)));
+  if (missing.length === 0) return;
+  const lines = missing.map((n) => `${n}${deps[n]}`);
+  const sep = text === "" || text.endsWith("\n") ? "" : "\n";
+  await writeFile(
+    file,
+    `${text}${sep}# added by apiship: the platform entry imports it\n${lines.join("\n")}\n`,
+  );
 }
 
 /** Builds the package of a portable function for `platform` into a fresh `dir`. */
@@ -163,18 +198,38 @@ export async function buildPortable(
   const env: Record<string, string> = {};
   if (entry.language === "nodejs") await bundleNode(entry, fn, root, dir, target);
   else {
-    await copyPython(root, dir);
+    const files = await copySource(root, dir);
+    // The platform runs this file by its name (Azure's function_app.py): a user's file of that
+    // name would be replaced, and an app that is that module would import the entry instead.
+    if (files.includes(entry.output))
+      throw new ProviderError(`the source has ${entry.output}, the file apiship generates for ${platform}`, {
+        code: "PORTABLE_HANDLER",
+        fault: "user",
+        target,
+        hint: `rename your ${entry.output} (and handler) to another module, e.g. main.py with handler main:app`,
+      });
     await copyFile(join(REPO_ROOT, entry.source), join(dir, entry.output));
+    await addRequirements(dir, entry.dependencies);
     env.APISHIP_APP = asgiTarget(fn.handler);
   }
   for (const x of entry.extraFiles) await copyFile(join(REPO_ROOT, x.source), join(dir, x.output));
   return { entry, dir, env };
 }
 
+export interface PackageOptions {
+  /**
+   * Adds what the platform needs beside the code into the built folder before it is zipped
+   * (Lambda: the Python requirements, installed). A native function then gets a built folder
+   * too: a copy of its source.
+   */
+  addFiles?: (dir: string) => Promise<void>;
+}
+
 /**
  * A function's package, written to `final`: the zip of its source folder (native), or of its
- * portable build (the generated entry with the user's module). Built under per-process names and
- * renamed, so a concurrent build of the same target never tears the file.
+ * portable build (the generated entry with the user's module), plus what `options.addFiles` adds.
+ * Built under per-process names and renamed, so a concurrent build of the same target never
+ * tears the file.
  */
 export async function packageFunction(
   platform: RuntimePlatform,
@@ -182,17 +237,25 @@ export async function packageFunction(
   root: string,
   final: string,
   target: string,
+  options: PackageOptions = {},
 ): Promise<ZipArtifact> {
   const work = `${final}.${process.pid}`;
-  const packaged =
-    interfaceOf(fn) === "portable"
-      ? (await buildPortable(platform, fn, root, `${work}.d`, target)).dir
-      : root;
+  const built = `${work}.d`;
+  let packaged = root;
   try {
+    if (interfaceOf(fn) === "portable")
+      packaged = (await buildPortable(platform, fn, root, built, target)).dir;
+    else if (options.addFiles) {
+      packaged = built;
+      await rm(built, { recursive: true, force: true });
+      await mkdir(built, { recursive: true });
+      await copySource(root, built);
+    }
+    if (options.addFiles) await options.addFiles(packaged);
     const zip = await buildZip(packaged, `${work}.zip`);
     await rename(zip.path, final);
     return { ...zip, path: final };
   } finally {
-    if (packaged !== root) await rm(packaged, { recursive: true, force: true });
+    await rm(built, { recursive: true, force: true });
   }
 }

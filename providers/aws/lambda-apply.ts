@@ -17,6 +17,7 @@ import { canonicalJson } from "../../src/plan/diff.js";
 import type { AwsClients } from "./clients.js";
 import { awsMaybe } from "./errors.js";
 import { deleteUrl, ensureUrl } from "./function-url.js";
+import { lambdaDependencies } from "./lambda-deps.js";
 import { deleteRole, ensureRole, readRole } from "./iam-role.js";
 import type { LambdaOptions } from "./lambda.js";
 import {
@@ -56,7 +57,15 @@ export async function buildLambda(ctx: AwsCtx, svc: ServiceSpec): Promise<ZipArt
   const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
   const name = `${ctx.stack.id}-${ctx.target.name}-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
   const final = join(dir, `${name}.zip`);
-  return packageFunction("aws/lambda", svc.function as FunctionSpec, root, final, ctx.target.name);
+  const fn = svc.function as FunctionSpec;
+  // Lambda builds nothing: a Python function's requirements are installed into the package.
+  const architecture = (ctx.target.options as Partial<LambdaOptions>).architecture ?? "x86_64";
+  const deps = await lambdaDependencies(fn, root, architecture, {
+    target: ctx.target.name,
+    signal: ctx.signal,
+    log: (msg) => ctx.log.info(msg),
+  });
+  return packageFunction("aws/lambda", fn, root, final, ctx.target.name, deps);
 }
 
 const CONFIG_KEYS = [
