@@ -4,7 +4,7 @@
 
 import type { PlanRequest, PlanResponse } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import { interfaceOf, portableEntry } from "../_shared/portable.js";
+import { asgiTarget, interfaceOf, portableEntry } from "../_shared/portable.js";
 import { planChain } from "./plan-chain.js";
 import { physicalName } from "../../src/manifest/names.js";
 import { endpointOf } from "./app-service-planner.js";
@@ -85,13 +85,17 @@ function codeShaOf(req: FunctionsPlanRequest): string {
 /**
  * The settings a portable function's entry reads (providers/_shared/portable.ts): the auth level
  * of its HTTP function `apiship` (route `{*path}`), `function` (a key) for private access, else
- * `anonymous`. None for a native function, whose package is its own entry.
+ * `anonymous`; and for Python the app (APISHIP_APP) that function_app.py serves. None for a
+ * native function, whose package is its own entry.
  */
 export function entryEnv(req: Pick<FunctionsPlanRequest, "service" | "target">): Record<string, string> {
   const fn = req.service.function;
   if (!fn || interfaceOf(fn) === "native") return {};
-  portableEntry("azure/functions", fn, req.target.name);
-  return { APISHIP_AUTH_LEVEL: req.service.access === "private" ? "function" : "anonymous" };
+  const entry = portableEntry("azure/functions", fn, req.target.name);
+  return {
+    APISHIP_AUTH_LEVEL: req.service.access === "private" ? "function" : "anonymous",
+    ...(entry.language === "python" ? { APISHIP_APP: asgiTarget(fn.handler) } : {}),
+  };
 }
 
 export function desiredApp(req: FunctionsPlanRequest): FunctionAppAttrs {

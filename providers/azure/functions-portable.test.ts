@@ -2,7 +2,9 @@
 // programming model's HTTP function `apiship` on route {*path}) bundled with the user's fetch
 // handler and @azure/functions, with host.json (routePrefix "") and a package.json naming it
 // `main`; the app gets APISHIP_AUTH_LEVEL; Kudu receives exactly that package; an unchanged
-// source plans no change; Python has no portable entry here. Against the Azure fake.
+// source plans no change. Python: the v2 model's function_app.py and apiship_asgi.py beside the
+// user's source, host.json, and requirements.txt listing azure-functions (added to the package's
+// copy, never to the user's file); the app gets APISHIP_APP. Against the Azure fake.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,6 +29,14 @@ function nodeSource(): string {
     "export const handler = (request) => Response.json({ path: new URL(request.url).pathname });\n",
   );
   writeFileSync(join(dir, "notes.txt"), "not shipped");
+  return dir;
+}
+
+/** A Python source: an ASGI app, and a requirements.txt when given. */
+function pythonSource(requirements?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "apiship-azfn-portable-py-"));
+  writeFileSync(join(dir, "main.py"), "async def app(scope, receive, send):\n    pass\n");
+  if (requirements !== undefined) writeFileSync(join(dir, "requirements.txt"), requirements);
   return dir;
 }
 
@@ -64,6 +74,16 @@ async function world(service: ServiceSpec) {
     return { ctx, artifact, planned };
   };
   return { w, plan };
+}
+
+/** The package alone: a build needs no cloud. */
+async function buildOnly(service: ServiceSpec) {
+  const { w } = await world(service);
+  try {
+    return await adapter.build!(await w.ctx(), service);
+  } finally {
+    await w.close();
+  }
 }
 
 describe("azure/functions with function.interface: portable", () => {
@@ -122,33 +142,77 @@ describe("azure/functions with function.interface: portable", () => {
     expect(pkg.devDependencies?.["@azure/functions"]).toBeUndefined();
   });
 
-  it("Python has no portable entry on Azure: a plan error with a hint", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "apiship-azfn-portable-py-"));
-    writeFileSync(join(dir, "main.py"), "async def app(scope, receive, send):\n    pass\n");
+  it("Python: ships function_app.py beside the source with host.json and azure-functions required, and sets APISHIP_APP", async () => {
+    const dir = pythonSource("fastapi==0.115.0\n");
     const service = serviceOf({
       runtime: "python3.11",
       handler: "main:app",
       source: dir,
       interface: "portable",
     });
-    const { w } = await world(service);
+    const { w, plan } = await world(service);
     try {
-      const err = await Promise.resolve()
-        .then(() =>
-          adapter.plan({
-            stack: w.stack,
-            target: w.target,
-            service,
-            name: NAME,
-            recorded: undefined,
-            observed: undefined,
-            secretHashes: {},
-          }),
-        )
-        .catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: "PORTABLE_UNSUPPORTED", fault: "user" });
+      const first = await plan();
+      const app = first.planned.changes.find((c) => c.type === "app");
+      expect(app?.after).toMatchObject({
+        runtime: "python|3.11",
+        env: { LOG_LEVEL: "info", APISHIP_AUTH_LEVEL: "anonymous", APISHIP_APP: "main:app" },
+      });
+      const res = await adapter.apply(first.ctx, { ...first.planned, secrets: { API_KEY: SECRET_VALUE } });
+      expect(w.fake.world.sites.get(NAME)?.packages.at(-1)).toBe(first.artifact!.sha256);
+
+      const zip = zipEntries(readFileSync(first.artifact!.path));
+      expect([...zip.keys()].sort()).toEqual([
+        "apiship_asgi.py",
+        "function_app.py",
+        "host.json",
+        "main.py",
+        "requirements.txt",
+      ]);
+      expect(zip.get("function_app.py")?.toString()).toContain('@app.route(route="{*path}"');
+      expect(JSON.parse(zip.get("host.json")?.toString() ?? "{}")).toMatchObject({
+        extensions: { http: { routePrefix: "" } },
+      });
+      expect(zip.get("requirements.txt")?.toString()).toMatch(
+        /^fastapi==0\.115\.0\n(#.*\n)?azure-functions\n$/,
+      );
+      // The user's file is as it was.
+      expect(readFileSync(join(dir, "requirements.txt"), "utf8")).toBe("fastapi==0.115.0\n");
+
+      const again = await plan(res.state);
+      expect(again.planned.changes.filter((c) => c.action !== "no-op")).toEqual([]);
     } finally {
       await w.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Python: a requirements.txt that lists azure-functions ships as it is; none gets one", async () => {
+    for (const [given, shipped] of [
+      ["Azure_Functions>=1.20  # the library\nhttpx\n", "Azure_Functions>=1.20  # the library\nhttpx\n"],
+      [undefined, /^(#.*\n)?azure-functions\n$/],
+    ] as const) {
+      const dir = pythonSource(given);
+      const artifact = await buildOnly(
+        serviceOf({ runtime: "python3.12", handler: "main:app", source: dir, interface: "portable" }),
+      );
+      const text = zipEntries(readFileSync(artifact.path)).get("requirements.txt")?.toString();
+      if (typeof shipped === "string") expect(text).toBe(shipped);
+      else expect(text).toMatch(shipped);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Python: a source with its own function_app.py is a user error, since the entry is generated under that name", async () => {
+    const dir = pythonSource();
+    writeFileSync(join(dir, "function_app.py"), "import azure.functions as func\n");
+    try {
+      const err = await buildOnly(
+        serviceOf({ runtime: "python3.11", handler: "main:app", source: dir, interface: "portable" }),
+      ).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: "PORTABLE_HANDLER", fault: "user" });
+      expect((err as Error).message).toMatch(/function_app\.py/);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -34,7 +34,8 @@ export async function buildFunctions(ctx: AzCtx, svc: ServiceSpec): Promise<ZipA
   const where = createHash("sha256").update(root).digest("hex").slice(0, 8);
   const name = `${ctx.stack.id}-${ctx.target.name}-${where}`.replace(/[^A-Za-z0-9._-]/g, "_");
   const final = join(CACHE, `${name}.zip`);
-  // Portable: the generated entry bundled with the user's module, and host.json (portable.ts).
+  // Portable: the generated entry bundled with the user's module (Node.js), or function_app.py
+  // beside the user's source with requirements.txt listing azure-functions (Python); host.json.
   const zip = await packageFunction(
     "azure/functions",
     svc.function as FunctionSpec,

@@ -55,7 +55,10 @@ export interface RuntimeEntry {
   invoke: string;
   /** Node packages left out of the bundle: the platform installs them from package.json. */
   external: string[];
-  /** Dependencies the artifact's package.json / requirements must list for the externals. */
+  /**
+   * Dependencies the artifact's package.json must list for the externals (Node.js), or its
+   * requirements.txt for what the entry imports (Python: name → version specifier).
+   */
   dependencies: Record<string, string>;
   /** Files shipped beside the entry. */
   extraFiles: ExtraFile[];
@@ -74,6 +77,10 @@ const PY_SHARED: ExtraFile = {
   source: "providers/_shared/runtime/apiship_asgi.py",
   output: "apiship_asgi.py",
 };
+
+// host.json with routePrefix "", so Azure's paths are not under /api.
+const AZURE_HOST_JSON: ExtraFile = { source: "providers/azure/runtime/host.json", output: "host.json" };
+const AZURE_AUTH_LEVEL = 'HTTP auth level: "anonymous" (default), "function" or "admin"';
 
 export const RUNTIME_ENTRIES: readonly RuntimeEntry[] = [
   {
@@ -125,11 +132,8 @@ export const RUNTIME_ENTRIES: readonly RuntimeEntry[] = [
     // Provided by the Azure Functions Node.js worker at run time, never installed.
     external: ["@azure/functions-core"],
     dependencies: {},
-    extraFiles: [{ source: "providers/azure/runtime/host.json", output: "host.json" }],
-    env: {
-      ...NODE_ENV,
-      APISHIP_AUTH_LEVEL: 'HTTP auth level: "anonymous" (default), "function" or "admin"',
-    },
+    extraFiles: [AZURE_HOST_JSON],
+    env: { ...NODE_ENV, APISHIP_AUTH_LEVEL: AZURE_AUTH_LEVEL },
     buildEnv: {},
   },
   {
@@ -181,6 +185,21 @@ export const RUNTIME_ENTRIES: readonly RuntimeEntry[] = [
     extraFiles: [PY_SHARED],
     env: PY_ENV,
     buildEnv: { GOOGLE_FUNCTION_SOURCE: "apiship_cloud_functions.py" },
+  },
+  {
+    platform: "azure/functions",
+    language: "python",
+    source: "providers/azure/runtime/function_app.py",
+    // The Python v2 model's worker indexes this file by its name (PYTHON_SCRIPT_FILE_NAME's default).
+    output: "function_app.py",
+    invoke: "apiship",
+    external: [],
+    // Installed by Azure's build from the package's requirements.txt, as Microsoft's template
+    // lists it (unpinned: the worker supplies a compatible one too).
+    dependencies: { "azure-functions": "" },
+    extraFiles: [PY_SHARED, AZURE_HOST_JSON],
+    env: { ...PY_ENV, APISHIP_AUTH_LEVEL: AZURE_AUTH_LEVEL },
+    buildEnv: {},
   },
   {
     platform: "heroku/web",
