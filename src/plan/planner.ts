@@ -131,7 +131,8 @@ function planTarget(
       const fn = stack.service.function;
       out.code = {
         sha256: codeIdentity(artifact),
-        interface: fn ? functionInterface(fn) : "native",
+        // A git build ships the repository as it is, so no generated entry runs there.
+        interface: fn && !artifact.git ? functionInterface(fn) : "native",
         ...(fn ? { runtime: fn.runtime } : {}),
       };
       // A git build ships no package of its own: its size says nothing.

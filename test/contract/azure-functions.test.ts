@@ -28,7 +28,7 @@ function source(): string {
 
 const serviceFor = (src: string): ServiceSpec => ({
   kind: "function",
-  function: { runtime: "nodejs22", handler: "index.handler", source: src },
+  function: { runtime: "nodejs22", handler: "index.handler", source: src, interface: "native" },
   env: { LOG_LEVEL: "info" },
   secrets: { API_KEY: "env:API_KEY" },
   resources: { memory: 512 },

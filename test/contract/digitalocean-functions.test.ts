@@ -31,7 +31,7 @@ describeLifecycle("digitalocean/functions", async () => {
   const service: ServiceSpec = {
     ...rest,
     kind: "function",
-    function: { runtime: "nodejs18", handler: "index.main", source: dir },
+    function: { runtime: "nodejs18", handler: "index.main", source: dir, interface: "native" },
   };
   const stack: Stack = {
     id: "shop/dev",

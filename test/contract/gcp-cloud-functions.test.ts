@@ -36,7 +36,7 @@ function source(): { dir: string; service: ServiceSpec } {
     service: {
       ...rest,
       kind: "function",
-      function: { runtime: "nodejs22", handler: "index.handler", source: dir },
+      function: { runtime: "nodejs22", handler: "index.handler", source: dir, interface: "native" },
     },
   };
 }

@@ -25,7 +25,7 @@ function manifest(hosting = "{}"): string {
   return `apiVersion: apiship/v1
 name: shop
 service:
-  function: { runtime: nodejs22, handler: index.handler, source: ./src }
+  function: { runtime: nodejs22, handler: index.handler, source: ./src, interface: native }
   env: { LOG_LEVEL: info }
   resources: { memory: 512 }
   health: { path: /healthz, timeout: 2s, attempts: 2, interval: 50ms }

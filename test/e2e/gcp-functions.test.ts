@@ -18,7 +18,7 @@ const FN = "projects/acme-shop/locations/europe-west1/functions/shop-dev-fn";
 const manifest = `apiVersion: apiship/v1
 name: shop
 service:
-  function: { runtime: nodejs22, handler: index.handler, source: ./src }
+  function: { runtime: nodejs22, handler: index.handler, source: ./src, interface: native }
   env: { LOG_LEVEL: info }
   resources: { memory: 256 }
   scaling: { min: 0, max: 2 }

@@ -251,7 +251,7 @@ describe.sequential("heroku source builds through the built CLI", () => {
         "apiVersion: apiship/v1",
         "name: sentiment-src",
         "service:",
-        "  function: { runtime: nodejs22, handler: server.js, source: api }",
+        "  function: { runtime: nodejs22, handler: server.js, source: api, interface: native }",
         "  health: { path: /healthz, attempts: 2, interval: 50ms, timeout: 2s }",
         "targets:",
         `  paas: { provider: heroku, app: ${SRC_APP}, stack: heroku-24, endpoint: "${fake.url}" }`,

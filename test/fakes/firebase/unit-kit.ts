@@ -69,7 +69,7 @@ export function hostingClients(fetch: typeof globalThis.fetch): HostingClients {
 
 export const service: ServiceSpec = {
   kind: "function",
-  function: { runtime: "nodejs22", handler: "index.handler", source: "./src" },
+  function: { runtime: "nodejs22", handler: "index.handler", source: "./src", interface: "native" },
   env: { LOG_LEVEL: "info" },
   secrets: {},
   resources: { cpu: 1, memory: 512 },

@@ -61,7 +61,7 @@ export const lambda: Platform = {
       dir,
       faults,
       manifestText({
-        code: "function: { runtime: nodejs20, handler: index.handler, source: ./src }",
+        code: "function: { runtime: nodejs20, handler: index.handler, source: ./src, interface: native }",
         target: "provider: aws, platform: lambda, region: us-east-1",
       }),
       (f) => ({

@@ -103,7 +103,7 @@ export const functions: Platform = {
       dir,
       faults,
       manifestText({
-        code: "function: { runtime: nodejs20, handler: index.handler, source: ./src }",
+        code: "function: { runtime: nodejs20, handler: index.handler, source: ./src, interface: native }",
         target: `provider: azure, platform: functions, ${location}`,
       }),
     ),

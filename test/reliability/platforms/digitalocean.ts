@@ -73,7 +73,7 @@ export const appPlatform = doPlatform(
 export const doFunctions = doPlatform(
   "digitalocean/functions",
   502,
-  "function: { runtime: nodejs18, handler: index.main, source: ./src }",
+  "function: { runtime: nodejs18, handler: index.main, source: ./src, interface: native }",
   (f) => `provider: digitalocean, platform: functions, region: fra1, endpoint: "${f.url}"`,
   (f) => ({
     duplicates: () => [

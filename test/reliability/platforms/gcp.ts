@@ -100,7 +100,7 @@ export const cloudFunctions: Platform = {
     serverlessSite(
       dir,
       faults,
-      "function: { runtime: nodejs22, handler: index.handler, source: ./src }",
+      "function: { runtime: nodejs22, handler: index.handler, source: ./src, interface: native }",
       "cloud-functions",
     ),
 };
@@ -158,7 +158,7 @@ export const firebase: Platform = {
     writeProject(
       dir,
       manifestText({
-        code: "function: { runtime: nodejs22, handler: index.handler, source: ./src }",
+        code: "function: { runtime: nodejs22, handler: index.handler, source: ./src, interface: native }",
         target: `provider: firebase, project: ${PROJECT}, region: ${REGION}, hosting: {}`,
       }),
     );
