@@ -179,6 +179,17 @@ function invoke(dir: string, target: string): { status: number; json: unknown } 
 
 // ------------------------------------------------------------------ the tests
 
+const hasPip = (python: string) =>
+  spawnSync(python, ["-m", "pip", "--version"], { stdio: "ignore" }).status === 0;
+// The build's default python3 when it has pip, else Debian's (through APISHIP_PYTHON); without
+// either, the tests that install are skipped (the PIP_MISSING test still runs).
+const BUILD_PYTHON = hasPip("python3") ? undefined : hasPip(PYTHON) ? PYTHON : null;
+const NO_PIP = BUILD_PYTHON === null;
+const restorePython = () => {
+  if (BUILD_PYTHON) process.env.APISHIP_PYTHON = BUILD_PYTHON;
+  else delete process.env.APISHIP_PYTHON;
+};
+
 const saved: Record<string, string | undefined> = {};
 const PIP_ENV = ["PIP_NO_INDEX", "PIP_FIND_LINKS", "PIP_CONFIG_FILE", "APISHIP_PYTHON"];
 const made: string[] = [];
@@ -193,7 +204,7 @@ describe("aws/lambda: Python requirements installed into the package", () => {
     process.env.PIP_NO_INDEX = "1";
     process.env.PIP_FIND_LINKS = wheels;
     process.env.PIP_CONFIG_FILE = devNull;
-    delete process.env.APISHIP_PYTHON;
+    restorePython();
   });
   afterAll(() => {
     for (const k of PIP_ENV) {
@@ -203,59 +214,65 @@ describe("aws/lambda: Python requirements installed into the package", () => {
     for (const d of made) rmSync(d, { recursive: true, force: true });
   });
 
-  it("a portable function's zip holds the dependency, and the Lambda entry run from it imports it", async () => {
-    const root = source("tinydep==1.0");
-    made.push(root);
-    const artifact = await buildLambda(ctxFor(root), serviceOf(fnOf(root)));
-    const bytes = readFileSync(artifact.path);
-    const names = [...zipEntries(bytes).keys()].sort();
-    expect(names).toEqual(
-      expect.arrayContaining([
-        "apiship_asgi.py",
-        "apiship_lambda.py",
-        "main.py",
-        "requirements.txt",
-        "tinydep/__init__.py",
-        "tinydep-1.0.dist-info/METADATA",
-      ]),
-    );
-    // No byte code, and the source's ignore file is applied, not shipped.
-    expect(
-      names.filter((n) => n.endsWith(".pyc") || n.includes("__pycache__") || n === ".gitignore"),
-    ).toEqual([]);
-    const dir = unzipTo(bytes);
-    made.push(dir);
-    expect(invoke(dir, "/dep")).toEqual({ status: 200, json: { dep: "tinydep 1.0", path: "/dep" } });
-  });
+  it.skipIf(NO_PIP)(
+    "a portable function's zip holds the dependency, and the Lambda entry run from it imports it",
+    async () => {
+      const root = source("tinydep==1.0");
+      made.push(root);
+      const artifact = await buildLambda(ctxFor(root), serviceOf(fnOf(root)));
+      const bytes = readFileSync(artifact.path);
+      const names = [...zipEntries(bytes).keys()].sort();
+      expect(names).toEqual(
+        expect.arrayContaining([
+          "apiship_asgi.py",
+          "apiship_lambda.py",
+          "main.py",
+          "requirements.txt",
+          "tinydep/__init__.py",
+          "tinydep-1.0.dist-info/METADATA",
+        ]),
+      );
+      // No byte code, and the source's ignore file is applied, not shipped.
+      expect(
+        names.filter((n) => n.endsWith(".pyc") || n.includes("__pycache__") || n === ".gitignore"),
+      ).toEqual([]);
+      const dir = unzipTo(bytes);
+      made.push(dir);
+      expect(invoke(dir, "/dep")).toEqual({ status: 200, json: { dep: "tinydep 1.0", path: "/dep" } });
+    },
+  );
 
-  it("is deterministic and cached: a second build gives the same bytes without running pip", async () => {
-    const root = source("tinydep==1.0");
-    made.push(root);
-    const first = await buildLambda(ctxFor(root), serviceOf(fnOf(root)));
-    const firstSha = first.sha256;
-    // pip is gone: only the cache can answer.
-    process.env.APISHIP_PYTHON = join(root, "no-such-python");
-    try {
-      const again = await buildLambda(ctxFor(root), serviceOf(fnOf(root)));
-      expect(again.sha256).toBe(firstSha);
-      expect(again.digest).toBe(first.digest);
-    } finally {
-      delete process.env.APISHIP_PYTHON;
-    }
-    // A fresh install (another cache entry: the requirements differ in their comment) writes
-    // the same dependency files: pip's output has no per-run content.
-    const other = source("tinydep==1.0");
-    made.push(other);
-    const fresh = zipEntries(readFileSync((await buildLambda(ctxFor(other), serviceOf(fnOf(other)))).path));
-    const firstFiles = zipEntries(
-      readFileSync((await buildLambda(ctxFor(root), serviceOf(fnOf(root)))).path),
-    );
-    const deps = (m: Map<string, Buffer>) =>
-      [...m].filter(([n]) => n.startsWith("tinydep")).map(([n, d]) => [n, d.toString("base64")]);
-    expect(deps(fresh)).toEqual(deps(firstFiles));
-  });
+  it.skipIf(NO_PIP)(
+    "is deterministic and cached: a second build gives the same bytes without running pip",
+    async () => {
+      const root = source("tinydep==1.0");
+      made.push(root);
+      const first = await buildLambda(ctxFor(root), serviceOf(fnOf(root)));
+      const firstSha = first.sha256;
+      // pip is gone: only the cache can answer.
+      process.env.APISHIP_PYTHON = join(root, "no-such-python");
+      try {
+        const again = await buildLambda(ctxFor(root), serviceOf(fnOf(root)));
+        expect(again.sha256).toBe(firstSha);
+        expect(again.digest).toBe(first.digest);
+      } finally {
+        restorePython();
+      }
+      // A fresh install (another cache entry: the requirements differ in their comment) writes
+      // the same dependency files: pip's output has no per-run content.
+      const other = source("tinydep==1.0");
+      made.push(other);
+      const fresh = zipEntries(readFileSync((await buildLambda(ctxFor(other), serviceOf(fnOf(other)))).path));
+      const firstFiles = zipEntries(
+        readFileSync((await buildLambda(ctxFor(root), serviceOf(fnOf(root)))).path),
+      );
+      const deps = (m: Map<string, Buffer>) =>
+        [...m].filter(([n]) => n.startsWith("tinydep")).map(([n, d]) => [n, d.toString("base64")]);
+      expect(deps(fresh)).toEqual(deps(firstFiles));
+    },
+  );
 
-  it("a native Python function gets its requirements too, beside its own files", async () => {
+  it.skipIf(NO_PIP)("a native Python function gets its requirements too, beside its own files", async () => {
     const root = source("tinydep==1.0");
     made.push(root);
     const artifact = await buildLambda(ctxFor(root, "arm64"), serviceOf(fnOf(root, "native")));
@@ -265,20 +282,25 @@ describe("aws/lambda: Python requirements installed into the package", () => {
     expect(names).not.toContain("apiship_lambda.py");
   });
 
-  it("a requirement pip cannot find is a user error naming it, without a stack trace", async () => {
-    const root = source("apiship-no-such-package==9.9");
-    made.push(root);
-    const err = (await buildLambda(ctxFor(root), serviceOf(fnOf(root))).catch((e: unknown) => e)) as Error & {
-      code?: string;
-      fault?: string;
-      hint?: string;
-    };
-    expect(err).toMatchObject({ code: "PIP_FAILED", fault: "user" });
-    expect(err.message).toMatch(/apiship-no-such-package==9\.9/);
-    expect(err.message).toMatch(/manylinux2014_x86_64, Python 3\.12/);
-    expect(err.message).not.toMatch(/Traceback|File "/);
-    expect(err.hint).toMatch(/PIP_INDEX_URL/);
-  });
+  it.skipIf(NO_PIP)(
+    "a requirement pip cannot find is a user error naming it, without a stack trace",
+    async () => {
+      const root = source("apiship-no-such-package==9.9");
+      made.push(root);
+      const err = (await buildLambda(ctxFor(root), serviceOf(fnOf(root))).catch(
+        (e: unknown) => e,
+      )) as Error & {
+        code?: string;
+        fault?: string;
+        hint?: string;
+      };
+      expect(err).toMatchObject({ code: "PIP_FAILED", fault: "user" });
+      expect(err.message).toMatch(/apiship-no-such-package==9\.9/);
+      expect(err.message).toMatch(/manylinux2014_x86_64, Python 3\.12/);
+      expect(err.message).not.toMatch(/Traceback|File "/);
+      expect(err.hint).toMatch(/PIP_INDEX_URL/);
+    },
+  );
 
   it("no python, or a python without pip, is PIP_MISSING with a hint", async () => {
     const root = source("tinydep==1.0");
@@ -301,7 +323,7 @@ describe("aws/lambda: Python requirements installed into the package", () => {
         message: expect.stringMatching(/has no pip/),
       });
     } finally {
-      delete process.env.APISHIP_PYTHON;
+      restorePython();
     }
   });
 
