@@ -31,6 +31,9 @@ export { buildFunctions } from "./functions-site.js";
 
 type Change = PlannedChange<FunctionsOptions, FunctionsState>;
 
+/** "python|3.12": the platform installs requirements.txt (a remote build). */
+const isPython = (runtime: string) => runtime.startsWith("python|");
+
 const releaseOf = (a: FunctionAppAttrs) =>
   releaseId({ code: a.codeSha256, env: a.env, secrets: a.secrets, keyVault: a.keyVault });
 const CONFIG_KEYS = [
@@ -194,7 +197,7 @@ async function ensureApp(
   }
   const scmHost = site ? scmHostOf(site) : (have?.scmHost ?? "");
   if (have?.codeSha256 !== want.codeSha256) {
-    await oneDeploy(ctx, scmHost, zip.path);
+    await oneDeploy(ctx, scmHost, zip.path, isPython(want.runtime));
     await putSettings(ctx, ref.group, ref.name, settingsFor(change, want, st.conn, want.codeSha256));
   }
   const out: FunctionAppState = {
@@ -284,7 +287,7 @@ export async function rollbackFunctions(
     codeSha256: back.codeSha256,
   };
   const conn = current.AzureWebJobsStorage ?? "";
-  if (!sameCode) await oneDeploy(ctx, app.scmHost, zip);
+  if (!sameCode) await oneDeploy(ctx, app.scmHost, zip, isPython(app.runtime));
   const extra = {
     AzureWebJobsStorage: conn,
     [DEPLOYMENT_STORAGE_SETTING]: current[DEPLOYMENT_STORAGE_SETTING] ?? conn,

@@ -193,8 +193,10 @@ describe("azure/functions first apply", () => {
       runtime: { name: "python", version: "3.11" },
       scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 100 },
     });
+    // A Python app: Azure installs its requirements.txt (a remote build), as `az functionapp
+    // deployment source config-zip --build-remote true` asks.
     expect(fetches).toEqual([
-      "https://sitef6141.scm.azurewebsites.net/api/publish?RemoteBuild=false&Deployer=apiship",
+      "https://sitef6141.scm.azurewebsites.net/api/publish?RemoteBuild=true&Deployer=apiship",
       "https://sitef6141.scm.azurewebsites.net/api/deployments/latest",
     ]);
     expect(global).not.toHaveBeenCalled();

@@ -70,12 +70,16 @@ async function settled(ctx: AzCtx, kudu: HttpClient): Promise<void> {
   throw failure("deployment", undefined, ctx.target.name, `not complete after ${MAX_POLLS} polls`);
 }
 
-export async function oneDeploy(ctx: AzCtx, scmHost: string, zipPath: string): Promise<void> {
+/**
+ * `remoteBuild`: Azure installs the package's requirements.txt on the platform (Python). A Node
+ * package arrives built (bundled), so it is deployed as it is.
+ */
+export async function oneDeploy(ctx: AzCtx, scmHost: string, zipPath: string, remoteBuild = false): Promise<void> {
   const kudu = kuduClient(ctx, scmHost);
   const body = await readFile(zipPath);
   const publish = () =>
     kudu.send("POST", "/api/publish", {
-      query: { RemoteBuild: "false", Deployer: "apiship" },
+      query: { RemoteBuild: String(remoteBuild), Deployer: "apiship" },
       body,
       headers: { "content-type": "application/zip" },
     });
