@@ -15,6 +15,7 @@ import { environmentSlug as appPlatformSlug } from "./digitalocean/app-source.js
 import { runtimeId as firebaseRuntime } from "./firebase/functions.js";
 import { runtimeId as cloudFunctionsRuntime } from "./gcp/cloud-functions.js";
 import { runtimeId as herokuRuntime } from "./heroku/heroku.js";
+import { runtimeId as localRuntime } from "./local/process.js";
 import { builtinProviders, createBuiltinRegistry } from "./index.js";
 
 const SUB = "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345";
@@ -189,6 +190,22 @@ const CASES: Record<string, Case> = {
     badPath: ["ingress"],
     naming: dns1123,
   },
+  "local/process": {
+    required: [],
+    good: { port: 8080, host: "0.0.0.0", python: ".venv/bin/python", stopTimeout: 10 },
+    defaults: { host: "127.0.0.1", python: "python3", stopTimeout: 5 },
+    bad: { port: 70000 },
+    badPath: ["port"],
+    naming: rule(200, false, "-_.", false),
+  },
+  "local/container": {
+    required: [],
+    good: { port: 8080, host: "127.0.0.1", engine: "podman", stopTimeout: 20 },
+    defaults: { host: "127.0.0.1", stopTimeout: 10 },
+    bad: { engine: "containerd" },
+    badPath: ["engine"],
+    naming: rule(128, false, "_.-", true),
+  },
 };
 
 const RUNTIME_IDS: Record<string, (neutral: string) => string> = {
@@ -199,6 +216,7 @@ const RUNTIME_IDS: Record<string, (neutral: string) => string> = {
   "digitalocean/functions": doFunctionsRuntime,
   "digitalocean/app-platform": appPlatformSlug,
   "heroku/heroku": herokuRuntime,
+  "local/process": localRuntime,
 };
 
 async function allPlatforms(): Promise<TargetAdapter[]> {
@@ -212,7 +230,7 @@ function issuesOf(t: PlatformInfo, input: unknown): z.core.$ZodIssue[] {
 }
 
 describe("the built-in registry", () => {
-  it("holds exactly the fourteen platforms of DESIGN.md §7, each id provider/platform", async () => {
+  it("holds exactly the fourteen cloud platforms of DESIGN.md §7 and the two local ones, each id provider/platform", async () => {
     const mods = await createBuiltinRegistry().all();
     const ids: string[] = [];
     for (const m of mods) {
@@ -240,6 +258,7 @@ describe("the built-in registry", () => {
       "gcp",
       "heroku",
       "kubernetes",
+      "local",
     ]);
     expect(calls).toEqual({});
     const gcp = await registry.provider("gcp");

@@ -12,6 +12,7 @@ export const builtinProviders: Record<string, ProviderLoader> = {
   gcp: () => import("./gcp/index.js").then((m) => m.default),
   heroku: () => import("./heroku/index.js").then((m) => m.default),
   kubernetes: () => import("./kubernetes/index.js").then((m) => m.default),
+  local: () => import("./local/index.js").then((m) => m.default),
 };
 
 export function createBuiltinRegistry(): Registry {

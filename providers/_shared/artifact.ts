@@ -277,6 +277,19 @@ async function sha256File(path: string): Promise<string> {
   return h.digest("hex");
 }
 
+/**
+ * The content digest of a folder, equal to the digest of its zip (buildZip): for a platform that
+ * runs a build where it lies (the local provider) instead of uploading an archive.
+ */
+export async function folderDigest(root: string): Promise<{ digest: string; bytes: number; files: number }> {
+  const files = await listSourceFiles(root);
+  const shas = await Promise.all(files.map((f) => sha256File(f.abs)));
+  const digest = contentDigest(
+    files.map((f, i) => ({ path: f.path, mode: f.executable ? 0o755 : 0o644, sha: shas[i] ?? "" })),
+  );
+  return { digest, bytes: files.reduce((n, f) => n + f.size, 0), files: files.length };
+}
+
 /** Zips `root` into `outPath` deterministically. */
 export async function buildZip(
   root: string,

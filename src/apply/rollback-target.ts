@@ -72,6 +72,12 @@ async function nativeRollback(
       hint: "this is a bug in apiship",
     });
   const clients = await handle.clients();
+  // The values of the release gone back to, for a platform that keeps them nowhere else (a
+  // local process's environment); resolved as of now, like a re-apply. A cloud that holds them
+  // needs none, so one that no longer resolves does not stop its rollback.
+  const resolved = await resolveSecrets(to.desired?.service ?? run.stack.service, run.env, run.baseDir);
+  const secrets = resolved.error ? {} : resolved.values;
+  run.redact.add(Object.values(secrets));
   const intent = await recordIntent(run, handle, "update");
   const res = await callAdapter(run, handle, "rollback", (signal) =>
     rollback.call(
@@ -79,6 +85,7 @@ async function nativeRollback(
       handle.ctx(clients, signal),
       adapterStateOf(current) ?? {},
       adapterStateOf(to.record) ?? {},
+      secrets,
     ),
   );
   if (!res.ok) return { intentId: intent.id, res };

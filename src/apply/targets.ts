@@ -102,11 +102,11 @@ function planned(
   };
 }
 
-function unhealthy(report: HealthReport, target: string): ProviderError {
+function unhealthy(report: HealthReport, target: string, env: string): ProviderError {
   return new ProviderError(`health check of ${target} failed: ${describeHealth(report)}`, {
     code: "HEALTH_CHECK_FAILED",
     target,
-    hint: "check the service's logs; the health path, expected status and timeout are in service.health",
+    hint: `see what the service printed: apiship logs --env ${env} --target ${target} --since 15m; the health path, expected status and timeout are in service.health`,
   });
 }
 
@@ -212,7 +212,7 @@ async function afterHealth(
     return { ...base, status: "deployed", health: shown };
   }
   if (run.stop.aborted) return { ...stopped(), health: shown };
-  const error = reportError(unhealthy(shown, job.name), run.redact);
+  const error = reportError(unhealthy(shown, job.name, run.stack.environment), run.redact);
   const to = o.rollback ? o.previous(job.name) : undefined;
   if (!to) {
     o.desired.set(job.name, { ...desired, healthy: false });

@@ -232,8 +232,37 @@ export interface TargetBehaviour<Opts, State extends object, C> {
    * private endpoint) the health check is this call: "ready" passes, anything else fails.
    */
   status(ctx: Ctx<C>, state: State): Promise<StatusReport>;
-  /** Native rollback, when the platform has one. */
-  rollback?(ctx: Ctx<C>, state: State, to: State): Promise<ApplyResult<State>>;
+  /**
+   * Native rollback, when the platform has one. `secrets` are the resolved values of the
+   * release gone back to, for a platform that holds them nowhere else (a local process's
+   * environment); a cloud that keeps them in its configuration ignores them.
+   */
+  rollback?(ctx: Ctx<C>, state: State, to: State, secrets?: Record<string, string>): Promise<ApplyResult<State>>;
+  /**
+   * The platform's logs of the deployed target, oldest first (`apiship logs`). With `follow`
+   * the iterable goes on yielding new entries until `ctx.signal` aborts. A platform without it
+   * is answered with its consoleUrl.
+   */
+  logs?(ctx: Ctx<C>, state: State, query: LogQuery): AsyncIterable<LogEntry>;
+  /** Where the cloud's own console shows this target (its logs tab, where there is one). PURE. */
+  consoleUrl?(target: TargetSpec & { options: Opts }, state: State | undefined, name: string): string | undefined;
+}
+
+export interface LogQuery {
+  /** Only entries at or after this time. */
+  since?: Date;
+  /** Keep yielding new entries until the signal aborts. */
+  follow: boolean;
+  /** At most this many of the newest entries before following (default: all since `since`). */
+  tail?: number;
+}
+
+export interface LogEntry {
+  /** ISO 8601 time of the entry, when the platform gives one. */
+  time?: string;
+  /** "out" | "err" for a process's streams, or the platform's own source (instance, pod, ...). */
+  stream?: string;
+  message: string;
 }
 
 export type TargetAdapter<

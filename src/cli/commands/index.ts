@@ -4,6 +4,7 @@ import Deploy from "./deploy.js";
 import Destroy from "./destroy.js";
 import History from "./history.js";
 import Init from "./init.js";
+import Logs from "./logs.js";
 import Outputs from "./outputs.js";
 import Plan from "./plan.js";
 import Providers from "./providers.js";
@@ -22,6 +23,7 @@ export const COMMANDS = {
   destroy: Destroy,
   history: History,
   init: Init,
+  logs: Logs,
   outputs: Outputs,
   plan: Plan,
   providers: Providers,
