@@ -74,7 +74,12 @@ async function settled(ctx: AzCtx, kudu: HttpClient): Promise<void> {
  * `remoteBuild`: Azure installs the package's requirements.txt on the platform (Python). A Node
  * package arrives built (bundled), so it is deployed as it is.
  */
-export async function oneDeploy(ctx: AzCtx, scmHost: string, zipPath: string, remoteBuild = false): Promise<void> {
+export async function oneDeploy(
+  ctx: AzCtx,
+  scmHost: string,
+  zipPath: string,
+  remoteBuild = false,
+): Promise<void> {
   const kudu = kuduClient(ctx, scmHost);
   const body = await readFile(zipPath);
   const publish = () =>

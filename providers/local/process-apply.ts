@@ -181,7 +181,8 @@ function commandOf(ctx: LocalCtx, change: Change): string[] {
   if (language === "nodejs") return [process.execPath, entry.output];
   // A path (".venv/bin/python") is the manifest's, like function.source; a bare name is looked up on PATH.
   const python = change.target.options.python;
-  const exe = python.includes("/") && !isAbsolute(python) ? resolve(ctx.stack.baseDir ?? ".", python) : python;
+  const exe =
+    python.includes("/") && !isAbsolute(python) ? resolve(ctx.stack.baseDir ?? ".", python) : python;
   return [exe, entry.output];
 }
 

@@ -104,5 +104,7 @@ export const localProcess = defineTarget<LocalProcessOptions, LocalProcessState,
 
 /** The interpreter that runs a runtime here: nodejs22 → "node", python3.12 → "python3". */
 export function runtimeId(neutral: string): string {
-  return mapRuntime(localProcess.id, LOCAL_RUNTIMES, neutral, (r) => (r.language === "nodejs" ? "node" : "python3"));
+  return mapRuntime(localProcess.id, LOCAL_RUNTIMES, neutral, (r) =>
+    r.language === "nodejs" ? "node" : "python3",
+  );
 }

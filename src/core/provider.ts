@@ -237,7 +237,12 @@ export interface TargetBehaviour<Opts, State extends object, C> {
    * release gone back to, for a platform that holds them nowhere else (a local process's
    * environment); a cloud that keeps them in its configuration ignores them.
    */
-  rollback?(ctx: Ctx<C>, state: State, to: State, secrets?: Record<string, string>): Promise<ApplyResult<State>>;
+  rollback?(
+    ctx: Ctx<C>,
+    state: State,
+    to: State,
+    secrets?: Record<string, string>,
+  ): Promise<ApplyResult<State>>;
   /**
    * The platform's logs of the deployed target, oldest first (`apiship logs`). With `follow`
    * the iterable goes on yielding new entries until `ctx.signal` aborts. A platform without it
@@ -245,7 +250,11 @@ export interface TargetBehaviour<Opts, State extends object, C> {
    */
   logs?(ctx: Ctx<C>, state: State, query: LogQuery): AsyncIterable<LogEntry>;
   /** Where the cloud's own console shows this target (its logs tab, where there is one). PURE. */
-  consoleUrl?(target: TargetSpec & { options: Opts }, state: State | undefined, name: string): string | undefined;
+  consoleUrl?(
+    target: TargetSpec & { options: Opts },
+    state: State | undefined,
+    name: string,
+  ): string | undefined;
 }
 
 export interface LogQuery {
