@@ -98,13 +98,19 @@ export function releaseResult(outcomes: readonly TargetOutcome[], interrupted = 
   return bad.length === acted.length ? "failed" : "partial";
 }
 
-/** 0 ok, 3 some failed and others deployed, 1 all failed, 130 interrupted. */
+/**
+ * 0 ok; 3 partial: some targets failed and the others deployed, or every failed target was
+ * rolled back, so each target serves a release that passed its health check; 1 all failed with
+ * a target left as it failed; 130 interrupted. A pipeline tells "broken" (1) from "the new
+ * release was refused, the old one serves" (3).
+ */
 export function exitCodeOf(outcomes: readonly TargetOutcome[], interrupted: boolean): number {
   if (interrupted) return 130;
   const acted = outcomes.filter((o) => o.status !== "unchanged" && o.status !== "skipped");
   const bad = acted.filter((o) => FAILED.has(o.status));
   if (bad.length === 0) return 0;
-  return bad.length === acted.length ? 1 : 3;
+  if (bad.length < acted.length || bad.every((o) => o.status === "rolled-back")) return 3;
+  return 1;
 }
 
 /** "web: update (service, route) → deployed", one line per target that did something. */

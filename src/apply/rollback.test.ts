@@ -97,7 +97,8 @@ describe("health check and rollback", () => {
     expect(t?.health).toMatchObject({ ok: false, status: 500, expected: 200 });
     expect(t?.health?.body).toHaveLength(200);
     expect(t?.error?.code).toBe("HEALTH_CHECK_FAILED");
-    expect(result.exitCode).toBe(1);
+    // Refused and rolled back: the previous release serves (3), not a broken target (1).
+    expect(result.exitCode).toBe(3);
     expect(image()).toBe("ghcr.io/acme/shop:1");
     expect(events.filter((e) => e.type === "rollback").map((e) => e.type === "rollback" && e.phase)).toEqual([
       "start",

@@ -194,7 +194,7 @@ describe.sequential("aws/ecs-fargate through the built CLI", () => {
     fake.world.ecs.failImages[IMAGE("v3")] = PULL_ERROR;
     setImage("v3");
     const r = await cli(["deploy", "--yes"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^ {2}fargate {2}rolled-back /m);
     expect(r.stdout).toContain(`stopped tasks: ${PULL_ERROR}`);
     expect(r.stdout).toMatch(/hint: the circuit breaker rolled the service back/);

@@ -107,7 +107,7 @@ describe.sequential("digitalocean/app-platform through the built CLI", () => {
   it("an unhealthy image fails the health check and rolls back by App Platform's rollback", async () => {
     const before = fake.mutations().length;
     const r = await cli(["deploy", "--yes"], { TAG: "bad" });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^ {2}app {2}rolled-back /m);
     const made = fake
       .mutations()
@@ -192,7 +192,8 @@ describe.sequential("digitalocean/app-platform source builds through the built C
     expect(plan.code, plan.stderr).toBe(2);
     expect(plan.stdout).toContain(sha.slice(0, 7));
     const r = await cli(["deploy", "--yes"]);
-    expect(r.code).toBe(1);
+    // Refused and rolled back: the previous release serves.
+    expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).toContain(`not the planned ${sha.slice(0, 12)}`);
     expect(r.stdout + r.stderr).toContain(`git push origin ${sha.slice(0, 12)}:main`);
     git("push", "-q", "origin", "main");
@@ -245,7 +246,8 @@ describe.sequential("digitalocean/droplet through the built CLI", () => {
   it("a new Droplet that fails its probe never gets the IP, and is removed", async () => {
     const serving = [...fake.world.reservedIps.values()][0]?.dropletId;
     const r = await cli(["deploy", "--yes"], { TAG: "bad" });
-    expect(r.code).toBe(1);
+    // The serving Droplet kept the IP: a refused release, exit 3.
+    expect(r.code).toBe(3);
     expect(r.stdout + r.stderr).toMatch(/did not pass its health check/);
     expect([...fake.world.reservedIps.values()][0]?.dropletId).toBe(serving);
     expect(fake.world.droplets.size).toBe(2);

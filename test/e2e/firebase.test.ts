@@ -136,7 +136,7 @@ describe.sequential("firebase/functions through the built CLI", () => {
     writeFileSync(join(dir, "apiship.yaml"), manifest("{ path: /v2/** }"));
     const r = await cli(["deploy", "--yes"]);
     fb.crash.delete(FN);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^ {2}web {2}rolled-back /m);
     const live = fb.world.live(FN);
     expect([live?.type, (live?.version as { name: string }).name]).toEqual(["ROLLBACK", good]);

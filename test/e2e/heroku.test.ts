@@ -140,7 +140,7 @@ describe.sequential("heroku through the built CLI", () => {
   it("an image that crashes fails the health check and rolls back by Heroku's release rollback", async () => {
     const good = current();
     const r = await cli(["deploy", "--yes"], { IMAGE: V3 });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^ {2}paas {2}rolled-back /m);
     const rollback = fake.requests.filter((q) => q.method === "POST" && q.path === `/apps/${APP}/releases`);
     expect(rollback.map((q) => q.json)).toEqual([{ release: good?.id }]);
@@ -221,10 +221,10 @@ describe.sequential("an adopted heroku app through the built CLI", () => {
     expect(events.filter((e) => e.type === "health").at(-1)?.ok).toBe(true);
   });
 
-  it("a release that answers 500 fails its health check and is rolled back, exit code 1", async () => {
+  it("a release that answers 500 fails its health check and is rolled back, exit code 3", async () => {
     const good = fake.world.current(adopted()!);
     const r = await run(BAD);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     const out = jsonStream<DeployCommandResult>(r).envelope;
     expect(out.result?.stacks[0]?.deploy?.targets.map((t) => t.status)).toEqual(["rolled-back"]);
     expect(fake.world.current(adopted()!)?.image).toBe(GOOD);

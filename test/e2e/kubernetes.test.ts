@@ -209,7 +209,7 @@ describe.sequential("kubernetes through the built CLI", () => {
     fake.cluster.readyDelayMs = 100;
     const r = await cli(["deploy", "--yes"], { GIT_SHA: "v3" });
     fake.cluster.readyDelayMs = 1;
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(3);
     expect(r.stdout).not.toContain("rollback failed");
     expect(r.stdout).toMatch(/^ {2}cluster {2}rolled-back /m);
     expect(r.stdout).toContain(`cannot pull image "${IMAGE("v3")}" (ImagePullBackOff`);

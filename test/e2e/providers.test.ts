@@ -23,10 +23,12 @@ const PLATFORMS = [
   "gcp/gke",
   "heroku/heroku",
   "kubernetes/kubernetes",
+  "local/container",
+  "local/process",
 ];
 
 describe("providers", () => {
-  it("lists the 14 platforms with kinds and capabilities", async () => {
+  it("lists the 14 cloud platforms and the 2 local ones with kinds and capabilities", async () => {
     const r = await apiship(["providers"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");

@@ -57,11 +57,11 @@ describe("validate", () => {
     copyFileSync(EXAMPLES[0] ?? "", join(cwd, "apiship.yaml"));
     const ok = await apiship(["validate"], { cwd });
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain("hello-fn/staging (default)");
+    expect(ok.stdout).toContain("hello-fn/development (default)");
     const bad = await apiship(["validate", "--env", "qa"], { cwd });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/qa/);
-    expect(bad.stderr).toMatch(/staging/);
+    expect(bad.stderr).toMatch(/development, staging/);
     expect(bad.stderr).not.toMatch(STACK_LINE);
   });
 
