@@ -10,6 +10,7 @@ import { runFunctionsBench } from "./functions.js";
 import { runGcpBench } from "./gcp.js";
 import { runHerokuBench } from "./heroku.js";
 import { runLambdaBench } from "./lambda.js";
+import { runLocalBench } from "./local.js";
 import { runOrchestration } from "./orchestration.js";
 import { runPlanScale } from "./plan-scale.js";
 import { runStartup } from "./startup.js";
@@ -27,6 +28,7 @@ const benches = {
   heroku: runHerokuBench,
   faults: runFaultsBench,
   functions: runFunctionsBench,
+  local: runLocalBench,
 };
 const only = process.argv[2];
 if (only && !(only in benches)) {
