@@ -13,6 +13,7 @@ import type { OutputsResult } from "../../src/cli/commands/outputs.js";
 import type { StatusCommandResult } from "../../src/cli/commands/status.js";
 import { seeded } from "../fakes/_shared/server.js";
 import { isMutating, startAwsFake } from "../fakes/aws/index.js";
+import { lambdaPackage } from "../support/fake-packages.js";
 import type { AwsFake, AwsFakeOptions } from "../fakes/aws/index.js";
 import type { HealthServer } from "./deploy-helpers.js";
 import { healthServer, jsonStream } from "./deploy-helpers.js";
@@ -122,6 +123,17 @@ describe.sequential("aws/lambda through the built CLI", () => {
     expect(fn?.config.Runtime).toBe("nodejs20.x");
     // The example is portable: Lambda runs the generated entry around its fetch handler.
     expect(fn?.config.Handler).toBe("apiship-lambda.handler");
+    // What Lambda holds is that entry with the example's handler bundled, and it answers a
+    // function URL event.
+    const pkg = lambdaPackage(s.fake, FN);
+    expect([...(pkg?.files.keys() ?? [])].sort()).toEqual(["apiship-lambda.mjs", "package.json"]);
+    const running = await pkg!.run();
+    try {
+      const res = await running.get("/healthz");
+      expect([res.status, JSON.parse(res.text)]).toEqual([200, { status: "ok" }]);
+    } finally {
+      await running.stop();
+    }
     expect(fn?.config.MemorySize).toBe(512);
     expect(fn?.versions.map((v) => v.version)).toEqual(["1"]);
     expect(liveVersion(s.fake)).toBe("1");

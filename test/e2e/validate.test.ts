@@ -1,7 +1,7 @@
 // `apiship validate` as a user runs it: the examples, several files and a glob, --env,
 // --json, a broken manifest (file:line:column, hint, no stack trace) and a warning.
 
-import { copyFileSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/manifest/types.js";
@@ -122,6 +122,37 @@ describe("validate on broken manifests", () => {
     expect(r.stderr).toMatch(/^\s+hint: /m);
     expect(r.stderr).toMatch(/^Error: /m);
     expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it("interface: portable on a runtime without a neutral contract is an error at its line; Node.js defaults to portable", async () => {
+    const dir = tempDir();
+    const manifest = (fn: string) =>
+      [
+        "apiVersion: apiship/v1",
+        "name: orders",
+        "service:",
+        "  function:",
+        `    ${fn}`,
+        "    handler: Handle",
+        "    interface: portable",
+        "targets:",
+        "  gcf: { provider: gcp, platform: cloud-functions, project: acme-orders, region: us-central1 }",
+        "",
+      ].join("\n");
+    writeFileSync(join(dir, "apiship.yaml"), manifest("runtime: go1.22"));
+    const r = await apiship(["validate"], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      "apiship.yaml:7:16 error service.function.interface: function.interface is portable, but Go (go1.22) has no portable interface",
+    );
+    expect(r.stderr).toMatch(/hint: remove interface: portable \(native is the default for this runtime\)/);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    writeFileSync(
+      join(dir, "apiship.yaml"),
+      manifest("runtime: nodejs22").replace("    interface: portable\n", ""),
+    );
+    const ok = envelope<{ manifests: Manifest[] }>(await apiship(["validate", "--json"], { cwd: dir }));
+    expect(ok.result?.manifests[0]?.stacks[0]?.service.function?.interface).toBe("portable");
   });
 
   it("every invalid fixture with errors exits 1 without a stack trace (one run, all files)", async () => {
