@@ -7,6 +7,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { cloudWatchLogGroupUrl, text, viaEndpoint } from "../_shared/console.js";
 import { awsProfile, awsRegion, endpointOption } from "../_shared/options.js";
 import type { EcsClients } from "./clients.js";
 import { createEcsClients } from "./clients.js";
@@ -14,6 +15,7 @@ import { applyEcs, destroyEcs, rollbackEcs } from "./ecs-apply.js";
 import { planEcs } from "./ecs-plan.js";
 import { readEcs, statusEcs } from "./ecs-read.js";
 import type { EcsState } from "./ecs-state.js";
+import { names } from "./ecs-state.js";
 
 export type { EcsState } from "./ecs-state.js";
 export { fargateSize } from "./ecs-state.js";
@@ -162,4 +164,14 @@ export const ecsFargate = defineTarget<EcsOptions, EcsState, EcsClients>({
   destroy: destroyEcs,
   status: statusEcs,
   rollback: rollbackEcs,
+  // The CloudWatch log group the task definition's awslogs driver writes to (/ecs/<service>).
+  consoleUrl: (target, state, name) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const region = text(state?.logGroup?.region) ?? text(state?.region) ?? target.options.region;
+    const group =
+      text(state?.logGroup?.name) ??
+      text(state?.taskDefinition?.logGroup) ??
+      names.logGroup(text(state?.name) ?? name);
+    return cloudWatchLogGroupUrl(region, group);
+  },
 });

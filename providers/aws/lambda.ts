@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { cloudWatchLogGroupUrl, text, viaEndpoint } from "../_shared/console.js";
 import { awsProfile, awsRegion, endpointOption } from "../_shared/options.js";
 import type { AwsClients } from "./clients.js";
 import { createAwsClients } from "./clients.js";
@@ -123,4 +124,11 @@ export const lambda = defineTarget<LambdaOptions, LambdaState, AwsClients>({
   destroy: destroyLambda,
   status: statusLambda,
   rollback: rollbackLambda,
+  // The function's CloudWatch log group: Lambda writes to /aws/lambda/<function name>, and apiship
+  // sets no custom LoggingConfig.
+  consoleUrl: (target, state, name) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const region = text(state?.region) ?? target.options.region;
+    return cloudWatchLogGroupUrl(region, `/aws/lambda/${text(state?.name) ?? name}`);
+  },
 });

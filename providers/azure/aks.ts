@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { azurePortalUrl, viaEndpoint } from "../_shared/console.js";
 import {
   azureResourceGroup,
   azureSubscription,
@@ -65,4 +66,17 @@ export const aks = defineTarget<AksOptions, KubeState, AksClients>({
   apply: applyAks,
   destroy: destroyAks,
   status: statusAks,
+  // The cluster's Workloads blade (its Deployments, and their pods' live logs). The state is the
+  // kubernetes adapter's, which records no ARM coordinates: they are the target's options.
+  consoleUrl: (target) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const o = target.options;
+    return azurePortalUrl(
+      o.subscription,
+      o.resourceGroup,
+      "Microsoft.ContainerService/managedClusters",
+      o.cluster,
+      "workloads",
+    );
+  },
 });

@@ -7,6 +7,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { azurePortalUrl, text, viaEndpoint } from "../_shared/console.js";
 import {
   azureLocation,
   azureResourceGroup,
@@ -121,6 +122,17 @@ export const functions = defineTarget<FunctionsOptions, FunctionsState, AzureCli
   destroy: destroyFunctions,
   status: statusFunctions,
   rollback: rollbackFunctions,
+  // The function app's Log stream blade in the portal (a function app is a Microsoft.Web site).
+  consoleUrl: (target, state, name) => {
+    if (viaEndpoint(target.options)) return undefined;
+    return azurePortalUrl(
+      text(state?.subscription) ?? target.options.subscription,
+      text(state?.resourceGroup) ?? target.options.resourceGroup,
+      "Microsoft.Web/sites",
+      text(state?.name) ?? name,
+      "logStream",
+    );
+  },
 });
 
 /** The stack spelling of site config: nodejs22 → "node|22", python3.12 → "python|3.12", dotnet8 → "dotnet-isolated|8.0". */

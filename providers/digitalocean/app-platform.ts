@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { endpointOption } from "../_shared/options.js";
 import { applyApp, destroyApp, readApp, rollbackApp, statusApp } from "./app-apply.js";
 import { planApp } from "./app-plan.js";
@@ -130,4 +131,12 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
   destroy: destroyApp,
   status: statusApp,
   rollback: rollbackApp,
+  // The app's Runtime Logs page; before the app has an id, the Apps list.
+  consoleUrl: (target, state) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const id = text(state?.appId);
+    return id
+      ? `https://cloud.digitalocean.com/apps/${pathSegment(id)}/logs`
+      : "https://cloud.digitalocean.com/apps";
+  },
 });

@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { pathSegment, viaEndpoint } from "../_shared/console.js";
 import { endpointOption } from "../_shared/options.js";
 import type { DoClients } from "./clients.js";
 import {
@@ -82,4 +83,13 @@ export const droplet = defineTarget<DropletOptions, DropletState, DoClients>({
   destroy: destroyDroplet,
   status: statusDroplet,
   rollback: rollbackDroplet,
+  // The serving Droplet's page (its graphs and console: Docker's logs are read on the Droplet);
+  // before one is recorded, the Droplets list.
+  consoleUrl: (target, state) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const id = state?.droplet?.id;
+    return typeof id === "number"
+      ? `https://cloud.digitalocean.com/droplets/${pathSegment(String(id))}`
+      : "https://cloud.digitalocean.com/droplets";
+  },
 });

@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { endpointOption, mapRuntime } from "../_shared/options.js";
 import { createDoClients } from "./clients.js";
 import type { DoClients } from "./clients.js";
@@ -76,6 +77,15 @@ export const functions = defineTarget<FnOptions, FnState, DoClients>({
   destroy: destroyFunction,
   status: statusFunction,
   rollback: rollbackFunction,
+  // The namespace's activation logs page, by its "fn-<uuid>" id; before the namespace is
+  // recorded, the Functions list.
+  consoleUrl: (target, state) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const ns = text(state?.namespace?.namespace);
+    return ns
+      ? `https://cloud.digitalocean.com/functions/${pathSegment(ns)}/logs`
+      : "https://cloud.digitalocean.com/functions";
+  },
 });
 
 /** DigitalOcean's `kind:version` spelling: nodejs18 → "nodejs:18", python3.11 → "python:3.11". */

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { defineTarget, isDeployable } from "../../src/core/provider.js";
 import type { TargetAdapter } from "../../src/core/provider.js";
+import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { endpointOption, gcpProject, gcpRegion, mapRuntime } from "../_shared/options.js";
 import { cloudFunctions } from "../gcp/cloud-functions.js";
 import type { FirebaseClients } from "./clients.js";
@@ -82,6 +83,13 @@ export const functions = defineTarget<FirebaseOptions, FirebaseState, FirebaseCl
   },
   concurrency: 8,
   ...behaviour,
+  // The project's Functions logs page in the Firebase console (every function of the project).
+  consoleUrl: (target, state) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const project =
+      text((state?.function as { project?: unknown } | undefined)?.project) ?? target.options.project;
+    return `https://console.firebase.google.com/project/${pathSegment(project)}/functions/logs`;
+  },
 });
 
 /** firebase.json's spelling: nodejs22 → "nodejs22", python3.12 → "python312". */

@@ -15,6 +15,7 @@ import {
   gcpVpcConnector,
   mapRuntime,
 } from "../_shared/options.js";
+import { gcpConsoleUrl, pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { createGcpClients } from "./clients.js";
 import type { GcpClients } from "./clients.js";
 import {
@@ -98,6 +99,17 @@ export const cloudFunctions = defineTarget<CloudFunctionsOptions, FunctionsState
   destroy: destroyCloudFunction,
   status: statusCloudFunction,
   rollback: rollbackCloudFunction,
+  // The function's details page on its Logs tab (env=gen2: apiship deploys 2nd gen functions).
+  consoleUrl: (target, state, name) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const region = text(state?.region) ?? target.options.region;
+    const fn = text(state?.name) ?? name;
+    return gcpConsoleUrl(
+      `functions/details/${pathSegment(region)}/${pathSegment(fn)}`,
+      text(state?.project) ?? target.options.project,
+      { env: "gen2", tab: "logs" },
+    );
+  },
 });
 
 /** Google's spelling: nodejs22 → "nodejs22", python3.12 → "python312", go1.22 → "go122". */

@@ -13,6 +13,7 @@ import {
   gcpServiceAccount,
   gcpVpcConnector,
 } from "../_shared/options.js";
+import { gcpConsoleUrl, pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { createGcpClients } from "./clients.js";
 import type { GcpClients } from "./clients.js";
 import {
@@ -99,4 +100,14 @@ export const cloudRun = defineTarget<CloudRunOptions, RunState, GcpClients>({
   destroy: destroyCloudRun,
   status: statusCloudRun,
   rollback: rollbackCloudRun,
+  // The service's Logs tab (request and container logs of all its revisions).
+  consoleUrl: (target, state, name) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const region = text(state?.region) ?? target.options.region;
+    const service = text(state?.name) ?? name;
+    return gcpConsoleUrl(
+      `run/detail/${pathSegment(region)}/${pathSegment(service)}/logs`,
+      text(state?.project) ?? target.options.project,
+    );
+  },
 });

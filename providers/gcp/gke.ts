@@ -4,10 +4,11 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { gcpConsoleUrl, pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { checkExposure, endpointOption, gcpProject, kubernetesExposure } from "../_shared/options.js";
 import { kubernetes } from "../kubernetes/kubernetes.js";
 import { createGkeClients, kubeCtx } from "./gke-cluster.js";
-import type { GkeClients, KubeState } from "./gke-cluster.js";
+import type { GkeClients, GkeOptions, KubeState } from "./gke-cluster.js";
 
 // The kubernetes platform's behaviour, required rather than optional.
 const k8s = kubernetes as Required<typeof kubernetes>;
@@ -61,4 +62,18 @@ export const gke = defineTarget<Record<string, unknown>, KubeState, GkeClients>(
   apply: async (ctx, change) => k8s.apply(await kubeCtx(ctx), change as unknown as K8sChange),
   destroy: async (ctx, state) => k8s.destroy(await kubeCtx(ctx), state),
   status: async (ctx, state) => k8s.status(await kubeCtx(ctx), state),
+  // The Deployment's Logs tab among the cluster's workloads; without a namespace (no state,
+  // options not parsed), the cluster's page.
+  consoleUrl: (target, state, name) => {
+    const o = target.options as unknown as GkeOptions & { namespace?: string };
+    if (viaEndpoint(o)) return undefined;
+    const at = `${pathSegment(o.location)}/${pathSegment(o.cluster)}`;
+    const namespace = text(state?.namespace) ?? text(o.namespace);
+    if (!namespace) return gcpConsoleUrl(`kubernetes/clusters/details/${at}/details`, o.project);
+    const deployment = text(state?.objects?.deployment?.name) ?? text(state?.name) ?? name;
+    return gcpConsoleUrl(
+      `kubernetes/deployment/${at}/${pathSegment(namespace)}/${pathSegment(deployment)}/logs`,
+      o.project,
+    );
+  },
 });

@@ -7,6 +7,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { endpointOption, mapRuntime } from "../_shared/options.js";
 import { apply, destroy, rollback } from "./apply.js";
 import { createHerokuClients } from "./clients.js";
@@ -101,6 +102,12 @@ export const heroku = defineTarget<HerokuOptions, HerokuState, HerokuClients>({
   destroy,
   status,
   rollback,
+  // The app's dashboard Logs page (the live log tail).
+  consoleUrl: (target, state, name) => {
+    if (viaEndpoint(target.options)) return undefined;
+    const app = text(state?.app) ?? text(target.options.app) ?? name;
+    return `https://dashboard.heroku.com/apps/${pathSegment(app)}/logs`;
+  },
 });
 
 /** The buildpack a runtime is built by: nodejs22 → "heroku/nodejs". */

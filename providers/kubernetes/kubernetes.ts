@@ -62,4 +62,7 @@ export const kubernetes = defineTarget<KubernetesOptions, KubeState, KubeClients
   apply,
   destroy,
   status,
+  // A cluster reachable through a kubeconfig has no console apiship can know of: its logs are
+  // `kubectl logs -n <namespace> deploy/<name>`.
+  consoleUrl: () => undefined,
 });

@@ -1,0 +1,103 @@
+// stackLogs for a platform without logs(): the target is reported with the console URL its
+// adapter's consoleUrl builds from the target's options, its recorded state and its physical
+// name, never silently skipped.
+
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { defineProvider, defineTarget } from "../core/provider.js";
+import type { ProviderModule } from "../core/provider.js";
+import { Registry } from "../core/registry.js";
+import type { Stack } from "../manifest/types.js";
+import { MemoryStateStore } from "../state/memory.js";
+import type { World } from "../../test/support/engine-world.js";
+import { FAST_RETRY, makeWorld, planOf, stackOf } from "../../test/support/engine-world.js";
+import { service } from "../../test/support/test-provider/service.js";
+import { deployStack } from "./executor.js";
+import { stackLogs } from "./logs.js";
+import type { LogsUnavailable, TargetLogEntry } from "./logs.js";
+
+/** The test provider's platform (which has no logs()), with or without a consoleUrl. */
+function providerWith(consoleUrl: boolean): ProviderModule {
+  const target = defineTarget({
+    ...service,
+    ...(consoleUrl
+      ? {
+          consoleUrl: (t, state, name) =>
+            `https://console.test/${t.options.region}/${state?.name ?? "(no state)"}/${name}/logs`,
+        }
+      : {}),
+  } satisfies typeof service);
+  return defineProvider({ id: "test", summary: "test", targets: [target] });
+}
+
+let w: World;
+beforeEach(() => {
+  w = makeWorld();
+});
+afterEach(() => w.cleanup());
+
+async function deployedLogs(
+  provider: ProviderModule,
+  targets?: string[],
+): Promise<{ unavailable: LogsUnavailable[]; entries: TargetLogEntry[] }> {
+  const world = { ...w, registry: new Registry({ test: async () => provider }) };
+  const stack: Stack = stackOf(2);
+  const store = new MemoryStateStore();
+  const deployed = await deployStack({
+    stack,
+    plan: await planOf(world, stack, store),
+    registry: world.registry,
+    store,
+    env: w.env,
+    baseDir: w.dir,
+    retry: FAST_RETRY,
+    healthCheck: false,
+  });
+  expect(deployed.exitCode).toBe(0);
+  const entries: TargetLogEntry[] = [];
+  const unavailable = await stackLogs({
+    stack,
+    registry: world.registry,
+    store,
+    env: w.env,
+    ...(targets ? { targets } : {}),
+    query: { follow: false },
+    signal: new AbortController().signal,
+    onEntry: (e) => entries.push(e),
+  });
+  return { unavailable, entries };
+}
+
+describe("stackLogs for a platform without logs()", () => {
+  it("reports each deployed target with its console URL, built from options, state and name", async () => {
+    const { unavailable, entries } = await deployedLogs(providerWith(true));
+    expect(entries).toEqual([]);
+    expect(unavailable).toEqual([
+      {
+        target: "t00",
+        platform: "test/service",
+        reason: "apiship cannot read test/service logs yet",
+        consoleUrl: "https://console.test/local-1/shop-dev-t00/shop-dev-t00/logs",
+      },
+      {
+        target: "t01",
+        platform: "test/service",
+        reason: "apiship cannot read test/service logs yet",
+        consoleUrl: "https://console.test/local-1/shop-dev-t01/shop-dev-t01/logs",
+      },
+    ]);
+  });
+
+  it("reports only the targets asked for", async () => {
+    const { unavailable } = await deployedLogs(providerWith(true), ["t01"]);
+    expect(unavailable.map((u) => u.target)).toEqual(["t01"]);
+  });
+
+  it("reports the target without a URL when the platform names no console", async () => {
+    const { unavailable } = await deployedLogs(providerWith(false));
+    expect(unavailable).toHaveLength(2);
+    for (const u of unavailable) {
+      expect(u.reason).toBe("apiship cannot read test/service logs yet");
+      expect(u).not.toHaveProperty("consoleUrl");
+    }
+  });
+});
