@@ -1,9 +1,9 @@
 // The PURE planner of local/container: one resource, the container. Like a process, a container
 // cannot change in place: a new image, env, secrets, command or port replace it.
 
-import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
-import { diffAttributes } from "../../src/plan/diff.js";
-import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
+import type { PlanRequest, PlanResponse } from "../../src/core/provider.js";
+import { requireLocalSecrets } from "../_shared/plan.js";
+import { replaceOnlyChange, secretHashesOf } from "./shared.js";
 
 export interface LocalContainerOptions {
   port?: number;
@@ -35,9 +35,6 @@ export function desiredContainer(req: ContainerPlanRequest): Record<string, unkn
   requireLocalSecrets(req.service.secrets, "local/container");
   const c = req.service.container;
   const o = req.target.options;
-  const seen = req.observed?.secrets ?? {};
-  const secrets: Record<string, string> = {};
-  for (const n of Object.keys(req.service.secrets).sort()) secrets[n] = req.secretHashes[n] ?? seen[n] ?? "";
   return {
     image: c?.image ?? "",
     command: c?.command ?? [],
@@ -46,7 +43,7 @@ export function desiredContainer(req: ContainerPlanRequest): Record<string, unkn
     port: o.port ?? req.observed?.port ?? req.recorded?.port ?? "(a free port, kept across deploys)",
     containerPort: c?.port ?? 8080,
     env: { ...req.service.env },
-    secrets,
+    secrets: secretHashesOf(req.service.secrets, req.secretHashes, req.observed?.secrets),
   };
 }
 
@@ -65,23 +62,5 @@ export function planContainer(req: ContainerPlanRequest): PlanResponse {
       }
     : null;
   const after = desiredContainer(req);
-  const diff = diffAttributes(before, after, { sensitive: ["secrets"], forcesReplace: Object.keys(after) });
-  let action = diff.action;
-  let reason = changeReason(action, diff.changedPaths, diff.replacePaths);
-  if (s && !s.running) {
-    action = "replace";
-    reason = "the container is not running (it exited or was stopped)";
-  } else if (action === "create") reason = "not running on this machine";
-  const change: ResourceChange = {
-    type: "container",
-    name: req.name,
-    action,
-    before,
-    after,
-    sensitivePaths: diff.sensitivePaths,
-    replacePaths: diff.replacePaths,
-    dependsOn: [],
-  };
-  if (reason !== undefined) change.reason = reason;
-  return { changes: [change] };
+  return { changes: [replaceOnlyChange("container", req.name, before, after, s?.running)] };
 }

@@ -10,6 +10,7 @@ import { findEngine } from "./container-cli.js";
 import type { ContainerClients } from "./container-cli.js";
 import type { LocalContainerOptions, LocalContainerState } from "./container-plan.js";
 import { planContainer } from "./container-plan.js";
+import { hostOption, portOption, stopTimeoutOption } from "./shared.js";
 
 export const localContainer = defineTarget<LocalContainerOptions, LocalContainerState, ContainerClients>({
   id: "local/container",
@@ -18,33 +19,16 @@ export const localContainer = defineTarget<LocalContainerOptions, LocalContainer
   summary: "The service's container image run on this machine by docker or podman (development)",
   kinds: ["container"],
   options: z.strictObject({
-    port: z
-      .int()
-      .min(1)
-      .max(65535)
-      .meta({
-        description: "Port on this machine. Default: a free port, chosen once and kept across deploys.",
-        examples: [8080],
-      })
-      .optional(),
-    host: z
-      .string()
-      .min(1)
-      .default("127.0.0.1")
-      .meta({ description: "Interface the port is published on.", examples: ["127.0.0.1", "0.0.0.0"] }),
+    port: portOption.optional(),
+    host: hostOption,
     engine: z
       .enum(["docker", "podman"])
+      .optional()
       .meta({
         description: "Container engine CLI. Default: docker, else podman, from PATH.",
         examples: ["podman"],
-      })
-      .optional(),
-    stopTimeout: z
-      .int()
-      .min(0)
-      .max(300)
-      .default(10)
-      .meta({ description: "Seconds a container has to stop before it is killed.", examples: [10] }),
+      }),
+    stopTimeout: stopTimeoutOption(10),
   }),
   limits: {},
   capabilities: {

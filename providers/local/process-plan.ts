@@ -2,12 +2,12 @@
 // place: new code, env, secrets or port replace it (stop, then start on the same port). A
 // process that exited or was killed is replaced too, and shows as such.
 
-import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { PlanRequest, PlanResponse } from "../../src/core/provider.js";
 import { codeIdentity } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import { diffAttributes } from "../../src/plan/diff.js";
-import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
+import { requireLocalSecrets } from "../_shared/plan.js";
 import { asgiTarget, interfaceOf, languageOf } from "../_shared/portable.js";
+import { replaceOnlyChange, secretHashesOf } from "./shared.js";
 import type { LocalProcessState } from "./state.js";
 
 export interface LocalProcessOptions {
@@ -44,13 +44,6 @@ function check(req: LocalPlanRequest): void {
       });
 }
 
-function secretHashes(req: LocalPlanRequest): Record<string, string> {
-  const seen = req.observed?.secrets ?? {};
-  const out: Record<string, string> = {};
-  for (const n of Object.keys(req.service.secrets).sort()) out[n] = req.secretHashes[n] ?? seen[n] ?? "";
-  return out;
-}
-
 export function desiredAttrs(req: LocalPlanRequest): Record<string, unknown> {
   check(req);
   const o = req.target.options;
@@ -62,7 +55,7 @@ export function desiredAttrs(req: LocalPlanRequest): Record<string, unknown> {
     host: o.host,
     port: port ?? "(a free port, kept across deploys)",
     env: processEnv(req),
-    secrets: secretHashes(req),
+    secrets: secretHashesOf(req.service.secrets, req.secretHashes, req.observed?.secrets),
   };
 }
 
@@ -72,29 +65,8 @@ export function observedAttrs(s: LocalProcessState | undefined): Record<string, 
 }
 
 export function planProcess(req: LocalPlanRequest): PlanResponse {
-  const after = desiredAttrs(req);
-  const observed = req.observed;
-  const before = observedAttrs(observed);
-  const diff = diffAttributes(before, after, {
-    sensitive: ["secrets"],
-    forcesReplace: ["code", "host", "port", "env", "secrets"],
-  });
-  let action = diff.action;
-  let reason = changeReason(action, diff.changedPaths, diff.replacePaths);
-  if (observed && !observed.running) {
-    action = "replace";
-    reason = "the process is not running (it exited or was killed)";
-  } else if (action === "create") reason = "not running on this machine";
-  const change: ResourceChange = {
-    type: "process",
-    name: req.name,
-    action,
-    before,
-    after,
-    sensitivePaths: diff.sensitivePaths,
-    replacePaths: diff.replacePaths,
-    dependsOn: [],
+  const before = observedAttrs(req.observed);
+  return {
+    changes: [replaceOnlyChange("process", req.name, before, desiredAttrs(req), req.observed?.running)],
   };
-  if (reason !== undefined) change.reason = reason;
-  return { changes: [change] };
 }

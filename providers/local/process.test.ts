@@ -91,7 +91,7 @@ describe("local/process plan", () => {
     const dead = planProcess(request({ observed: { ...running, running: false } }));
     expect(dead.changes[0]).toMatchObject({
       action: "replace",
-      reason: "the process is not running (it exited or was killed)",
+      reason: "the process is not running (it exited, or was stopped or killed)",
     });
   });
 

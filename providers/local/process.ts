@@ -14,6 +14,7 @@ import type { LocalClients } from "./process-apply.js";
 import type { LocalProcessOptions } from "./process-plan.js";
 import { planProcess } from "./process-plan.js";
 import { read, status } from "./process-read.js";
+import { hostOption, portOption, stopTimeoutOption } from "./shared.js";
 import { localPaths } from "./state.js";
 import type { LocalProcessState } from "./state.js";
 
@@ -39,44 +40,19 @@ export const localProcess = defineTarget<LocalProcessOptions, LocalProcessState,
   kinds: ["function"],
   runtimes: LOCAL_RUNTIMES,
   options: z.strictObject({
-    port: z
-      .int()
-      .min(1)
-      .max(65535)
-      .meta({
-        description:
-          "Port the function listens on. Default: a free port, chosen once and kept across deploys.",
-        examples: [8080],
-      })
-      .optional(),
-    host: z
-      .string()
-      .min(1)
-      .default("127.0.0.1")
-      .meta({
-        description:
-          "Interface to listen on. The default keeps the API on this machine; 0.0.0.0 shares it on the network.",
-        examples: ["127.0.0.1", "0.0.0.0"],
-      }),
+    port: portOption.optional(),
+    host: hostOption,
     python: z
       .string()
       .min(1)
       .default("python3")
       .meta({
-        description: "Python interpreter for Python functions (a virtualenv's python, say).",
+        description:
+          "Python interpreter for Python functions: a name on PATH, or a path relative to the manifest (a virtualenv's python).",
         examples: [".venv/bin/python"],
       }),
-    stopTimeout: z
-      .int()
-      .min(0)
-      .max(300)
-      .default(5)
-      .meta({
-        description: "Seconds between SIGTERM and SIGKILL when a process is stopped.",
-        examples: [10],
-      }),
+    stopTimeout: stopTimeoutOption(5),
   }),
-  // Not a platform's quota, this machine's: the ranges only keep a manifest sane.
   limits: { memory: [64, 1_048_576], timeoutMs: 86_400_000 },
   capabilities: {
     nativeRollback: "restart of the kept previous build",

@@ -139,7 +139,7 @@ describe("local/process through the CLI", () => {
     const plan = await run(dir, "plan", "--detailed-exitcode");
     expect(plan.code).toBe(2);
     expect(plan.stdout).toMatch(/running = true → false/);
-    expect(plan.stdout).toMatch(/not running \(it exited or was killed\)/);
+    expect(plan.stdout).toMatch(/not running \(it exited, or was stopped or killed\)/);
     expect((await deploy(dir)).code).toBe(0);
     expect((await get(dir)).answer).toBe("one");
   });
