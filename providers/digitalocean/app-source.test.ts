@@ -62,7 +62,7 @@ function commit(work: string, file: string, text: string, push = true): string {
 
 const service: ServiceSpec = {
   kind: "function",
-  function: { runtime: "nodejs22", handler: "server.js", source: "fn" },
+  function: { runtime: "nodejs22", handler: "server.js", source: "fn", interface: "native" },
   env: { LOG_LEVEL: "info" },
   secrets: {},
   resources: { cpu: 1, memory: 512 },

@@ -4,6 +4,7 @@
 // holds. Secret envs are compared by keyed hash: the app only ever returns their encrypted
 // value (EV[...]).
 
+import { interfaceOf } from "../_shared/portable.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
 import { environmentSlug, gitLocation, locationOf, sourceSpecOf } from "./app-source.js";
 import type { GitLocation, GitOption } from "./app-source.js";
@@ -160,6 +161,13 @@ function codeAttributes(
     throw configError(
       "App Platform builds source only from a git repository, and the target names none",
       "set the target's `git: { repo, branch }` to the repository holding function.source, or deploy a container image",
+    );
+  // App Platform builds the repository itself and runs its start command: apiship cannot add
+  // a generated entry to a git build without committing it into the user's repository.
+  if (svc.function && interfaceOf(svc.function) === "portable")
+    throw configError(
+      "App Platform builds function.source from git and runs its own start command, so a portable handler gets no generated entry there",
+      "set service.function.interface: native and give the source a start command that listens on $PORT (package.json `start`, a Procfile, or the target's `runCommand`), or deploy the handler to digitalocean/functions",
     );
   const source: AppSourceAttributes = {
     ...gitLocation(opts.git),
