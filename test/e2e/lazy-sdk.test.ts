@@ -56,13 +56,16 @@ describe("lazy loading", () => {
       "--offline",
       "--state",
       `sqlite:${join(dir, "state.db")}`,
+      // Production: the environment every example deploys to the clouds (development is local).
+      "--env",
+      "production",
       ...EXAMPLES.flatMap((f) => ["-f", f]),
     ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Plan: \d+ to create/m);
     // Every platform has its adapter, and each plans offline without loading its SDK.
     expect(r.stderr).not.toMatch(/is planned from the manifest alone/);
-    expect(r.stdout).toMatch(/lambda\.function "hello-fn-staging-lambda" will be created/);
+    expect(r.stdout).toMatch(/lambda\.function "hello-fn-production-lambda" will be created/);
     expect(r.stdout).toMatch(/cloudrun\.service "sentiment-api-staging-cloudrun" will be created/);
     expect(r.stdout).toMatch(/gcf\.function "hello-fn-staging-gcf" will be created/);
     expect(packages.filter((p) => CLOUD_SDK.test(p))).toEqual([]);

@@ -91,8 +91,8 @@ export function starterManifest(name: string, kind: Kind, providers: string[]): 
       ? [
           "  function:",
           `    runtime: ${runtime.padEnd(18)}# nodejs20, nodejs22, python3.12, ... (apiship providers --json lists each platform's)`,
-          "    handler: index.handler     # file.export",
-          "    source: ./src              # folder zipped and uploaded",
+          "    handler: index.handler     # module.export: a fetch handler (Request => Response), or main:app for Python ASGI",
+          "    source: ./src              # folder built into each platform's package (README: Function code)",
         ]
       : ["  container:", '    image: "ghcr.io/acme/' + name + ':${env:GIT_SHA:-latest}"', "    port: 8080"];
   const targets = providers.map((p) => targetLine(p, kind));
