@@ -11,6 +11,7 @@ import { neutralContract, normalizeRuntime, runtimeFamily, suggestRuntime } from
 import { normalizeService, resourcesSchema, scalingSchema, serviceSchema } from "./service-schema.js";
 import { findCredentialLike, parseSecretRef } from "./secrets.js";
 import type { Kind, ServiceSpec } from "./types.js";
+import { HOURS_PER_MONTH, meanRate } from "../estimate/month.js";
 
 type Locate = (path: readonly PathSegment[]) => PathSegment[];
 
@@ -71,6 +72,7 @@ export function checkService(value: unknown, locate: Locate, out: Diagnostics): 
     checkScaling(value, locate, out),
     checkConflicts(value, locate, out),
     checkInterface(value, locate, out),
+    checkTraffic(value, locate, out),
   ];
   const parsed = parseWith(serviceSchema, value);
   if (!parsed.ok) {
@@ -78,6 +80,26 @@ export function checkService(value: unknown, locate: Locate, out: Diagnostics): 
     return undefined;
   }
   return ok.every(Boolean) ? normalizeService(parsed.data) : undefined;
+}
+
+/** A peak below the mean rate cannot be: the estimates would size for less than the average. */
+function checkTraffic(value: unknown, locate: Locate, out: Diagnostics): boolean {
+  if (!isPlainObject(value) || !isPlainObject(value.traffic)) return true;
+  const { monthlyRequests, peakRps } = value.traffic;
+  if (typeof monthlyRequests !== "number" || typeof peakRps !== "number") return true;
+  const mean = meanRate(monthlyRequests);
+  if (peakRps >= mean) return true;
+  out.add({
+    code: "traffic-peak-below-mean",
+    path: locate(["traffic", "peakRps"]),
+    message: `traffic.peakRps (${peakRps}) is below the mean rate of traffic.monthlyRequests (${formatRate(mean)} requests/s over a ${HOURS_PER_MONTH}-hour month)`,
+    hint: `set peakRps to the busiest second's rate, at least ${formatRate(mean)}`,
+  });
+  return false;
+}
+
+function formatRate(r: number): string {
+  return r >= 100 ? String(Math.ceil(r)) : String(Math.ceil(r * 100) / 100);
 }
 
 /** `interface: portable` needs a neutral contract: Go, Java, .NET, Ruby and PHP have none (issue 19). */

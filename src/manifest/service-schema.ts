@@ -19,7 +19,7 @@ const variableName = z
     own("must be letters, digits and underscores, not starting with a digit", 'e.g. "LOG_LEVEL"'),
   );
 
-const duration = (def: string, description: string) =>
+const durationString = () =>
   z
     .string({
       error: own(
@@ -35,7 +35,10 @@ const duration = (def: string, description: string) =>
           message: `is not a valid duration: ${r.message}`,
           params: { hint: r.hint },
         });
-    })
+    });
+
+const duration = (def: string, description: string) =>
+  durationString()
     .default(def)
     .meta({ description, pattern: DURATION_PATTERN, examples: [def] });
 
@@ -152,6 +155,56 @@ const healthSchema = z
   .prefault({})
   .meta({ description: "Health check run after every deploy; a failure rolls the target back." });
 
+/**
+ * Expected traffic, for the cost and cold-start estimates (issue 21). Names follow Infracost's
+ * usage file where they fit (`monthly_requests`, `request_duration_ms`). No block, no estimate:
+ * apiship never invents a traffic profile.
+ */
+export const trafficSchema = z
+  .strictObject({
+    monthlyRequests: z
+      .number()
+      .min(0)
+      .max(1e13)
+      .meta({ description: "Requests a month (Infracost: monthly_requests).", examples: [3_000_000] }),
+    meanDuration: durationString()
+      .refine(
+        (v) => {
+          const r = tryParseDuration(v);
+          return !r.ok || r.ms > 0;
+        },
+        own("must be longer than 0ms", 'the mean time one request takes, e.g. "120ms"'),
+      )
+      .meta({
+        description:
+          "Mean time one request takes, as a duration (Infracost: request_duration_ms), e.g. 120ms.",
+        pattern: DURATION_PATTERN,
+        examples: ["120ms"],
+      }),
+    peakRps: z
+      .number()
+      .min(0)
+      .max(1e7)
+      .meta({ description: "Requests per second at the busiest moment.", examples: [25] }),
+    egressGb: z
+      .number()
+      .min(0)
+      .max(1e9)
+      .optional()
+      .meta({ description: "GB sent to the internet a month (responses).", examples: [50] }),
+    payloadKb: z
+      .number()
+      .min(0)
+      .max(1e7)
+      .optional()
+      .meta({ description: "Mean size of a request plus its response, in KB.", examples: [4] }),
+  })
+  .meta({
+    description:
+      "Expected traffic, for the monthly cost and cold-start estimates. Without it no estimate is made.",
+    examples: [{ monthlyRequests: 3_000_000, meanDuration: "120ms", peakRps: 25 }],
+  });
+
 export const serviceSchema = z
   .strictObject({
     function: functionSchema.optional(),
@@ -182,6 +235,7 @@ export const serviceSchema = z
       .default("public")
       .meta({ description: "public: anyone can call it; private: platform IAM only." }),
     timeout: duration("30s", "Request timeout."),
+    traffic: trafficSchema.optional(),
   })
   .meta({ description: "What to deploy: exactly one of function or container, and how it runs." });
 
@@ -216,5 +270,9 @@ export function normalizeService(s: ServiceInput): ServiceSpec {
     spec.function = { ...s.function, runtime, interface: s.function.interface ?? defaultInterface(runtime) };
   }
   if (s.container) spec.container = s.container;
+  if (s.traffic) {
+    const { meanDuration, ...rest } = s.traffic;
+    spec.traffic = { ...rest, meanDurationMs: ms(meanDuration) };
+  }
   return spec;
 }

@@ -55,6 +55,20 @@ export interface HealthSpec {
   intervalMs: number;
 }
 
+/** Expected traffic (the manifest's `service.traffic`), for cost and cold-start estimates. */
+export interface TrafficSpec {
+  /** Requests a month. */
+  monthlyRequests: number;
+  /** Mean time one request takes, in milliseconds. */
+  meanDurationMs: number;
+  /** Requests per second at the busiest moment. */
+  peakRps: number;
+  /** GB sent to the internet a month. */
+  egressGb?: number;
+  /** Mean size of a request plus its response, in KB. */
+  payloadKb?: number;
+}
+
 export interface ServiceSpec {
   kind: Kind;
   function?: FunctionSpec;
@@ -68,6 +82,8 @@ export interface ServiceSpec {
   access: Access;
   /** Request timeout in milliseconds. */
   timeoutMs: number;
+  /** Expected traffic; absent means no estimate (never a made-up default). */
+  traffic?: TrafficSpec;
 }
 
 /** One deployment target: a provider, one of its platforms, and that platform's own options. */
