@@ -9,7 +9,10 @@ const root = new URL("..", import.meta.url).pathname;
 rmSync(`${root}oclif.manifest.json`, { force: true });
 const config = await Config.load({ root, devPlugins: false, userPlugins: false });
 const commands = {};
-for (const c of [...config.commands].sort((a, b) => a.id.localeCompare(b.id))) {
+// Only apiship's own commands: a plugin's (autocomplete, not-found) come from its own manifest,
+// and listed here they would be looked up among apiship's and not be found.
+const own = config.commands.filter((c) => c.pluginName === config.name);
+for (const c of own.sort((a, b) => a.id.localeCompare(b.id))) {
   const cached = { ...c };
   delete cached.load;
   commands[c.id] = cached;

@@ -12,10 +12,41 @@ export async function execute(opts: { dir: string }): Promise<void> {
     await run(process.argv.slice(2), opts.dir);
     await flush();
   } catch (e) {
-    const unknown = e instanceof Errors.CLIError ? /^command (.+) not found$/.exec(e.message) : null;
-    if (!unknown) return handle(e as Error);
-    err(`Error: command "${(unknown[1] ?? "").replaceAll(":", " ")}" not found`);
-    err('  hint: run "apiship --help" to list the commands');
+    // oclif's own "command X not found", or @oclif/plugin-not-found's refusal (exit 127) after it
+    // warned and, on a terminal, offered its closest match.
+    const cli = e instanceof Errors.CLIError ? e : undefined;
+    const unknown = cli ? /^command (.+) not found$/.exec(cli.message) : null;
+    if (!unknown && cli?.oclif.exit !== 127) return handle(e as Error);
+    const typed = unknown?.[1]?.replaceAll(":", " ") ?? commandWords(process.argv.slice(2));
+    if (unknown) err(`Error: command "${typed}" not found`);
+    const near = await closestCommand(typed, opts.dir);
+    err(`  hint: ${near ? `did you mean "apiship ${near}"? ` : ""}run "apiship --help" to list the commands`);
     process.exitCode = 1;
+  }
+}
+
+const commandWords = (argv: string[]) => argv.filter((a) => !a.startsWith("-")).join(" ");
+
+/** The command id nearest to what was typed (CI logs get no prompt, so the hint says it). */
+async function closestCommand(typed: string, dir: string): Promise<string | undefined> {
+  try {
+    const { readFile } = await import("node:fs/promises");
+    const manifest = JSON.parse(await readFile(new URL("../oclif.manifest.json", dir), "utf8")) as {
+      commands: Record<string, unknown>;
+    };
+    // A CommonJS module: bundled, its exports arrive under `default`.
+    const mod = (await import("fastest-levenshtein")) as typeof import("fastest-levenshtein") & {
+      default?: typeof import("fastest-levenshtein");
+    };
+    const distance = mod.default?.distance ?? mod.distance;
+    const ids = Object.keys(manifest.commands).map((id) => id.replaceAll(":", " "));
+    const ranked = ids
+      .map((id) => ({ id, d: distance(typed, id) }))
+      .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id));
+    const best = ranked[0];
+    // Only a near miss: "depoy" → "deploy", not "frobnicate" → "init".
+    return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.id : undefined;
+  } catch {
+    return undefined;
   }
 }

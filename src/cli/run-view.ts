@@ -3,12 +3,13 @@
 
 import { describeHealth } from "../apply/health.js";
 import type { DeployResult, DestroyResult } from "../apply/types.js";
+import { linkUrls } from "./hyperlink.js";
 import { table } from "./output.js";
 
 const MEANING: Record<number, string> = {
   0: "ok",
   1: "failed",
-  3: "partial: some targets failed, the others went through",
+  3: "partial: the targets that failed were rolled back or named above, the others went through",
   130: "interrupted: run it again to finish",
 };
 
@@ -19,7 +20,8 @@ export function renderRun(command: string, r: DeployResult | DestroyResult): str
     return [t.target, t.status, ...extra];
   });
   const lines = [`${command} ${r.stack}`];
-  if (rows.length > 0) lines.push(table(rows).replace(/^/gm, "  "));
+  // Links after the table is laid out: the escape bytes must not count in its column widths.
+  if (rows.length > 0) lines.push(linkUrls(table(rows).replace(/^/gm, "  ")));
   else lines.push("  nothing recorded: nothing to do");
   for (const t of r.targets) {
     if (t.error) {

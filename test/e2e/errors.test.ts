@@ -42,12 +42,25 @@ describe("help and version", () => {
 });
 
 describe("command-line mistakes", () => {
-  it("an unknown command exits 1 with a message and a hint", async () => {
-    const r = await apiship(["deploi"]);
+  it("an unknown command exits 1, suggests the nearest one (did you mean) and gives a hint", async () => {
+    const r = await apiship(["depoy"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/command "deploi" not found/);
-    expect(r.stderr).toMatch(/hint: .*--help/);
+    // @oclif/plugin-not-found's warning; without a terminal it asks nothing, so the hint says it.
+    expect(r.stderr).toMatch(/depoy is not a apiship command/);
+    expect(r.stderr).toMatch(/hint: did you mean "apiship deploy"\? run "apiship --help"/);
     expect(r.stderr).not.toMatch(STACK_LINE);
+    const nested = await apiship(["state", "lst"]);
+    expect(nested.stderr).toMatch(/did you mean "apiship state list"/);
+    const far = await apiship(["frobnicate"]);
+    expect(far.code).toBe(1);
+    expect(far.stderr).not.toMatch(/did you mean/);
+    expect(far.stderr).toMatch(/hint: run "apiship --help"/);
+  });
+
+  it("completion scripts come from @oclif/plugin-autocomplete", async () => {
+    const r = await apiship(["autocomplete", "script", "bash"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/apiship/);
   });
 
   it("an unknown flag exits 1 with a message and a hint, also as a JSON envelope", async () => {

@@ -144,6 +144,24 @@ describe("local/process through the CLI", () => {
     expect((await get(dir)).answer).toBe("one");
   });
 
+  it("open prints or opens the endpoint, through $BROWSER", async () => {
+    const dir = project();
+    expect((await deploy(dir)).code).toBe(0);
+    const url = await endpoint(dir);
+    const printed = await run(dir, "open", "--print", "--path", "/healthz");
+    expect(printed.stdout.trim()).toBe(`${url}/healthz`);
+    const seen = join(dir, "opened.txt");
+    const browser = join(dir, "browser.sh");
+    writeFileSync(browser, `#!/bin/sh\necho "$1" > "${seen}"\n`, { mode: 0o755 });
+    const opened = await apiship(["open", "--env", "development"], {
+      cwd: dir,
+      env: { ...ENV, BROWSER: browser },
+    });
+    expect(opened.code, opened.stderr).toBe(0);
+    for (let i = 0; i < 50 && !existsSync(seen); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(readFileSync(seen, "utf8").trim()).toBe(url);
+  });
+
   it("destroy leaves no process and no port held", async () => {
     const dir = project();
     expect((await deploy(dir)).code).toBe(0);

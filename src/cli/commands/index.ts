@@ -5,6 +5,7 @@ import Destroy from "./destroy.js";
 import History from "./history.js";
 import Init from "./init.js";
 import Logs from "./logs.js";
+import Open from "./open.js";
 import Outputs from "./outputs.js";
 import Plan from "./plan.js";
 import Providers from "./providers.js";
@@ -24,6 +25,7 @@ export const COMMANDS = {
   history: History,
   init: Init,
   logs: Logs,
+  open: Open,
   outputs: Outputs,
   plan: Plan,
   providers: Providers,

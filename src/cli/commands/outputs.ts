@@ -4,6 +4,7 @@ import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import { withJobs } from "../engine.js";
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
+import { hyperlink } from "../hyperlink.js";
 import { table } from "../output.js";
 import type { StackJob } from "../stacks.js";
 
@@ -104,7 +105,7 @@ export default class OutputsCommand extends BaseCommand<OutputsResult> {
         if (s.targets.length === 0) return `${s.stack}: nothing deployed.`;
         const lines: string[] = [];
         for (const t of s.targets) {
-          lines.push(`${t.target}  ${t.endpoint ?? "(no endpoint)"}`);
+          lines.push(`${t.target}  ${t.endpoint ? hyperlink(t.endpoint) : "(no endpoint)"}`);
           const rows = Object.entries(t.outputs).map(([k, v]) => [`  ${k}`, v]);
           if (rows.length) lines.push(table(rows));
         }
