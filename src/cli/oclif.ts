@@ -1,7 +1,10 @@
 // oclif on its own, for bin/run.js (see main.ts). The bundler shares one copy of oclif
 // between this entry and the commands'.
 import { Errors, flush, handle, run } from "@oclif/core";
+import type * as FastestLevenshtein from "fastest-levenshtein";
 import { err } from "./output.js";
+
+type Levenshtein = typeof FastestLevenshtein;
 
 /**
  * oclif's execute(), except for an unknown command: oclif exits 2 for it, which DESIGN.md §6
@@ -35,9 +38,7 @@ async function closestCommand(typed: string, dir: string): Promise<string | unde
       commands: Record<string, unknown>;
     };
     // A CommonJS module: bundled, its exports arrive under `default`.
-    const mod = (await import("fastest-levenshtein")) as typeof import("fastest-levenshtein") & {
-      default?: typeof import("fastest-levenshtein");
-    };
+    const mod = (await import("fastest-levenshtein")) as Levenshtein & { default?: Levenshtein };
     const distance = mod.default?.distance ?? mod.distance;
     const ids = Object.keys(manifest.commands).map((id) => id.replaceAll(":", " "));
     const ranked = ids
