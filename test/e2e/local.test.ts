@@ -168,11 +168,38 @@ describe("local/process through the CLI", () => {
     const { pid, port } = marker(dir);
     const r = await run(dir, "destroy", "--confirm", "development");
     expect(r.code, r.stderr).toBe(0);
+    // The preview names what goes before it goes.
+    expect(r.stderr).toContain("apiship destroy will delete, in hello-local/development:");
+    expect(r.stderr).toMatch(
+      /- local \(local\/process\) hello-local-development-local: http:\/\/127\.0\.0\.1:\d+, release [0-9a-f]{12}/,
+    );
+    expect(r.stderr).toMatch(/^ {6}process hello-local-development-local$/m);
     expect(await alive(pid)).toBe(false);
     expect(await portHeld(port)).toBe(false);
     expect(await findOwned(paths(dir).owner)).toEqual([]);
     expect(existsSync(paths(dir).marker)).toBe(false);
   });
+
+  it.skipIf(!existsSync("/usr/bin/script"))(
+    "on a terminal, destroy asks for the environment's name instead of --confirm (skipped without util-linux script)",
+    async () => {
+      const dir = project();
+      expect((await deploy(dir)).code).toBe(0);
+      const { pid } = marker(dir);
+      // script(1) gives the CLI a pseudo-terminal and types our stdin into it.
+      const cmd = `"${process.execPath}" "${BIN}" destroy --env development`;
+      const r = spawnSync("/usr/bin/script", ["-qec", cmd, "/dev/null"], {
+        cwd: dir,
+        input: "development\n",
+        env: { ...process.env, ...ENV, NO_COLOR: "1", CI: "" },
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      expect(r.status, r.stdout).toBe(0);
+      expect(r.stdout).toContain("Type the environment's name (development) to destroy it:");
+      expect(await alive(pid)).toBe(false);
+    },
+  );
 
   it("keeps a canary secret out of the state, the log file and the output", async () => {
     const dir = project();

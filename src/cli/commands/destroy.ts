@@ -7,6 +7,8 @@ import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import { JSON_STREAM_NOTE, concurrencyFlag, engineIo, withJobs, worstExit } from "../engine.js";
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
+import { askEnvironmentName, destroyPreview } from "../destroy-preview.js";
+import { err } from "../output.js";
 import { renderRun } from "../run-view.js";
 
 export interface DestroyCommandResult {
@@ -19,7 +21,8 @@ export default class DestroyCommand extends BaseCommand<DestroyCommandResult> {
   static override description =
     "Works from the state alone (a target already removed from the manifest is destroyed too), newest " +
     "target first. It is idempotent: what is already gone counts as destroyed, and destroying an empty " +
-    "stack does nothing and exits 0. --confirm must repeat the environment's name.\n\n" +
+    "stack does nothing and exits 0. It first lists what it will delete; on a terminal it then asks for the " +
+    "environment's name, elsewhere --confirm must repeat it.\n\n" +
     `${JSON_STREAM_NOTE}\n\n` +
     "Exit codes: 0 destroyed (or nothing to destroy); 3 some targets failed; 1 error; 130 interrupted.";
   static override examples = [
@@ -44,8 +47,14 @@ export default class DestroyCommand extends BaseCommand<DestroyCommandResult> {
       flags,
       (d) => this.addWarning(d),
       async (loaded, jobs) => {
-        for (const { stack } of jobs) {
-          if (flags.confirm !== stack.environment) {
+        for (const { stack, store } of jobs) {
+          // What will go, before anything is asked or deleted (to stderr: stdout stays the result).
+          if (!this.jsonMode) err(destroyPreview(stack.id, await store.read(stack.id), flags.target));
+          const asked =
+            flags.confirm === undefined && process.stdin.isTTY && !this.jsonMode
+              ? await askEnvironmentName(stack.environment)
+              : false;
+          if (!asked && flags.confirm !== stack.environment) {
             throw new UsageError(
               flags.confirm === undefined
                 ? `destroying ${stack.id} needs --confirm ${stack.environment}`
