@@ -8,24 +8,33 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
 import { pythonHas } from "../conformance/hosts.js";
 import { startGcpFake } from "../fakes/gcp/index.js";
-import type { GcpFake } from "../fakes/gcp/index.js";
+import {
+  FunctionUrls,
+  deployExample,
+  expectBundledEntry,
+  expectExampleAnswers,
+  expectPythonSource,
+  expectServedUpload,
+  fakeForFile,
+} from "../support/example-deploys.js";
 import { copyExample } from "../support/examples.js";
-import { cloudFunction, cloudFunctionPackage, current } from "../support/fake-packages.js";
-import { packageServer } from "../support/run-package.js";
-import type { PackageServer } from "../support/run-package.js";
+import { cloudFunction, cloudFunctionPackage } from "../support/fake-packages.js";
 import { jsonStream } from "./deploy-helpers.js";
-import { apiship, cleanup, ensureBuilt, tempDir } from "./helpers.js";
+import { apiship, tempDir } from "./helpers.js";
 
-let fake: GcpFake;
-/** By function id: the server its URL points at. */
-const servers = new Map<string, PackageServer>();
+const urls = new FunctionUrls();
+afterAll(() => urls.close());
+// A Cloud Functions URL has no trailing slash (a Lambda function URL has one).
+const fake = fakeForFile(() =>
+  startGcpFake({ knobs: { functionUrl: (id) => urls.url(id).replace(/\/$/, "") } }),
+);
 const env = () => ({
-  CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDFUNCTIONS: fake.url,
-  CLOUDSDK_API_ENDPOINT_OVERRIDES_RUN: fake.url,
+  CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDFUNCTIONS: fake().url,
+  CLOUDSDK_API_ENDPOINT_OVERRIDES_RUN: fake().url,
   GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.e2e",
   APISHIP_GCP_POLL_MS: "5",
 });
@@ -33,34 +42,11 @@ const env = () => ({
 /** The function `<project>/<region>/<id>` with a URL that runs what the fake holds for it. */
 async function functionAt(project: string, region: string, id: string) {
   const name = `projects/${project}/locations/${region}/functions/${id}`;
-  servers.set(id, await packageServer(() => current(cloudFunctionPackage(fake, name))));
-  return { name, server: servers.get(id) as PackageServer };
+  return { name, server: await urls.serve(id, () => cloudFunctionPackage(fake(), name)) };
 }
 
-async function deploy(dir: string, environment: string) {
-  const r = await apiship(["deploy", "--yes", "--json", "-e", environment, "-t", "gcf"], {
-    cwd: dir,
-    env: env(),
-  });
-  expect(r.code, r.stderr + r.stdout).toBe(0);
-  const { events, envelope } = jsonStream<DeployCommandResult>(r);
-  expect(envelope.result?.stacks[0]?.deploy?.targets.map((t) => [t.target, t.status])).toEqual([
-    ["gcf", "deployed"],
-  ]);
-  expect(events.filter((e) => e.type === "health").at(-1)?.ok).toBe(true);
-}
-
-beforeAll(async () => {
-  ensureBuilt();
-  fake = await startGcpFake({
-    knobs: { functionUrl: (id) => (servers.get(id)?.url ?? "http://127.0.0.1:9/").replace(/\/$/, "") },
-  });
-}, 180_000);
-afterAll(async () => {
-  for (const s of servers.values()) await s.close();
-  await fake?.close();
-  cleanup();
-});
+const deploy = (dir: string, environment: string) =>
+  deployExample(dir, { environment, target: "gcf", selectTarget: true, env: env() });
 
 describe("examples on gcp/cloud-functions through the built CLI", () => {
   it("hello-fn: the plan says portable; the zip is the generated entry with the handler bundled, run by functions-framework at entry point apiship", async () => {
@@ -74,47 +60,22 @@ describe("examples on gcp/cloud-functions through the built CLI", () => {
 
     await deploy(dir, "staging");
     // The deploy's health check ran the uploaded code.
-    expect(fn.server.starts).toBe(1);
-    expect(fn.server.hits).toBeGreaterThan(0);
-    const told = cloudFunction(fake, fn.name);
+    expectServedUpload(fn.server);
+    const told = cloudFunction(fake(), fn.name);
     expect([told?.runtime, told?.entryPoint]).toEqual(["nodejs20", "apiship"]);
-    const pkg = cloudFunctionPackage(fake, fn.name);
-    expect([...(pkg?.files.keys() ?? [])].sort()).toEqual(["apiship-cloud-functions.mjs", "package.json"]);
-    expect(JSON.parse(pkg?.files.get("package.json")?.toString() ?? "{}")).toMatchObject({
-      main: "apiship-cloud-functions.mjs",
-    });
-    // The example's handler is inside the bundle, not shipped as its source folder.
-    expect(pkg?.files.get("apiship-cloud-functions.mjs")?.toString()).toContain("hello, ");
-
-    const running = await pkg!.run();
-    try {
-      const health = await running.get("/healthz");
-      expect([health.status, JSON.parse(health.text)]).toEqual([200, { status: "ok" }]);
-      const hello = await running.get("/greet?name=e2e");
-      expect(JSON.parse(hello.text)).toEqual({ message: "hello, e2e", path: "/greet" });
-    } finally {
-      await running.stop();
-    }
+    const pkg = cloudFunctionPackage(fake(), fn.name);
+    expectBundledEntry(pkg, "apiship-cloud-functions.mjs");
+    await expectExampleAnswers(pkg, "hello-fn");
   });
 
   it("hono-fn: Hono is bundled from node_modules, which never ships; the app answers under functions-framework", async () => {
     const { dir } = copyExample("hono-fn", { into: tempDir("apiship-e2e-gcf-hono-") });
     const fn = await functionAt("acme-hono", "us-central1", "hono-fn-staging-gcf");
     await deploy(dir, "staging");
-    expect(fn.server.starts).toBe(1);
-    const pkg = cloudFunctionPackage(fake, fn.name);
-    const names = [...(pkg?.files.keys() ?? [])];
-    expect(names.sort()).toEqual(["apiship-cloud-functions.mjs", "package.json"]);
-    expect(names.some((n) => n.includes("node_modules"))).toBe(false);
-    const running = await pkg!.run();
-    try {
-      const health = await running.get("/healthz");
-      expect([health.status, JSON.parse(health.text)]).toEqual([200, { status: "ok" }]);
-      const hello = await running.get("/hello/e2e");
-      expect(JSON.parse(hello.text)).toEqual({ message: "hello, e2e", path: "/hello/e2e" });
-    } finally {
-      await running.stop();
-    }
+    expectServedUpload(fn.server);
+    const pkg = cloudFunctionPackage(fake(), fn.name);
+    expectBundledEntry(pkg, "apiship-cloud-functions.mjs");
+    await expectExampleAnswers(pkg, "hono-fn");
   });
 
   it.skipIf(!pythonHas("flask"))(
@@ -123,27 +84,14 @@ describe("examples on gcp/cloud-functions through the built CLI", () => {
       const { dir } = copyExample("py-fn", { into: tempDir("apiship-e2e-gcf-py-") });
       const fn = await functionAt("acme-py", "europe-west1", "py-fn-production-gcf");
       await deploy(dir, "production");
-      expect(fn.server.starts).toBe(1);
-      const told = cloudFunction(fake, fn.name);
+      expectServedUpload(fn.server);
+      const told = cloudFunction(fake(), fn.name);
       expect([told?.runtime, told?.entryPoint]).toEqual(["python312", "apiship"]);
       expect(told?.buildEnv).toEqual({ GOOGLE_FUNCTION_SOURCE: "apiship_cloud_functions.py" });
       expect(told?.env.APISHIP_APP).toBe("main:app");
-      const pkg = cloudFunctionPackage(fake, fn.name);
-      const names = [...(pkg?.files.keys() ?? [])];
-      expect(names).toEqual(
-        expect.arrayContaining(["main.py", "apiship_cloud_functions.py", "apiship_asgi.py"]),
-      );
-      // The state apiship keeps beside the manifest never ships.
-      expect(names.filter((n) => n.startsWith(".apiship"))).toEqual([]);
-      const running = await pkg!.run();
-      try {
-        const health = await running.get("/healthz");
-        expect([health.status, JSON.parse(health.text)]).toEqual([200, { status: "ok" }]);
-        const hello = await running.get("/greet?name=e2e");
-        expect(JSON.parse(hello.text)).toEqual({ message: "hello, e2e", path: "/greet" });
-      } finally {
-        await running.stop();
-      }
+      const pkg = cloudFunctionPackage(fake(), fn.name);
+      expectPythonSource(pkg, "apiship_cloud_functions.py");
+      await expectExampleAnswers(pkg, "py-fn");
     },
   );
 
@@ -159,8 +107,9 @@ describe("examples on gcp/cloud-functions through the built CLI", () => {
     );
     // A cloud of its own: the example's function name is taken in the shared one.
     const name = "projects/acme-hello/locations/us-central1/functions/hello-fn-staging-gcf";
-    const own = await startGcpFake({ knobs: { functionUrl: () => server.url.replace(/\/$/, "") } });
-    const server = await packageServer(() => current(cloudFunctionPackage(own, name)));
+    const ownUrls = new FunctionUrls();
+    const own = await startGcpFake({ knobs: { functionUrl: (id) => ownUrls.url(id).replace(/\/$/, "") } });
+    const server = await ownUrls.serve("hello-fn-staging-gcf", () => cloudFunctionPackage(own, name));
     try {
       const r = await apiship(["deploy", "--yes", "--json", "-e", "staging", "-t", "gcf"], {
         cwd: dir,
@@ -173,9 +122,10 @@ describe("examples on gcp/cloud-functions through the built CLI", () => {
       expect(r.code).not.toBe(0);
       const { events } = jsonStream<DeployCommandResult>(r);
       expect(events.filter((e) => e.type === "health").at(-1)?.ok).toBe(false);
-      expect([server.starts, server.hits > 0]).toEqual([1, true]);
+      // The failing health check was the uploaded code's own answer.
+      expectServedUpload(server);
     } finally {
-      await server.close();
+      await ownUrls.close();
       await own.close();
     }
   }, 60_000);
