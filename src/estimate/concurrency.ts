@@ -64,5 +64,5 @@ export function probBusy(meanConcurrency: number): number {
 
 /** Instances needed at peak: ceil(peakRps × duration / concurrency). */
 export function instancesForRate(rps: number, durationSeconds: number, c: number): number {
-  return Math.ceil((rps * durationSeconds) / Math.max(1, c) - 1e-9);
+  return Math.max(0, Math.ceil((rps * durationSeconds) / Math.max(1, c) - 1e-9));
 }
