@@ -46,7 +46,7 @@ export function computeColdStart(
     `arrivals are Poisson at the mean rate λ = ${fmt(t.monthlyRequests)} requests / ${fmt(SECONDS_PER_MONTH)} s (a ${HOURS_PER_MONTH}-hour month) = ${fmt(lambda)}/s; mean requests in flight λ × d = ${fmt(L)}`,
   );
 
-  const keepAlive = p.alwaysOn ? null : (p.keepAliveSeconds ?? data?.keepAliveSeconds ?? null);
+  const keepAlive = p.alwaysOn ? null : (data?.keepAliveSeconds ?? null);
   let pColdIdle = 0;
   if (p.alwaysOn) {
     assumptions.push(
@@ -61,7 +61,7 @@ export function computeColdStart(
   } else {
     pColdIdle = Math.exp(-lambda * keepAlive);
     assumptions.push(
-      `an idle instance is kept ${fmt(keepAlive)} s (${keepAliveNote(data, p)}); P(cold) = e^(−λT) = e^(−${fmt(lambda)} × ${fmt(keepAlive)}) = ${fmt(pColdIdle)}`,
+      `an idle instance is kept ${fmt(keepAlive)} s (${keepAliveNote(data)}); P(cold) = e^(−λT) = e^(−${fmt(lambda)} × ${fmt(keepAlive)}) = ${fmt(pColdIdle)}`,
     );
   }
   const idleColdStartsPerMonth = t.monthlyRequests * pColdIdle;
@@ -127,8 +127,7 @@ export function computeColdStart(
   };
 }
 
-function keepAliveNote(data: ReturnType<PriceBook["coldStart"]>, p: ColdStartProfile): string {
-  if (p.keepAliveSeconds !== undefined) return "see the platform's assumptions";
+function keepAliveNote(data: ReturnType<PriceBook["coldStart"]>): string {
   const how = data?.verified === false ? "assumed, not confirmed" : "measured or documented";
   return data?.source ? `${how}: ${data.source}` : how;
 }

@@ -48,8 +48,6 @@ export interface ColdStartProfile {
   scalesOut: boolean;
   /** A request waits for a starting instance (serverless), rather than queueing on warm ones. */
   requestWaits: boolean;
-  /** Overrides the table's keep-alive (App Service without Always On). */
-  keepAliveSeconds?: number;
   assumptions: string[];
   warnings: string[];
 }

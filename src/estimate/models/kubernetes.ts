@@ -33,6 +33,8 @@ export function kubernetesShare(ctx: ModelContext, ids: NodePriceIds): PeakSizin
   const { service: s, bill } = ctx;
   const c = s.scaling.concurrency ?? DEFAULT_SERVER_CONCURRENCY;
   const { base, fixed } = replicas(ctx, c);
+  if (base === 0)
+    ctx.warn("scaling.min is 0 and scaling.max does not exceed it: the Deployment runs no replicas");
   const gb = memoryGb(s);
   const cpu = s.resources.cpu;
   if (cpu !== undefined)
