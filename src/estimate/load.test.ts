@@ -188,4 +188,33 @@ describe("staleness", () => {
     const row = priceAges(book, now).find((r) => r.id === "heroku.dyno.basic");
     expect(row).toMatchObject({ ageDays: 6, stale: false, overriddenBy: f });
   });
+
+  it("gives an override without a date no age, and keeps none of the shipped source's verdict", async () => {
+    const f = await file(
+      "undated.json",
+      JSON.stringify({
+        currency: "USD",
+        prices: [{ id: "heroku.dyno.basic", value: 6, source: "contract 2026-11" }],
+      }),
+    );
+    const book = await loadPriceBook({ overrideFile: f });
+    expect(book.price("heroku.dyno.basic")).toMatchObject({
+      value: 6,
+      source: "contract 2026-11",
+      seen: undefined,
+      verified: undefined,
+    });
+    expect(priceAges(book, new Date("2030-01-01")).find((r) => r.id === "heroku.dyno.basic")).toMatchObject({
+      ageDays: undefined,
+      stale: false,
+    });
+  });
+
+  it("refuses cold-start data in an override: only prices and free tiers can be replaced", async () => {
+    const f = await file(
+      "cold.json",
+      JSON.stringify({ currency: "USD", coldStart: { "aws/lambda": { keepAliveSeconds: 60 } } }),
+    );
+    expect((await usageError(loadPriceBook({ overrideFile: f }))).message).toContain("coldStart");
+  });
 });

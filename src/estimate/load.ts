@@ -85,15 +85,16 @@ export async function readShippedTables(root = packageRoot()): Promise<PriceTabl
 
 // An override names ids and new values; everything else a shipped price says may be given too
 // (a contract as source, the date the rate applies from), but none of it is required.
-const overridePrice = priceSchema.partial().required({ id: true, value: true });
-const overrideFreeTier = freeTierSchema.partial().required({ id: true, amount: true });
+// Its source may be anything that says where the rate comes from ("contract 2026-11").
+const overrideSource = { source: z.string().min(1).optional() };
+const overridePrice = priceSchema.partial().extend(overrideSource).required({ id: true, value: true });
+const overrideFreeTier = freeTierSchema.partial().extend(overrideSource).required({ id: true, amount: true });
 const overrideSchema = z.strictObject({
   provider: z.string().optional(),
   currency: z.literal("USD", { error: 'must be "USD": apiship compares prices in US dollars' }),
   note: z.string().optional(),
   prices: z.array(overridePrice).default([]),
   freeTiers: z.array(overrideFreeTier).default([]),
-  coldStart: z.unknown().optional(),
 });
 
 const HINT =

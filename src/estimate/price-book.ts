@@ -5,16 +5,22 @@
 import { InternalError } from "../errors.js";
 import type { ColdStartData, FreeTier, Price, PriceTable } from "./table-schema.js";
 
-export interface PriceEntry extends Price {
+export interface PriceEntry extends Omit<Price, "seen" | "verified"> {
   provider: string;
+  /** Undefined for an override that gave no date: its age is unknown. */
+  seen: string | undefined;
+  /** Undefined for an override that did not say: the value is the user's. */
+  verified: boolean | undefined;
   /** The `--prices` file that replaced the shipped value, when one did. */
   overriddenBy?: string;
   /** The shipped value an override replaced. */
   shippedValue?: number;
 }
 
-export interface FreeTierEntry extends FreeTier {
+export interface FreeTierEntry extends Omit<FreeTier, "seen" | "verified"> {
   provider: string;
+  seen: string | undefined;
+  verified: boolean | undefined;
   overriddenBy?: string;
 }
 
@@ -46,10 +52,14 @@ export class PriceBook {
     for (const [id, p] of o.prices) {
       const have = this.byId.get(id);
       if (!have) continue; // parseOverrides already refused unknown ids
+      // The shipped source, date and verdict were about the shipped value, not this one.
       this.byId.set(id, {
         ...have,
         ...p,
         id,
+        source: p.source ?? o.file,
+        seen: p.seen,
+        verified: p.verified,
         provider: have.provider,
         overriddenBy: o.file,
         shippedValue: have.value,
@@ -58,7 +68,16 @@ export class PriceBook {
     for (const [id, f] of o.freeTiers) {
       const have = this.free.get(id);
       if (!have) continue;
-      this.free.set(id, { ...have, ...f, id, provider: have.provider, overriddenBy: o.file });
+      this.free.set(id, {
+        ...have,
+        ...f,
+        id,
+        source: f.source ?? o.file,
+        seen: f.seen,
+        verified: f.verified,
+        provider: have.provider,
+        overriddenBy: o.file,
+      });
     }
   }
 
