@@ -79,7 +79,8 @@ export function estimateCost(input: EstimateInput, prices: PriceBook, opts: Cost
     );
   for (const id of new Set(lines.map((l) => l.priceId))) {
     const p = prices.price(id);
-    if (p.verified === false && !p.overriddenBy)
+    // A zero placeholder (a price that is the user's to set) is reported by its model instead.
+    if (p.verified === false && !p.overriddenBy && p.value !== 0)
       r.warnings.push(
         `${id} ($${p.value} ${p.unit.slice(4)}) is not confirmed against its source${p.note ? `: ${p.note}` : ""}`,
       );
