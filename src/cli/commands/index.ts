@@ -8,6 +8,7 @@ import Logs from "./logs.js";
 import Open from "./open.js";
 import Outputs from "./outputs.js";
 import Plan from "./plan.js";
+import Prices from "./prices.js";
 import Providers from "./providers.js";
 import Rollback from "./rollback.js";
 import Schema from "./schema.js";
@@ -28,6 +29,7 @@ export const COMMANDS = {
   open: Open,
   outputs: Outputs,
   plan: Plan,
+  prices: Prices,
   providers: Providers,
   rollback: Rollback,
   schema: Schema,
