@@ -66,8 +66,8 @@ describe("lazy loading", () => {
     // Every platform has its adapter, and each plans offline without loading its SDK.
     expect(r.stderr).not.toMatch(/is planned from the manifest alone/);
     expect(r.stdout).toMatch(/lambda\.function "hello-fn-production-lambda" will be created/);
-    expect(r.stdout).toMatch(/cloudrun\.service "sentiment-api-staging-cloudrun" will be created/);
-    expect(r.stdout).toMatch(/gcf\.function "hello-fn-staging-gcf" will be created/);
+    expect(r.stdout).toMatch(/cloudrun\.service "sentiment-api-production-cloudrun" will be created/);
+    expect(r.stdout).toMatch(/gcf\.function "hello-fn-production-gcf" will be created/);
     expect(packages.filter((p) => CLOUD_SDK.test(p))).toEqual([]);
     expect(packages.some((p) => p.startsWith("better-sqlite3"))).toBe(true);
     expect(packages.filter((p) => /^pg(\/|$)/.test(p))).toEqual([]);
