@@ -15,6 +15,7 @@ import type { Stack, TargetSpec } from "../manifest/types.js";
 import type { StackState, StateStore } from "../state/store.js";
 import type { TargetPlan } from "./assemble.js";
 import { assemblePlan, splitRecordedState } from "./assemble.js";
+import { estimatePlan } from "./estimates.js";
 import type { RefreshTarget } from "./refresh.js";
 import { refreshTargets, resolveAdapter } from "./refresh.js";
 import { fingerprintSecrets } from "./secrets.js";
@@ -33,6 +34,8 @@ export interface PlanStackOptions {
   toolVersion: string;
   signal?: AbortSignal;
   now?: () => Date;
+  /** How to estimate cost and cold starts when the service has `traffic` (plan --prices, --free-tier). */
+  estimates?: { pricesFile?: string; freeTier?: "apply" | "ignore" };
 }
 
 function checkFilter(stack: Stack, state: StackState | undefined, only: readonly string[] | undefined): void {
@@ -195,7 +198,21 @@ export async function planStack(stack: Stack, opts: PlanStackOptions): Promise<P
     else targets.push(planned);
   });
 
-  return assemblePlan({
+  const priced = stack.service.traffic
+    ? await estimatePlan(
+        stack,
+        state,
+        prepared.map((p) => p.spec.name),
+        {
+          freeTier: opts.estimates?.freeTier ?? "apply",
+          now: (opts.now ?? (() => new Date()))(),
+          ...(opts.estimates?.pricesFile ? { pricesFile: opts.estimates.pricesFile } : {}),
+        },
+      )
+    : undefined;
+  if (priced) diagnostics.push(...priced.diagnostics);
+
+  const plan = assemblePlan({
     stack: stack.id,
     tool: { name: "apiship", version: opts.toolVersion },
     createdAt: (opts.now ?? (() => new Date()))().toISOString(),
@@ -206,4 +223,5 @@ export async function planStack(stack: Stack, opts: PlanStackOptions): Promise<P
     targets,
     diagnostics,
   });
+  return priced && Object.keys(priced.estimates).length > 0 ? { ...plan, estimates: priced.estimates } : plan;
 }

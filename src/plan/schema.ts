@@ -90,6 +90,68 @@ export const SummarySchema = z
   .object({ create: count, update: count, replace: count, delete: count, noop: count })
   .meta({ id: "Summary", description: "Number of changes per action." });
 
+const usd = z.number().meta({ description: "US dollars a month (730 hours), rounded to the cent." });
+
+export const TargetEstimateSchema = z
+  .object({
+    currency: z.literal("USD"),
+    freeTier: z
+      .enum(["apply", "ignore"])
+      .meta({ description: "Whether the providers' free tiers were applied." }),
+    monthly: usd,
+    otherFreeTierMonthly: usd.meta({
+      description: "The total with the other free-tier mode, shown beside it.",
+    }),
+    fixedMonthly: usd.meta({
+      description: "Paid whatever the traffic: always-on instances, load balancer, cluster fee.",
+    }),
+    variableMonthly: usd,
+    deployedMonthly: usd.optional().meta({
+      description: "The same traffic with the options the target is deployed with, when they differ.",
+    }),
+    deltaMonthly: usd.optional().meta({ description: "monthly − deployedMonthly." }),
+    complete: z
+      .boolean()
+      .meta({ description: "False when part of the cost could not be priced (see warnings)." }),
+    instancesAtPeak: count,
+    lines: z.array(
+      z.object({
+        label: z.string(),
+        quantity: z.number(),
+        unit: z.string(),
+        priceId: z
+          .string()
+          .meta({ description: "The price in prices/<provider>.json (or --prices) it comes from." }),
+        amount: usd,
+      }),
+    ),
+    coldStart: z.object({
+      pCold: z
+        .number()
+        .min(0)
+        .max(1)
+        .meta({ description: "Share of requests that wait for an instance to start." }),
+      perMonth: count.meta({ description: "Expected cold starts a month (idle and scale-out)." }),
+      keepAliveSeconds: z
+        .number()
+        .nullable()
+        .meta({ description: "Idle instance lifetime; null: always on." }),
+      warmPool: count,
+      addedLatencyMs: z
+        .number()
+        .nullable()
+        .meta({ description: "Latency a cold start adds; null when unknown." }),
+    }),
+    warnings: z.array(z.string()),
+    explain: z
+      .array(z.string())
+      .meta({ description: "The models' assumptions (plan --explain prints them)." }),
+  })
+  .meta({
+    id: "TargetEstimate",
+    description: "Monthly cost and cold-start exposure of one target (issue 21).",
+  });
+
 export const PlanSchema = z
   .object({
     formatVersion: z.literal(PLAN_FORMAT_VERSION).meta({ description: "Bumped on any incompatible change." }),
@@ -154,6 +216,10 @@ export const PlanSchema = z
           "Per target whose function.source was packaged for the plan: deploy --plan packs it again and refuses the target when it moved.",
         examples: [{ api: { sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" } }],
       }),
+    estimates: z.record(z.string(), TargetEstimateSchema).optional().meta({
+      description:
+        "Per target, when service.traffic is set: monthly cost with its breakdown, the change against the deployed options, and cold starts.",
+    }),
   })
   .meta({
     id: "Plan",

@@ -2,10 +2,18 @@
 // disagree. Type-only: importing this file loads nothing at run time.
 
 import type { z } from "zod";
-import type { ChangeSchema, DriftSchema, PlanDiagnosticSchema, PlanSchema, SummarySchema } from "./schema.js";
+import type {
+  ChangeSchema,
+  DriftSchema,
+  PlanDiagnosticSchema,
+  PlanSchema,
+  SummarySchema,
+  TargetEstimateSchema,
+} from "./schema.js";
 
 export type Plan = z.infer<typeof PlanSchema>;
 export type Change = z.infer<typeof ChangeSchema>;
 export type Drift = z.infer<typeof DriftSchema>;
 export type PlanDiagnostic = z.infer<typeof PlanDiagnosticSchema>;
 export type Summary = z.infer<typeof SummarySchema>;
+export type TargetEstimate = z.infer<typeof TargetEstimateSchema>;

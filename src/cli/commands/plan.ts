@@ -48,13 +48,27 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
       default: "human",
       description: "Text view of the plan.",
     }),
+    prices: Flags.string({
+      description:
+        "Price file (the format of `apiship prices --json` tables) over the shipped prices, for estimates.",
+    }),
+    "free-tier": Flags.string({
+      options: ["apply", "ignore"],
+      default: "apply",
+      description: "Apply the providers' free tiers to estimates (the other total is shown beside it).",
+    }),
+    explain: Flags.boolean({
+      description: "Print the assumptions behind each cost and cold-start estimate.",
+    }),
   };
 
   private format = "human";
+  private explain = false;
 
   protected async exec(): Promise<Outcome<PlanResult>> {
     const { flags } = await this.parse(PlanCommand);
     this.format = flags.format;
+    this.explain = flags.explain;
     const loaded = await loadAll(flags.file, flags.env);
     loaded.warnings.forEach((w) => this.addWarning(w));
     const stores = new Stores(flags.state);
@@ -80,6 +94,10 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
             env: process.env,
             manifest: job.manifestRef,
             toolVersion: this.config.version,
+            estimates: {
+              freeTier: flags["free-tier"] === "ignore" ? "ignore" : "apply",
+              ...(flags.prices ? { pricesFile: flags.prices } : {}),
+            },
           }),
         );
       }
@@ -108,7 +126,9 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
       // In GitHub Actions each becomes an annotation on the manifest (plans know no line).
       this.annotate(p.diagnostics.map((d) => ({ ...d, file: p.manifest.path })));
     }
-    return result.plans.map((p) => renderHuman(p, { color: this.color, diagnostics: false })).join("\n\n");
+    return result.plans
+      .map((p) => renderHuman(p, { color: this.color, diagnostics: false, explain: this.explain }))
+      .join("\n\n");
   }
 }
 

@@ -2,6 +2,14 @@
 // Colour only when the caller asks (the CLI: a TTY without NO_COLOR), so piped output and
 // golden files are plain text.
 
+import {
+  coldStartText,
+  costText,
+  estimatesTitle,
+  foldedWarnings,
+  money,
+  sortedEstimates,
+} from "./estimates.js";
 import { neutralContract } from "../../manifest/runtimes.js";
 import type { Plan, PlanDiagnostic } from "../types.js";
 import type { Line, Tone } from "./common.js";
@@ -20,6 +28,8 @@ export interface HumanOptions {
   color: boolean;
   /** Append the diagnostics (default true); the CLI prints them to stderr instead. */
   diagnostics?: boolean;
+  /** Print each estimate's assumptions (plan --explain). */
+  explain?: boolean;
 }
 
 const ANSI: Record<Tone | "bold" | "dim" | "error" | "warning", string> = {
@@ -120,6 +130,21 @@ function nativeKind(runtime: string | undefined): string {
     : "native";
 }
 
+/** Monthly cost with its breakdown, the change against what is deployed, and cold starts. */
+function estimatesSection(plan: Plan, paint: Paint, explain: boolean): string[] {
+  const entries = sortedEstimates(plan);
+  if (entries.length === 0) return [];
+  const out = [paint("bold", estimatesTitle(plan))];
+  for (const [target, e] of entries) {
+    out.push(`  ${target}: ${costText(e)}`, `    cold starts: ${coldStartText(e)}`);
+    for (const l of e.lines)
+      out.push(paint("dim", `    ${money(l.amount).padStart(10)}  ${l.label} (${l.priceId})`));
+    for (const w of foldedWarnings(e)) out.push(paint("warning", `    warning: ${w}`));
+    if (explain) for (const x of e.explain) out.push(paint("dim", `    · ${x}`));
+  }
+  return [...out, ""];
+}
+
 const kib = (n: number) => (n < 1024 ? `${n} B` : `${(n / 1024).toFixed(1)} KiB`);
 
 /** The plan as terminal text, ending with a newline; diagnostics last unless `diagnostics: false`. */
@@ -130,6 +155,7 @@ export function renderHuman(plan: Plan, opts: HumanOptions): string {
     ...driftSection(plan, paint),
     ...changesSection(plan, paint),
     ...codeSection(plan, paint),
+    ...estimatesSection(plan, paint, opts.explain === true),
   ];
   out.push(paint("bold", closingLine(plan)));
   if (opts.diagnostics !== false)

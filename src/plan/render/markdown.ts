@@ -3,6 +3,7 @@
 // (GitHub colours its + and - lines), drift apart, diagnostics last. Rendered from the Plan
 // JSON alone.
 
+import { coldStartText, estimatesTitle, money, sortedEstimates } from "./estimates.js";
 import type { Plan, PlanDiagnostic } from "../types.js";
 import type { Line, TargetGroup } from "./common.js";
 import {
@@ -132,12 +133,35 @@ function footer(plan: Plan): string {
 }
 
 /** The plan as GitHub-flavoured Markdown, ending with a newline. */
+/** Cost and cold starts per target, as Infracost's comment shows cost (issue 21). */
+function estimatesTable(plan: Plan): string[] {
+  const entries = sortedEstimates(plan);
+  if (entries.length === 0) return [];
+  const rows = entries.map(
+    ([t, e]) =>
+      `| ${codeCell(t)} | ${cell(money(e.monthly))} | ${cell(e.deltaMonthly === undefined ? "" : `${e.deltaMonthly >= 0 ? "+" : "−"}${money(Math.abs(e.deltaMonthly))}`)} | ${cell(coldStartText(e))} |`,
+  );
+  return [
+    `#### ${estimatesTitle(plan).replace(/:$/, "")}`,
+    "",
+    "| target | monthly | vs deployed | cold starts |",
+    "| --- | ---: | ---: | --- |",
+    ...rows,
+    "",
+  ];
+}
+
 export function renderMarkdown(plan: Plan): string {
   const groups = groupByTarget(plan);
   const errors = errorCount(plan);
   const out = [`### apiship plan for ${code(plan.stack)}`, "", `**${closingLine(plan)}**`, ""];
   if (errors > 0) out.push(`:x: ${errors} error${errors === 1 ? "" : "s"}: see below.`, "");
-  out.push(...summaryTable(plan, groups), ...driftSection(plan), ...groups.flatMap(targetSection));
+  out.push(
+    ...summaryTable(plan, groups),
+    ...driftSection(plan),
+    ...groups.flatMap(targetSection),
+    ...estimatesTable(plan),
+  );
   if (plan.diagnostics.length > 0)
     out.push("#### Diagnostics", "", ...plan.diagnostics.map(diagnosticItem), "");
   out.push(footer(plan));
