@@ -10,6 +10,7 @@ import Outputs from "./outputs.js";
 import Plan from "./plan.js";
 import Prices from "./prices.js";
 import Providers from "./providers.js";
+import Recommend from "./recommend.js";
 import Rollback from "./rollback.js";
 import Schema from "./schema.js";
 import StateExport from "./state/export.js";
@@ -31,6 +32,7 @@ export const COMMANDS = {
   plan: Plan,
   prices: Prices,
   providers: Providers,
+  recommend: Recommend,
   rollback: Rollback,
   schema: Schema,
   "state:export": StateExport,
