@@ -28,7 +28,7 @@ export interface RollbackStackOptions extends EngineOptions {
   command?: string;
 }
 
-function pickSnapshot(
+export function pickSnapshot(
   releases: readonly Release[],
   target: string,
   to: number | undefined,

@@ -88,7 +88,8 @@ describe.sequential("deploy lifecycle", () => {
     ]);
     const human = await runs.cli(["status"]);
     expect(human.stdout).toMatch(/^TARGET\s+PLATFORM\s+HEALTH\s+ENDPOINT\s+RELEASE\s+DEPLOYED\s+DRIFT$/m);
-    expect(human.stdout).toMatch(/^web\s+test\/service\s+ready\s+\S+\s+1\s+\S+\s+no$/m);
+    // DEPLOYED is the time and how long ago.
+    expect(human.stdout).toMatch(/^web\s+test\/service\s+ready\s+\S+\s+1\s+\S+Z \(\d+s ago\)\s+no$/m);
   });
 
   it("outputs prints `target  endpoint` lines, a bare value with --output, and JSON", async () => {
@@ -112,7 +113,9 @@ describe.sequential("deploy lifecycle", () => {
     expect(rel?.result).toBe("succeeded");
     expect(rel?.summary.some((l) => l.startsWith("web: create"))).toBe(true);
     const human = await runs.cli(["history"]);
-    expect(human.stdout).toMatch(/^#1 {2}\S+ {2}\S+ {2}succeeded/m);
+    expect(human.stdout).toMatch(/^#1 {2}\S+ \(\d+s ago\) {2}\S+ {2}succeeded/m);
+    // What each target ran after the release: here the test platform's release ids.
+    expect(human.stdout).toMatch(/^ {4}runs: api 1, web 1$/m);
   });
 
   it("an unchanged redeploy says No changes and makes no mutating call", async () => {

@@ -114,6 +114,24 @@ describe("local/process through the CLI", () => {
     expect(await alive(pid)).toBe(false);
   });
 
+  it("history shows what each release ran and when; rollback previews the release it goes back to", async () => {
+    const dir = project("first");
+    expect((await deploy(dir)).code).toBe(0);
+    writeFileSync(join(dir, "src/index.mjs"), HANDLER("second"));
+    expect((await deploy(dir)).code).toBe(0);
+    const history = await run(dir, "history");
+    expect(history.stdout).toMatch(/^#2 {2}\S+ \(\d+s ago\) {2}/m);
+    expect(history.stdout).toMatch(/^ {4}runs: local [0-9a-f]{12}$/m);
+    const [second, first] = [...history.stdout.matchAll(/runs: local ([0-9a-f]{12})/g)].map((m) => m[1]);
+    const r = await run(dir, "rollback", "--yes");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`local: ${second} → ${first}, release #1 of `);
+    expect(r.stderr).toMatch(/\(\d+s ago\) by \S+/);
+    expect((await get(dir)).answer).toBe("first");
+    const status = await run(dir, "status");
+    expect(status.stdout).toMatch(/Z \(\d+s ago\)/);
+  });
+
   it("rolls an unhealthy release back to the previous build, which serves again, and exits 3", async () => {
     const dir = project("good");
     expect((await deploy(dir)).code).toBe(0);

@@ -4,9 +4,14 @@ import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import { withJobs } from "../engine.js";
 import { envFlag, fileFlag, stateFlag } from "../flags.js";
+import { ago } from "../when.js";
 
 /** A release as history shows it: everything but the target snapshots rollback re-applies. */
-export type HistoryEntry = Omit<Release, "targets"> & { targets: string[] };
+export type HistoryEntry = Omit<Release, "targets"> & {
+  targets: string[];
+  /** Per target, what it ran after this release: the image, code hash or platform release id. */
+  runs: Record<string, string>;
+};
 
 export interface HistoryResult {
   stacks: { stack: string; releases: HistoryEntry[] }[];
@@ -43,6 +48,9 @@ export default class HistoryCommand extends BaseCommand<HistoryResult> {
             releases: newest.map(({ targets, ...rest }) => ({
               ...rest,
               targets: Object.keys(targets).sort(),
+              runs: Object.fromEntries(
+                Object.entries(targets).flatMap(([t, r]) => (r.release ? [[t, r.release] as const] : [])),
+              ),
             })),
           });
         }
@@ -57,8 +65,12 @@ export default class HistoryCommand extends BaseCommand<HistoryResult> {
         if (s.releases.length === 0) return `${s.stack}: no releases yet.`;
         const lines = [`Releases of ${s.stack}:`];
         for (const rel of s.releases) {
-          lines.push(`#${rel.id}  ${rel.createdAt}  ${rel.who}  ${rel.result}  (${rel.command})`);
+          lines.push(
+            `#${rel.id}  ${rel.createdAt} (${ago(rel.createdAt)})  ${rel.who}  ${rel.result}  (${rel.command})`,
+          );
           for (const l of rel.summary) lines.push(`    ${l}`);
+          const runs = Object.entries(rel.runs).sort(([a], [b]) => a.localeCompare(b));
+          if (runs.length > 0) lines.push(`    runs: ${runs.map(([t, what]) => `${t} ${what}`).join(", ")}`);
         }
         return lines.join("\n");
       })

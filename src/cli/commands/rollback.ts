@@ -1,12 +1,15 @@
 import { dirname } from "node:path";
 import { Flags } from "@oclif/core";
-import { rollbackStack } from "../../apply/rollback.js";
+import { pickSnapshot, rollbackStack } from "../../apply/rollback.js";
+import type { StateStore } from "../../state/store.js";
 import type { DeployResult } from "../../apply/types.js";
 import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import { JSON_STREAM_NOTE, confirm, engineIo, withJobs, worstExit, yesFlag } from "../engine.js";
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
+import { err } from "../output.js";
 import { renderRun } from "../run-view.js";
+import { ago } from "../when.js";
 
 export interface RollbackCommandResult {
   /** Empty when the prompt was declined. */
@@ -42,6 +45,9 @@ export default class RollbackCommand extends BaseCommand<RollbackCommandResult> 
       flags,
       (d) => this.addWarning(d),
       async (loaded, jobs) => {
+        // What each target goes back to, shown before the question (to stderr: stdout stays the result).
+        if (!this.jsonMode)
+          for (const job of jobs) err(await rollbackPreview(job.stack.id, job.store, flags.to, flags.target));
         const what = flags.to === undefined ? "the previous healthy release" : `release #${flags.to}`;
         const where = jobs.map((j) => j.stack.id).join(", ");
         const targets = flags.target ? ` (targets ${flags.target.join(", ")})` : "";
@@ -80,4 +86,27 @@ export default class RollbackCommand extends BaseCommand<RollbackCommandResult> 
     if (r.cancelled) return "Rollback cancelled; nothing was changed.";
     return r.stacks.map((s) => renderRun("rollback", s)).join("\n\n");
   }
+}
+
+/** Per target: the release it goes back to (id, when, who, what it ran), or why none. */
+async function rollbackPreview(
+  stackId: string,
+  store: Pick<StateStore, "read" | "listReleases">,
+  to: number | undefined,
+  only: string[] | undefined,
+): Promise<string> {
+  const [state, releases] = await Promise.all([store.read(stackId), store.listReleases(stackId)]);
+  const names = only ?? Object.keys(state?.targets ?? {}).sort();
+  const lines = [`apiship rollback of ${stackId}:`];
+  for (const name of names) {
+    const now = state?.targets[name]?.release;
+    const back = pickSnapshot(releases, name, to);
+    const rel = back ? releases.find((r) => r.id === back.release) : undefined;
+    lines.push(
+      back && rel
+        ? `  ${name}: ${now ? `${now} → ` : ""}${back.record.release ?? "(no release id)"}, release #${rel.id} of ${rel.createdAt} (${ago(rel.createdAt)}) by ${rel.who}`
+        : `  ${name}: no earlier healthy release to go back to`,
+    );
+  }
+  return lines.join("\n");
 }

@@ -5,7 +5,9 @@ import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import { withJobs } from "../engine.js";
 import { envFlag, fileFlag, stateFlag } from "../flags.js";
+import { linkUrls } from "../hyperlink.js";
 import { table } from "../output.js";
+import { ago } from "../when.js";
 
 export interface StatusCommandResult {
   stacks: StackStatusResult[];
@@ -61,7 +63,7 @@ export default class StatusCommand extends BaseCommand<StatusCommandResult> {
           t.health,
           t.endpoint ?? "",
           t.release ?? "",
-          t.deployedAt ?? "",
+          t.deployedAt ? `${t.deployedAt.replace(/\.\d+Z$/, "Z")} (${ago(t.deployedAt)})` : "",
           t.drift === undefined
             ? "?"
             : t.drift
@@ -72,7 +74,9 @@ export default class StatusCommand extends BaseCommand<StatusCommandResult> {
         return [
           `Stack ${s.stack}  serial ${s.serial}`,
           rows.length
-            ? table(rows, ["TARGET", "PLATFORM", "HEALTH", "ENDPOINT", "RELEASE", "DEPLOYED", "DRIFT"])
+            ? linkUrls(
+                table(rows, ["TARGET", "PLATFORM", "HEALTH", "ENDPOINT", "RELEASE", "DEPLOYED", "DRIFT"]),
+              )
             : "No targets.",
           ...notes,
         ].join("\n");
