@@ -127,6 +127,14 @@ function quietNodeVersionWarning(): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 }
 
+/** STS, loaded on first use: artifacts above the inline limit and `apiship doctor` need it. */
+function stsFor(cfg: ProviderConfig, retried: ReturnType<typeof retrier>) {
+  return memo(async () => {
+    const sdk = await import("@aws-sdk/client-sts");
+    return { client: retried(new sdk.STSClient(baseConfig("STS", cfg))), sdk };
+  });
+}
+
 export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients> {
   quietNodeVersionWarning();
   const retried = retrier(cfg);
@@ -145,10 +153,7 @@ export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients>
       sdk,
     };
   });
-  const sts = memo(async () => {
-    const sdk = await import("@aws-sdk/client-sts");
-    return { client: retried(new sdk.STSClient(baseConfig("STS", cfg))), sdk };
-  });
+  const sts = stsFor(cfg, retried);
   const limit = Number(cfg.env.APISHIP_AWS_INLINE_LIMIT);
   const poll = Number(cfg.env.APISHIP_AWS_POLL_MS);
   return {
@@ -187,6 +192,8 @@ export interface EcsClients {
   logs: CloudWatchLogsClient;
   iam: IAMClient;
   sdk: EcsSdks;
+  /** STS, loaded on first use (`apiship doctor` asks who the credentials are). */
+  sts(): Promise<{ client: STSClient; sdk: StsSdk }>;
   /** First pause of a wait (APISHIP_AWS_POLL_MS; tests shorten it). */
   pollIntervalMs: number;
   /** Longest wait for a rollout to finish (APISHIP_ECS_ROLLOUT_TIMEOUT_MS, default 20 minutes). */
@@ -218,6 +225,7 @@ export async function createEcsClients(cfg: ProviderConfig): Promise<EcsClients>
     logs: retried(new logs.CloudWatchLogsClient(baseConfig("CLOUDWATCH_LOGS", cfg))),
     iam: retried(new iam.IAMClient(baseConfig("IAM", cfg))),
     sdk: { ecs, ec2, elb, scaling, logs, iam },
+    sts: stsFor(cfg, retried),
     pollIntervalMs: Number.isFinite(poll) && poll > 0 ? poll : 2000,
     rolloutTimeoutMs: Number.isFinite(rollout) && rollout > 0 ? rollout : 20 * 60_000,
     forRegion: (region) =>

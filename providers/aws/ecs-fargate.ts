@@ -16,6 +16,7 @@ import { planEcs } from "./ecs-plan.js";
 import { readEcs, statusEcs } from "./ecs-read.js";
 import type { EcsState } from "./ecs-state.js";
 import { names } from "./ecs-state.js";
+import { whoamiEcs } from "./whoami.js";
 
 export type { EcsState } from "./ecs-state.js";
 export { fargateSize } from "./ecs-state.js";
@@ -158,6 +159,7 @@ export const ecsFargate = defineTarget<EcsOptions, EcsState, EcsClients>({
   },
   concurrency: 8,
   createClients: createEcsClients,
+  whoami: whoamiEcs,
   read: readEcs,
   plan: planEcs,
   apply: applyEcs,

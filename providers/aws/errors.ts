@@ -94,6 +94,16 @@ export function missingAction(message: string): string | undefined {
   return /not authorized to perform:? ([A-Za-z0-9-]+:[A-Za-z0-9*]+)/.exec(message)?.[1];
 }
 
+/** What AWS answers when it does not accept the credentials themselves (not a missing permission). */
+const REJECTED_CREDENTIALS = new Set([
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+  "SignatureDoesNotMatch",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "InvalidAccessKeyId",
+]);
+
 function isCredentialsError(s: SdkErrorLike): boolean {
   return (
     errorName(s) === "CredentialsProviderError" ||
@@ -120,6 +130,14 @@ function classify(s: SdkErrorLike, op: string): Classified {
       retryable: false,
       message: `no AWS credentials found; tried: ${CREDENTIAL_CHAIN}`,
       hint: "configure credentials (aws configure, aws sso login, or AWS_* variables), or plan without the cloud with `apiship plan --offline`",
+    };
+  }
+  if (REJECTED_CREDENTIALS.has(name)) {
+    return {
+      code: "CREDENTIALS",
+      fault: "user",
+      retryable: false,
+      hint: "AWS rejected the credentials (wrong, revoked or expired keys, or an ended session): refresh them (aws sso login, aws configure) or check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN",
     };
   }
   if (THROTTLING.has(name)) {

@@ -15,6 +15,7 @@ import { planLambda } from "./lambda-plan.js";
 import { readLambda, statusLambda } from "./lambda-read.js";
 import { LAMBDA_RUNTIMES } from "./lambda-runtimes.js";
 import type { LambdaState } from "./lambda-state.js";
+import { whoamiLambda } from "./whoami.js";
 
 export { LAMBDA_RUNTIMES, runtimeId } from "./lambda-runtimes.js";
 export type { LambdaState } from "./lambda-state.js";
@@ -117,6 +118,7 @@ export const lambda = defineTarget<LambdaOptions, LambdaState, AwsClients>({
   },
   concurrency: 8,
   createClients: createAwsClients,
+  whoami: whoamiLambda,
   build: buildLambda,
   read: readLambda,
   plan: planLambda,

@@ -249,12 +249,35 @@ export interface TargetBehaviour<Opts, State extends object, C> {
    * is answered with its consoleUrl.
    */
   logs?(ctx: Ctx<C>, state: State, query: LogQuery): AsyncIterable<LogEntry>;
+  /**
+   * Who the target's credentials are (`apiship doctor`), and in `reach` the one read that shows
+   * its region, project or cluster answers. READS ONLY: no call here may change anything. A
+   * failure of the identity call throws, mapped through the provider's errors.ts (CREDENTIALS,
+   * UNAUTHENTICATED, ...); a failure of the reach call is returned in `reach`, so doctor can say
+   * which of the two failed. A platform without it is reported "not checked", never passed.
+   */
+  whoami?(ctx: Ctx<C>): Promise<Identity>;
   /** Where the cloud's own console shows this target (its logs tab, where there is one). PURE. */
   consoleUrl?(
     target: TargetSpec & { options: Opts },
     state: State | undefined,
     name: string,
   ): string | undefined;
+}
+
+/** What `whoami` found: who the credentials are, and whether the target's region answers. */
+export interface Identity {
+  /** Who the credentials are: an ARN, a service account's email, an account's email, a user. */
+  principal: string;
+  /** The account, subscription, project or cluster they act in. */
+  account?: string;
+  /** Where the credentials came from, or more about them ("from HEROKU_API_KEY"). */
+  detail?: string;
+  /**
+   * The read made after the identity to show that the target's region, project or cluster
+   * answers: what answered, or the error (mapped, as thrown errors are). Absent: not checked.
+   */
+  reach?: { ok: true; detail: string } | { ok: false; error: unknown };
 }
 
 export interface LogQuery {

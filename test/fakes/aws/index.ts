@@ -33,7 +33,7 @@ export interface AwsFake extends RunningFake {
   services: (Service | ContainerService)[];
 }
 
-const LAMBDA_PATH = /^\/(2015-03-31|2017-03-31|2017-10-31|2019-09-30|2021-10-31)\//;
+const LAMBDA_PATH = /^\/(2015-03-31|2016-08-19|2017-03-31|2017-10-31|2019-09-30|2021-10-31)\//;
 const ROUTES = [...LAMBDA_ROUTES, ...LAMBDA_EXTRA_ROUTES];
 
 function queryParams(req: FakeRequest): URLSearchParams | undefined {

@@ -1,6 +1,6 @@
 // The fake's Lambda routes around a function: Function URLs (2021-10-31), the resource-based
 // policy, provisioned (2019-09-30) and reserved (2017-10-31, read under 2019-09-30) concurrency,
-// and tags (2017-03-31, by ARN).
+// tags (2017-03-31, by ARN), and the region's account settings (2016-08-19, GetAccountSettings).
 
 import type { FakeRequest, FakeResponse } from "../_shared/server.js";
 import { json, lambdaError } from "./protocol.js";
@@ -222,6 +222,21 @@ const untagResource: Handler = (w, req, m) => {
   return json(204);
 };
 
+/** GetAccountSettings: the region's quotas (Lambda's defaults) and what the account uses. */
+const accountSettings: Handler = (w) => {
+  const functions = [...w.functions.values()];
+  return json(200, {
+    AccountLimit: {
+      TotalCodeSize: 80530636800,
+      CodeSizeUnzipped: 262144000,
+      CodeSizeZipped: 52428800,
+      ConcurrentExecutions: 1000,
+      UnreservedConcurrentExecutions: 1000 - functions.reduce((n, f) => n + (f.reserved ?? 0), 0),
+    },
+    AccountUsage: { TotalCodeSize: 0, FunctionCount: functions.length },
+  });
+};
+
 const FN = "([^/]+)";
 export const LAMBDA_EXTRA_ROUTES: [string, RegExp, Handler][] = [
   ["POST", new RegExp(`^/2021-10-31/functions/${FN}/url$`), createUrl],
@@ -240,4 +255,5 @@ export const LAMBDA_EXTRA_ROUTES: [string, RegExp, Handler][] = [
   ["POST", /^\/2017-03-31\/tags\/(.+)$/, tagResource],
   ["GET", /^\/2017-03-31\/tags\/(.+)$/, listTags],
   ["DELETE", /^\/2017-03-31\/tags\/(.+)$/, untagResource],
+  ["GET", /^\/2016-08-19\/account-settings\/?$/, accountSettings],
 ];
