@@ -379,11 +379,14 @@ export const BREAK_EVEN_RANGE: [number, number] = [1e3, 1e10];
 
 /**
  * Where always-on becomes cheaper than scale-to-zero: the cheapest fully priced candidate of each
- * kind at today's traffic, compared over the same profile scaled from 1e3 to 1e10 requests a
+ * kind at today's traffic (among those meeting the budgets, when any does), compared over the same profile scaled from 1e3 to 1e10 requests a
  * month. A log grid finds the first crossing, bisection (in log space) pins it down.
  */
 export function breakEven(input: RankInput, ranked: readonly Ranked[], prices: PriceBook): BreakEven | null {
-  const priced = ranked.filter((r) => r.monthly !== null && r.complete).sort(byCost);
+  // Those that meet the budgets first: the break-even that matters is the winner's side's.
+  const priced = ranked
+    .filter((r) => r.monthly !== null && r.complete)
+    .sort((x, y) => Number(x.rank === undefined) - Number(y.rank === undefined) || byCost(x, y));
   const a = priced.find((r) => !r.scalesToZero);
   const s = priced.find((r) => r.scalesToZero);
   const find = (r: Ranked | undefined) =>
@@ -463,9 +466,11 @@ export function targetSnippet(c: Candidate): string {
     const node = doc.getIn(["targets", name, key], true);
     if (node instanceof Scalar)
       node.comment =
-        key === "region" || key === "location"
-          ? ` placeholder: the price table's region, which the figures are for; set yours`
-          : ` placeholder: set yours`;
+        key !== "region" && key !== "location"
+          ? ` placeholder: set yours`
+          : node.value === REGION_FALLBACK[c.platform]
+            ? ` placeholder: priced the same in every region; set yours`
+            : ` placeholder: the price table's region, which the figures are for; set yours`;
   }
   return doc.toString({ lineWidth: 0 });
 }

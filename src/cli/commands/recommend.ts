@@ -272,7 +272,10 @@ function renderRecommendation(r: RecommendResult): string {
     out.push("", `Winner: ${label(w)}, ${money(w.monthly ?? 0)} a month (${where}):`, r.snippet.trimEnd());
   }
   if (r.candidates.some((c) => c.placeholders.length > 0 && c.monthly !== null))
-    out.push("", "* not in the manifest: estimated with default options in the price table's region");
+    out.push(
+      "",
+      "* not in the manifest: estimated with its default options, and placeholders (the price table's region) where one is required",
+    );
   if (r.chart) out.push("", `chart: ${r.chart}`);
   return out.join("\n");
 }
