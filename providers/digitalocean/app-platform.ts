@@ -14,6 +14,7 @@ import type { AppState } from "./app-plan.js";
 import type { AppOptions } from "./app-spec.js";
 import { createDoClients } from "./clients.js";
 import type { DoClients } from "./clients.js";
+import { reachApps, whoamiDo } from "./whoami.js";
 
 // app_spec.region of the OpenAPI: an enum of App Platform's regions (not datacenters).
 const APP_REGIONS = ["atl", "nyc", "sfo", "tor", "ams", "fra", "lon", "blr", "sgp", "syd"] as const;
@@ -124,6 +125,7 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
   },
   concurrency: 8,
   createClients: createDoClients,
+  whoami: whoamiDo(reachApps),
   build: (ctx, svc) => sourceArtifact(ctx.stack.baseDir, svc),
   read: readApp,
   plan: planApp,

@@ -20,6 +20,7 @@ import { planDroplet } from "./droplet-plan.js";
 import { createDropletClients } from "./droplet-server.js";
 import type { DropletOptions, DropletState } from "./droplet-plan.js";
 import { doDatacenter } from "./functions.js";
+import { reachDroplets, whoamiDo } from "./whoami.js";
 
 export const droplet = defineTarget<DropletOptions, DropletState, DoClients>({
   id: "digitalocean/droplet",
@@ -77,6 +78,7 @@ export const droplet = defineTarget<DropletOptions, DropletState, DoClients>({
   },
   concurrency: 8,
   createClients: createDropletClients,
+  whoami: whoamiDo(reachDroplets),
   read: readDroplet,
   plan: planDroplet,
   apply: applyDroplet,

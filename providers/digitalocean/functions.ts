@@ -20,6 +20,7 @@ import {
 } from "./fn-apply.js";
 import { planFunctions } from "./fn-plan.js";
 import type { FnOptions, FnState } from "./fn-plan.js";
+import { reachNamespaces, whoamiDo } from "./whoami.js";
 
 // The current (non-deprecated) runtime of each language DigitalOcean Functions runs; the
 // OpenAPI does not enumerate them (docs.digitalocean.com/products/functions/reference/runtimes).
@@ -70,6 +71,7 @@ export const functions = defineTarget<FnOptions, FnState, DoClients>({
   },
   concurrency: 8,
   createClients: createDoClients,
+  whoami: whoamiDo(reachNamespaces),
   build: buildFunction,
   read: readFunction,
   plan: (req) => planFunctions(req, kindOf(req, runtimeId)),

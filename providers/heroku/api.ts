@@ -5,6 +5,7 @@
 import { isNotFound } from "./errors.js";
 import type { Send } from "./transport.js";
 import type {
+  Account,
   App,
   AppCreate,
   AppUpdate,
@@ -16,6 +17,7 @@ import type {
   Formation,
   FormationBatchUpdate,
   Release,
+  Region,
   ReleaseRollback,
   Source,
   TeamAppCreate,
@@ -61,6 +63,16 @@ export class HerokuApi {
       if (isNotFound(e)) return undefined;
       throw e;
     }
+  }
+
+  /** GET /account: whose the API key is (`apiship doctor`). */
+  getAccount(signal: AbortSignal): Promise<Account> {
+    return this.call("GET", "/account", "read the account", signal);
+  }
+
+  /** GET /regions/{region}: the region exists and the API answers for it (`apiship doctor`). */
+  getRegion(region: string, signal: AbortSignal): Promise<Region> {
+    return this.call("GET", `/regions/${seg(region)}`, `read region ${region}`, signal);
   }
 
   createApp(body: AppCreate, signal: AbortSignal): Promise<App> {

@@ -18,6 +18,7 @@ import { planChanges } from "./plan.js";
 import { read, status } from "./read.js";
 import { buildTarball } from "./source.js";
 import type { HerokuState } from "./state.js";
+import { whoamiHeroku } from "./whoami.js";
 
 // Languages of Heroku's official buildpacks, at versions they build today. The buildpack detects
 // the language from the source (package.json, requirements.txt, go.mod, ...); the runtime here
@@ -95,6 +96,7 @@ export const heroku = defineTarget<HerokuOptions, HerokuState, HerokuClients>({
   naming: { resource: "Heroku app", maxLength: 30, lowercase: true, extraChars: "-", startsWithLetter: true },
   concurrency: 8,
   createClients: createHerokuClients,
+  whoami: whoamiHeroku,
   build: buildTarball,
   read,
   plan: planChanges,

@@ -153,3 +153,23 @@ export interface HerokuErrorBody {
   message: string;
   url?: string;
 }
+
+/** `#/definitions/account`: GET /account (the fields `apiship doctor` reads). */
+export interface Account {
+  id: string;
+  email: string;
+  name: string | null;
+  suspended_at: string | null;
+  delinquent_at: string | null;
+  default_team: { id: string; name: string } | null;
+}
+
+/** `#/definitions/region`: GET /regions/{region}. */
+export interface Region {
+  id: string;
+  name: string;
+  description: string;
+  country: string;
+  locale: string;
+  provider: { name: string; region: string };
+}

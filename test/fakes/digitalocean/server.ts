@@ -7,6 +7,7 @@
 
 import type { FakeRequest, FakeResponse, FaultKnobs, RunningFake } from "../_shared/server.js";
 import { startFake } from "../_shared/server.js";
+import { ACCOUNT_ROUTES } from "./account.js";
 import { APP_ROUTES, err, serveLive } from "./apps.js";
 import type { Handler } from "./apps.js";
 import { Responders, dropletAnswer, dropletRoutes } from "./droplets.js";
@@ -81,7 +82,7 @@ export async function startDoFake(opts: DoFakeOptions = {}): Promise<DoFake> {
   const world = new DoWorld(opts.world);
   const responders = new Responders((ip) => dropletAnswer(world, ip));
   await responders.start();
-  const routes = [...APP_ROUTES, ...FUNCTION_ROUTES, ...dropletRoutes(responders)];
+  const routes = [...ACCOUNT_ROUTES, ...APP_ROUTES, ...FUNCTION_ROUTES, ...dropletRoutes(responders)];
   const rejected: DoFake["rejected"] = [];
   const fake = await startFake({
     name: "digitalocean",

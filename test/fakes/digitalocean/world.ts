@@ -12,6 +12,7 @@ import type {
   ReservedIp,
   WhiskAction,
 } from "../../../providers/digitalocean/types.js";
+import type { FakeAccount } from "./account.js";
 
 export interface DoWorldOptions {
   /** GETs of a deployment per phase step (PENDING_BUILD → BUILDING → DEPLOYING → ACTIVE); default 1. */
@@ -31,6 +32,8 @@ export interface DoWorldOptions {
    * integration cannot reach; a clone URL not listed (and not itself local) fails to clone.
    */
   gitRemotes?: Record<string, string>;
+  /** What GET /v2/account answers (account.ts); `revoked: true` answers 401. */
+  account?: Partial<FakeAccount>;
 }
 
 export interface FakeDeployment extends AppDeployment {

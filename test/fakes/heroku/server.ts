@@ -8,6 +8,7 @@
 
 import type { FakeRequest, FakeResponse, FaultKnobs, RunningFake } from "../_shared/server.js";
 import { startFake } from "../_shared/server.js";
+import { ACCOUNT_ROUTES } from "./account.js";
 import { APP_ROUTES, err } from "./apps.js";
 import type { Handler } from "./apps.js";
 import { BUILD_ROUTES, handleBlob } from "./builds.js";
@@ -40,7 +41,7 @@ export interface HerokuFake extends RunningFake {
   mutations(): FakeRequest[];
 }
 
-const ROUTES: [string, RegExp, Handler][] = [...APP_ROUTES, ...BUILD_ROUTES];
+const ROUTES: [string, RegExp, Handler][] = [...ACCOUNT_ROUTES, ...APP_ROUTES, ...BUILD_ROUTES];
 // Version 3, or a variant of it ("version=3.docker-releases", "version=3.sdk").
 const ACCEPT = /^application\/vnd\.heroku\+json; version=3(?:\.([\w-]+))?$/;
 const rateLimited = (): FakeResponse => ({

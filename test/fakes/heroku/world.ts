@@ -11,6 +11,11 @@ import type { App, Build, Dyno, Formation, Release } from "../../../providers/he
 export interface FakeAccount {
   id: string;
   email: string;
+  name?: string;
+  /** The default team (GET /account's default_team). */
+  team?: { id: string; name: string };
+  /** The API key is no longer accepted: GET /account answers 401 (account.ts). */
+  revoked?: boolean;
 }
 
 export interface FakeRelease extends Release {
