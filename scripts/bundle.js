@@ -27,6 +27,10 @@ await build({
     "@azure/*",
     "@google-cloud/*",
     "@kubernetes/client-node",
+    // Loaded only behind HTTPS_PROXY/HTTP_PROXY (src/cli/proxy.ts, providers/_shared/proxy.ts).
+    "undici",
+    "https-proxy-agent",
+    "http-proxy-agent",
     // Bundles users' portable functions at build time (providers/_shared/portable.ts).
     "esbuild",
   ],

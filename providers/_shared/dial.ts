@@ -14,6 +14,9 @@ import { Readable } from "node:stream";
 import { createBrotliDecompress, createGunzip, createInflate } from "node:zlib";
 import { connectTargetFor } from "../../src/apply/connect-to.js";
 import type { ConnectRule } from "../../src/apply/connect-to.js";
+import { proxyAgentFor } from "./proxy.js";
+
+type Env = Record<string, string | undefined>;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -36,10 +39,12 @@ function decoded(res: IncomingMessage): Readable {
   return res;
 }
 
-function once(rules: readonly ConnectRule[], s: Sent): Promise<IncomingMessage> {
+function once(rules: readonly ConnectRule[], s: Sent, env: Env): Promise<IncomingMessage> {
   const tls = s.url.protocol === "https:";
   const hostname = s.url.hostname.replace(/^\[(.*)\]$/, "$1");
   const dial = connectTargetFor(s.url, rules);
+  // A connect-to rule names where to dial; otherwise HTTPS_PROXY/HTTP_PROXY may (proxy.ts).
+  const proxied = dial ? undefined : proxyAgentFor(s.url, env);
   const headers: Record<string, string> = { host: s.url.host };
   s.headers.forEach((v, k) => (headers[k] = v));
   if (s.body) headers["content-length"] = String(s.body.length);
@@ -50,7 +55,7 @@ function once(rules: readonly ConnectRule[], s: Sent): Promise<IncomingMessage> 
     path: `${s.url.pathname}${s.url.search}`,
     headers,
     // One connection per call: a rule's target may differ from call to call.
-    agent: false,
+    agent: proxied ?? false,
     ...(s.signal ? { signal: s.signal } : {}),
   };
   // Certificates are checked against the URL's host, wherever the connection goes.
@@ -78,8 +83,11 @@ function toResponse(url: URL, res: IncomingMessage): Response {
   return out;
 }
 
-/** A fetch-compatible function that dials by `rules`; redirects are followed through them too. */
-export function dialFetch(rules: readonly ConnectRule[]): typeof globalThis.fetch {
+/**
+ * A fetch-compatible function that dials by `rules`, else through the proxy `env` names;
+ * redirects are followed the same way.
+ */
+export function dialFetch(rules: readonly ConnectRule[], env: Env = {}): typeof globalThis.fetch {
   return async (input, init) => {
     // Request does fetch's own normalising (method, headers, a string body's content type).
     const request = new Request(input, init);
@@ -94,7 +102,7 @@ export function dialFetch(rules: readonly ConnectRule[]): typeof globalThis.fetc
     };
     for (let hop = 0; ; hop++) {
       if (signal?.aborted) throw signal.reason;
-      const res = await once(rules, sent);
+      const res = await once(rules, sent, env);
       const status = res.statusCode ?? 0;
       const location = res.headers.location;
       if (!REDIRECTS.has(status) || location === undefined || request.redirect === "manual")

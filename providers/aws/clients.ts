@@ -9,6 +9,7 @@
 // from it and the result passed as `endpoint`, which makes the SDK skip its own lookup: one
 // answer, never two. Without any, the SDK still honours a profile's `endpoint_url`.
 
+import { proxyAgentFor } from "../_shared/proxy.js";
 import type * as IamModule from "@aws-sdk/client-iam";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type * as LambdaModule from "@aws-sdk/client-lambda";
@@ -97,6 +98,12 @@ export function baseConfig(service: AwsService, cfg: ProviderConfig): Record<str
   else if (typeof opts.profile === "string") out.profile = opts.profile;
   // One retry layer (call-retry.ts): the SDK's own strategy makes one attempt.
   out.maxAttempts = 1;
+  // HTTPS_PROXY/HTTP_PROXY/NO_PROXY: the SDK's Node handler ignores them, so its agent is set.
+  const host = new URL(
+    endpoint ?? `https://${service.toLowerCase().replace(/_/g, "-")}.${String(out.region)}.amazonaws.com`,
+  );
+  const agent = proxyAgentFor(host, cfg.env);
+  if (agent) out.requestHandler = host.protocol === "https:" ? { httpsAgent: agent } : { httpAgent: agent };
   return out;
 }
 

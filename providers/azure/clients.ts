@@ -186,7 +186,7 @@ export async function createAzureClients(
     pollIntervalMs: positive(cfg.env.APISHIP_AZURE_POLL_MS, 2000),
     retry,
     connectTo,
-    fetch: dialFetch(connectTo),
+    fetch: dialFetch(connectTo, cfg.env),
   };
 }
 

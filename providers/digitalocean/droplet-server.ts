@@ -20,7 +20,7 @@ type DCtx = Ctx<DoClients>;
 export async function createDropletClients(cfg: ProviderConfig): Promise<DoClients> {
   const rules = parseConnectTo(cfg.env.APISHIP_CONNECT_TO);
   const [clients, { dialFetch }] = await Promise.all([createDoClients(cfg), import("../_shared/dial.js")]);
-  return { ...clients, fetch: dialFetch(rules) };
+  return { ...clients, fetch: dialFetch(rules, cfg.env) };
 }
 
 export const publicIp = (d: Droplet) => d.networks.v4?.find((n) => n.type === "public")?.ip_address;

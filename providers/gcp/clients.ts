@@ -288,7 +288,7 @@ async function makeFunctions(cfg: ProviderConfig, intervalMs: number, adc: Adc):
   const call = caller(cfg);
   const o = NO_GAX_RETRY;
   // The signed upload URL is a host Google names: APISHIP_CONNECT_TO may point it at an emulator.
-  const dial = dialFetch(parseConnectTo(cfg.env.APISHIP_CONNECT_TO));
+  const dial = dialFetch(parseConnectTo(cfg.env.APISHIP_CONNECT_TO), cfg.env);
   const check = (n: string) =>
     c.checkUpdateFunctionProgress(n) as unknown as Promise<CheckedOp<CloudFunction>>;
   const getFunction = (name: string) =>

@@ -3,6 +3,7 @@
 // ({status, result, warnings} / {status, error, warnings}) and sets the exit code of
 // DESIGN.md §6. Nobody hand-rolls --json (DESIGN.md §9.4).
 
+import { installProxy } from "./proxy.js";
 import { Command, Errors, Flags } from "@oclif/core";
 import type { ApishipError, Diagnostic } from "../errors.js";
 import { ExitCode, ManifestError, toApishipError, UsageError } from "../errors.js";
@@ -76,6 +77,7 @@ export abstract class BaseCommand<T> extends Command {
   async run(): Promise<void> {
     this.jsonMode = this.argv.includes("--json");
     try {
+      await installProxy(process.env);
       const { result, exitCode, error } = await this.exec();
       if (this.jsonMode) {
         const failed = error?.toJSON() ?? runFailure(this.id ?? "command", exitCode ?? ExitCode.ok);
