@@ -29,7 +29,7 @@ const start = async (world: DoWorldOptions = {}) => (fake = await startDoFake({ 
 describe("digitalocean whoami", () => {
   it("app-platform: the account's email and team, and the apps list answering", async () => {
     await start({ account: { team: { uuid: "t-1", name: "Acme" } } });
-    const id = await whoami(appPlatform as TargetAdapter, "fra", TOKEN);
+    const id = await whoami(appPlatform as unknown as TargetAdapter, "fra", TOKEN);
     expect(id).toEqual({
       principal: "sammy@digitalocean.com",
       account: "team Acme",
@@ -41,29 +41,29 @@ describe("digitalocean whoami", () => {
 
   it("functions and droplet: their own list reads", async () => {
     await start();
-    const fn = await whoami(functions as TargetAdapter, "fra1", TOKEN);
+    const fn = await whoami(functions as unknown as TargetAdapter, "fra1", TOKEN);
     expect(fn.reach).toEqual({ ok: true, detail: "Functions answered: 0 namespaces, 0 in fra1" });
-    const d = await whoami(droplet as TargetAdapter, "fra1", TOKEN);
+    const d = await whoami(droplet as unknown as TargetAdapter, "fra1", TOKEN);
     expect(d.reach).toEqual({ ok: true, detail: "Droplets answered: 0 Droplets" });
   });
 
   it("without a token: CREDENTIALS naming the variables, and nothing sent", async () => {
     await start();
-    const e = await whoami(appPlatform as TargetAdapter, "fra", {}).catch((x: unknown) => x);
+    const e = await whoami(appPlatform as unknown as TargetAdapter, "fra", {}).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: "CREDENTIALS", hint: expect.stringMatching(/DIGITALOCEAN_TOKEN/) });
     expect(fake?.requests).toEqual([]);
   });
 
   it("a token the API rejects: UNAUTHENTICATED with the token hint", async () => {
     await start({ account: { revoked: true } });
-    const e = await whoami(appPlatform as TargetAdapter, "fra", TOKEN).catch((x: unknown) => x);
+    const e = await whoami(appPlatform as unknown as TargetAdapter, "fra", TOKEN).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: "UNAUTHENTICATED", hint: expect.stringMatching(/DIGITALOCEAN_TOKEN/) });
     expect((e as Error).message).toMatch(/HTTP 401: Unable to authenticate you/);
   });
 
   it("a locked account fails with the account's own message", async () => {
     await start({ account: { status: "locked", status_message: "Billing overdue" } });
-    const e = await whoami(appPlatform as TargetAdapter, "fra", TOKEN).catch((x: unknown) => x);
+    const e = await whoami(appPlatform as unknown as TargetAdapter, "fra", TOKEN).catch((x: unknown) => x);
     expect(e).toMatchObject({
       code: "ACCOUNT_LOCKED",
       message: expect.stringMatching(/locked: Billing overdue/),

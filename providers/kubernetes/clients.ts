@@ -28,6 +28,10 @@ export interface KubeClients {
   logs: LogsApi;
   /** Which cluster, for messages: "context prod (https://1.2.3.4:6443)". */
   cluster: string;
+  /** The kubeconfig user of the current context (`apiship doctor`). */
+  user?: string;
+  /** GET /version: the API server's gitVersion (`apiship doctor`; unauthenticated callers may ask). */
+  version?(): Promise<string>;
   timing: KubeTiming;
   /**
    * The run's per-call retry policy. client-node retries nothing itself, so objects.ts retries
@@ -162,10 +166,14 @@ export async function clientsFromKubeConfig(
 ): Promise<KubeClients> {
   const k8s = await import("@kubernetes/client-node");
   const server = kc.getCurrentCluster()?.server ?? "(no server)";
+  const user = kc.getCurrentUser()?.name;
+  const versions = kc.makeApiClient(k8s.VersionApi);
   return {
     objects: k8s.KubernetesObjectApi.makeApiClient(kc),
     logs: kc.makeApiClient(k8s.CoreV1Api),
     cluster: `context ${kc.getCurrentContext()} (${server})`,
+    ...(user ? { user } : {}),
+    version: async () => (await versions.getCode()).gitVersion,
     timing: { ...DEFAULT_TIMING, ...timing },
     retry,
   };

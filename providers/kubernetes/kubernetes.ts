@@ -14,6 +14,7 @@ import type { K8sOptions } from "./manifests.js";
 import { planChanges } from "./plan.js";
 import { read, status } from "./read.js";
 import type { KubeState } from "./state.js";
+import { whoamiKube } from "./whoami.js";
 
 export type KubernetesOptions = K8sOptions & { kubeconfig?: string; context?: string };
 
@@ -57,6 +58,7 @@ export const kubernetes = defineTarget<KubernetesOptions, KubeState, KubeClients
   },
   concurrency: 8,
   createClients: createKubeClients,
+  whoami: whoamiKube,
   read,
   plan: planChanges,
   apply,

@@ -1,6 +1,6 @@
 // A stateful fake Kubernetes API server on 127.0.0.1 (DESIGN.md §8), built on the shared fake
 // framework: API discovery, server-side apply (PATCH application/apply-patch+yaml with a
-// fieldManager), get/list/delete with labelSelector, pods and pods/log, and the simulated
+// fieldManager), get/list/delete with labelSelector, pods and pods/log, GET /version, and the simulated
 // controllers of controller.ts. A test reaches it through a kubeconfig it writes with
 // writeKubeconfig(), so the real client-node talks HTTP to it (client-node allows plain http
 // only with insecure-skip-tls-verify). The shared framework strips Authorization headers from
@@ -23,6 +23,19 @@ export interface RunningKubeFake extends RunningFake {
 }
 
 export const FAKE_TOKEN = "fake-token-123";
+
+/** GET /version (version.Info), as a v1.30 kube-apiserver answers it. */
+export const VERSION = {
+  major: "1",
+  minor: "30",
+  gitVersion: "v1.30.5",
+  gitCommit: "74e84a90c725047b1328ff3d589fedb1cb7a120e",
+  gitTreeState: "clean",
+  buildDate: "2024-09-12T00:11:55Z",
+  goVersion: "go1.22.6",
+  compiler: "gc",
+  platform: "linux/amd64",
+};
 
 function status(code: number, reason: string, message: string): FakeResponse {
   return {
@@ -81,6 +94,7 @@ class KubeApi {
   ) {}
 
   handle(req: FakeRequest): FakeResponse {
+    if (req.method === "GET" && req.path === "/version") return { status: 200, body: VERSION };
     const d = req.method === "GET" ? discovery(req.path) : undefined;
     if (d) return d;
     const r = route(req.path);
