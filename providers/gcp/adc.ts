@@ -78,3 +78,50 @@ export async function accessToken(auth: GoogleAuth, target: string): Promise<str
     });
   return token;
 }
+
+/** Who Application Default Credentials are, and where they came from (`apiship doctor`). */
+export interface AdcIdentity {
+  principal: string;
+  detail: string;
+}
+
+interface AdcJson {
+  type?: string;
+  client_email?: string;
+  audience?: string;
+}
+
+const ADC_KINDS: Record<string, string> = {
+  authorized_user: "a gcloud user login (its email is not in the credentials file)",
+  service_account: "a service account key",
+  external_account: "workload identity federation",
+  impersonated_service_account: "an impersonated service account",
+  gce_metadata: "an attached service account",
+};
+
+/**
+ * Describes resolved ADC: an access token is asked for first, which proves they still work (a
+ * revoked login or a deleted key fails here, as CREDENTIALS), then the service account's email
+ * where there is one (a key, impersonation, federation through a service account, the metadata
+ * server's account), else the kind of credential.
+ */
+export async function describeAdc(
+  auth: GoogleAuth,
+  target: string,
+  env: Record<string, string | undefined>,
+): Promise<AdcIdentity> {
+  await accessToken(auth, target);
+  const json = (auth as unknown as { jsonContent?: AdcJson | null }).jsonContent ?? undefined;
+  const creds = await withoutMetadataWarnings(() => auth.getCredentials()).catch(() => undefined);
+  const email = creds?.client_email ?? json?.client_email;
+  const type = json?.type ?? "gce_metadata";
+  const kind = ADC_KINDS[type] ?? type;
+  const file = env.GOOGLE_APPLICATION_CREDENTIALS;
+  const source = file
+    ? `GOOGLE_APPLICATION_CREDENTIALS (${file})`
+    : json
+      ? "gcloud's application-default credentials file"
+      : "the metadata server";
+  const audience = type === "external_account" && json?.audience ? `, pool ${json.audience}` : "";
+  return { principal: email ?? kind, detail: `${email ? `${kind}, ` : ""}from ${source}${audience}` };
+}

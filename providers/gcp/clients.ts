@@ -21,8 +21,8 @@ import { parseConnectTo } from "../../src/apply/connect-to.js";
 import { callPolicy, retryCall } from "../_shared/call-retry.js";
 import { dialFetch } from "../_shared/dial.js";
 import { poll } from "../_shared/poll.js";
-import { CREDENTIALS_HINT, accessToken, applicationDefault } from "./adc.js";
-import type { GoogleAuth } from "./adc.js";
+import { CREDENTIALS_HINT, accessToken, applicationDefault, describeAdc } from "./adc.js";
+import type { AdcIdentity, GoogleAuth } from "./adc.js";
 import { gcp, gcpMaybe, toProviderError } from "./errors.js";
 import { finish } from "./operations.js";
 import type { CheckedOp } from "./operations.js";
@@ -50,6 +50,8 @@ export interface RunApi {
   updateService(service: RunService, updateMask: string[], signal: AbortSignal): Promise<RunService>;
   deleteService(name: string, signal: AbortSignal): Promise<void>;
   getRevision(name: string): Promise<RunRevision | undefined>;
+  /** One page of one service under `parent` (`apiship doctor`: the region answers). */
+  listServices?(parent: string): Promise<RunService[]>;
   getIamPolicy(resource: string): Promise<IamPolicy>;
   setIamPolicy(resource: string, policy: IamPolicy): Promise<IamPolicy>;
 }
@@ -65,6 +67,8 @@ export interface FunctionsApi {
   ): Promise<CloudFunction>;
   updateFunction(fn: CloudFunction, updateMask: string[], signal: AbortSignal): Promise<CloudFunction>;
   deleteFunction(name: string, signal: AbortSignal): Promise<void>;
+  /** One page of one function under `parent` (`apiship doctor`: the region answers). */
+  listFunctions?(parent: string): Promise<CloudFunction[]>;
   /** PUT of the zip to the signed URL generateUploadUrl gave. */
   upload(url: string, zip: Buffer, signal: AbortSignal): Promise<void>;
 }
@@ -81,6 +85,12 @@ export interface GcpClients {
   run(): Promise<RunApi>;
   functions(): Promise<FunctionsApi>;
   container(): Promise<ContainerApi>;
+  /**
+   * Who the credentials are (`apiship doctor`): a static token or an emulator's says so; ADC
+   * are asked for a token first, which proves they work (adc.ts describeAdc). `api` is the API
+   * whose endpoint decides whether this is an emulator.
+   */
+  identity?(api: GcpApi): Promise<AdcIdentity>;
   /** First pause of an operation poll (APISHIP_GCP_POLL_MS; tests shorten it). */
   pollIntervalMs: number;
 }
@@ -179,6 +189,8 @@ function memo<T>(make: () => Promise<T>): () => Promise<T> {
  * is sent again only after a throttle, which the server did not process.
  */
 export const NO_GAX_RETRY = { retry: null };
+/** A list call that reads the page asked for and no further (gax pages through all by default). */
+const ONE_PAGE = { ...NO_GAX_RETRY, autoPaginate: false };
 
 interface CallOptions<T> {
   idempotent?: boolean;
@@ -274,6 +286,8 @@ async function makeRun(cfg: ProviderConfig, intervalMs: number, adc: Adc): Promi
         await gcpMaybe("DeleteService", t, () => finish("DeleteService", t, op, check, intervalMs, signal));
     },
     getRevision: (name) => call.maybe("GetRevision", async () => (await rev.getRevision({ name }, o))[0]),
+    listServices: (parent) =>
+      call("ListServices", async () => (await c.listServices({ parent, pageSize: 1 }, ONE_PAGE))[0]),
     getIamPolicy: (resource) => call("GetIamPolicy", async () => (await c.getIamPolicy({ resource }, o))[0]),
     setIamPolicy: (resource, policy) =>
       call("SetIamPolicy", async () => (await c.setIamPolicy({ resource, policy }, o))[0]),
@@ -331,6 +345,8 @@ async function makeFunctions(cfg: ProviderConfig, intervalMs: number, adc: Adc):
       if (op)
         await gcpMaybe("DeleteFunction", t, () => finish("DeleteFunction", t, op, check, intervalMs, signal));
     },
+    listFunctions: (parent) =>
+      call("ListFunctions", async () => (await c.listFunctions({ parent, pageSize: 1 }, ONE_PAGE))[0]),
     upload: (url, zip, signal) => call("UploadSource", () => uploadZip(url, zip, t, signal, dial)),
   };
 }
@@ -376,6 +392,20 @@ async function makeContainer(cfg: ProviderConfig, adc: Adc): Promise<ContainerAp
 
 export { CREDENTIALS_HINT };
 
+async function identityOf(cfg: ProviderConfig, api: GcpApi, adc: Adc): Promise<AdcIdentity> {
+  if (cfg.env.GOOGLE_OAUTH_ACCESS_TOKEN)
+    return {
+      principal: "the access token in GOOGLE_OAUTH_ACCESS_TOKEN",
+      detail: "its holder is not looked up",
+    };
+  if (staticToken(cfg, api) !== undefined)
+    return {
+      principal: "an emulator's placeholder token",
+      detail: `plain-http endpoint ${endpointFor(api, cfg) ?? ""}`,
+    };
+  return describeAdc(await adc(), cfg.target.name, cfg.env);
+}
+
 type Adc = () => Promise<GoogleAuth>;
 
 /** createClients of every gcp platform: nothing loads until a platform asks for its API. */
@@ -390,5 +420,6 @@ export function createGcpClients(cfg: ProviderConfig): GcpClients {
     run: memo(() => makeRun(cfg, intervalMs, adc)),
     functions: memo(() => makeFunctions(cfg, intervalMs, adc)),
     container: memo(() => makeContainer(cfg, adc)),
+    identity: (api) => identityOf(cfg, api, adc),
   };
 }

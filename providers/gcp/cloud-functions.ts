@@ -28,6 +28,7 @@ import {
 import { buildCloudFunction } from "./functions-build.js";
 import { planCloudFunctions } from "./functions-plan.js";
 import type { FunctionsState } from "./functions-state.js";
+import { whoamiFunctions } from "./whoami.js";
 
 export type { FunctionsState } from "./functions-state.js";
 
@@ -92,6 +93,7 @@ export const cloudFunctions = defineTarget<CloudFunctionsOptions, FunctionsState
   },
   concurrency: 8,
   createClients: createGcpClients,
+  whoami: whoamiFunctions,
   build: buildCloudFunction,
   read: readCloudFunction,
   plan: planCloudFunctions,

@@ -25,6 +25,7 @@ import {
 } from "./run-apply.js";
 import { planCloudRun } from "./run-plan.js";
 import type { RunState } from "./run-state.js";
+import { whoamiRun } from "./whoami.js";
 
 export type { RunState } from "./run-state.js";
 
@@ -94,6 +95,7 @@ export const cloudRun = defineTarget<CloudRunOptions, RunState, GcpClients>({
   },
   concurrency: 8,
   createClients: createGcpClients,
+  whoami: whoamiRun,
   read: readCloudRun,
   plan: planCloudRun,
   apply: applyCloudRun,

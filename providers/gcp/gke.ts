@@ -9,6 +9,7 @@ import { checkExposure, endpointOption, gcpProject, kubernetesExposure } from ".
 import { kubernetes } from "../kubernetes/kubernetes.js";
 import { createGkeClients, kubeCtx } from "./gke-cluster.js";
 import type { GkeClients, GkeOptions, KubeState } from "./gke-cluster.js";
+import { whoamiGke } from "./whoami.js";
 
 // The kubernetes platform's behaviour, required rather than optional.
 const k8s = kubernetes as Required<typeof kubernetes>;
@@ -57,6 +58,7 @@ export const gke = defineTarget<Record<string, unknown>, KubeState, GkeClients>(
   },
   concurrency: 8,
   createClients: createGkeClients,
+  whoami: whoamiGke,
   read: async (ctx, prior, name) => k8s.read(await kubeCtx(ctx), prior, name),
   plan: (req) => k8s.plan(req as unknown as K8sReq),
   apply: async (ctx, change) => k8s.apply(await kubeCtx(ctx), change as unknown as K8sChange),

@@ -1,7 +1,8 @@
 // A stateful fake of Google Cloud's control planes on 127.0.0.1: Cloud Run Admin v2, Cloud
-// Functions v2 (with the signed-URL upload) and the GKE cluster read of container v1, spoken
-// over REST exactly as gax's fallback transport sends it (numeric enums, `:verb` suffixes,
-// update masks in the query, operations polled by GET /v2/{name=projects/*/locations/*/operations/*}).
+// Functions v2 (with the signed-URL upload, and one page of each list) and the GKE cluster read
+// of container v1, spoken over REST exactly as gax's fallback transport sends it (numeric enums,
+// `:verb` suffixes, update masks in the query, operations polled by
+// GET /v2/{name=projects/*/locations/*/operations/*}).
 //
 //   const fake = await startGcpFake();            // { url, world, requests, knobs, close }
 //   target options: { endpoint: fake.url }        // or CLOUDSDK_API_ENDPOINT_OVERRIDES_RUN=...
@@ -60,6 +61,24 @@ const mask = (c: Ctx): string[] | undefined => c.req.query.get("updateMask")?.sp
 const RUN_SVC = "google.cloud.run.v2.Service";
 const FN = "google.cloud.functions.v2.Function";
 
+/**
+ * A list read of one collection under `parent`, pageSize and pageToken as the APIs take them
+ * (run-v2.json services.list, cloudfunctions-v2.json functions.list): sorted by name, the token
+ * an opaque offset, the next one only while more remain.
+ */
+function listed(c: Ctx, all: Map<string, Json>, collection: string, key: string): Json {
+  const prefix = `${c.m[1] ?? ""}/${collection}/`;
+  const names = [...all.keys()].filter((n) => n.startsWith(prefix)).sort();
+  const size = Number(c.req.query.get("pageSize") ?? 0) || 100;
+  const token = c.req.query.get("pageToken");
+  const from = token ? Number(Buffer.from(token, "base64url").toString("utf8")) : 0;
+  if (!Number.isInteger(from) || from < 0) throw new GcpFault("INVALID_ARGUMENT", "Invalid page token.");
+  const page = names.slice(from, from + size).map((n) => scrub(structuredClone(all.get(n) ?? {})));
+  const out: Json = { [key]: page };
+  if (from + size < names.length) out.nextPageToken = Buffer.from(String(from + size)).toString("base64url");
+  return out;
+}
+
 const ROUTES: Route[] = [
   [
     "GET",
@@ -115,7 +134,19 @@ const ROUTES: Route[] = [
     RUN_SVC,
     (c) => c.run.delete(c.m[1] ?? "", c.req.query.get("etag")),
   ],
+  [
+    "GET",
+    new RegExp(`^/v2/(${P})/services$`),
+    "google.cloud.run.v2.ListServicesResponse",
+    (c) => listed(c, c.world.services, "services", "services"),
+  ],
   // Cloud Functions v2
+  [
+    "GET",
+    new RegExp(`^/v2/(${P})/functions$`),
+    "google.cloud.functions.v2.ListFunctionsResponse",
+    (c) => ({ ...listed(c, c.world.functions, "functions", "functions"), unreachable: [] }),
+  ],
   [
     "POST",
     new RegExp(`^/v2/(${P})/functions:generateUploadUrl$`),
@@ -196,6 +227,12 @@ function handler(world: GcpWorld, run: RunApi, fns: FunctionsApi) {
         fns.upload(up[1] ?? "", req.headers["content-type"], req.body);
         return { status: 200, body: "" };
       }
+      const project = /^\/v\d+\/projects\/([^/]+)\//.exec(req.path)?.[1];
+      if (project !== undefined && world.knownProjects && !world.knownProjects.has(project))
+        return errorResponse(
+          "PERMISSION_DENIED",
+          `Permission denied on resource project ${project} (or it may not exist).`,
+        );
       for (const [method, re, type, handle] of ROUTES) {
         const m = re.exec(req.path);
         if (!m || method !== req.method) continue;

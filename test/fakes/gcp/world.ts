@@ -119,6 +119,11 @@ export class GcpWorld {
   /** Signed upload URLs handed out by generateUploadUrl, by their token. */
   readonly uploads = new Map<string, Upload>();
   readonly clusters = new Map<string, Cluster>();
+  /**
+   * Set, the only projects that exist: any other answers as Google answers a project the caller
+   * cannot see (or that does not exist), 403 PERMISSION_DENIED. Unset, every project exists.
+   */
+  knownProjects: Set<string> | undefined;
 
   constructor(readonly knobs: GcpKnobs) {}
 
