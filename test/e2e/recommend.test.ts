@@ -154,6 +154,24 @@ describe("recommend", () => {
     expect(valid.stdout).toMatch(/app-platform +digitalocean\/app-platform/);
   });
 
+  it("prints exactly the README's worked example", async () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Cost and cold starts"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    const [command, ...printed] = (/```\n(\$ apiship recommend [\s\S]*?)```/.exec(section)?.[1] ?? "").split(
+      "\n",
+    );
+    const traffic = (parse(yaml) as { service: { traffic: Record<string, unknown> } }).service.traffic;
+    expect(traffic).toBeDefined();
+    const root = tempDir();
+    const file = example("hello-fn", traffic);
+    cpSync(join(file, ".."), join(root, "examples", "hello-fn"), { recursive: true });
+    const r = await apiship(command?.replace(/^\$ apiship /, "").split(" ") ?? [], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(printed.join("\n"));
+    expect(existsSync(join(root, "cost.svg"))).toBe(true);
+  });
+
   it("refuses unknown providers and a budget that is not an amount", async () => {
     const file = example("hello-fn");
     const r = await apiship(["recommend", "-f", file, "--providers", "aws,acme"]);
