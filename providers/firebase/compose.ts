@@ -9,6 +9,7 @@ import type {
   ApplyResult,
   Ctx,
   DeployableTarget,
+  Identity,
   PlanRequest,
   PlanResponse,
   PlannedChange,
@@ -21,6 +22,7 @@ import type { ServiceSpec, TargetSpec } from "../../src/manifest/types.js";
 import { canonicalJson } from "../../src/plan/diff.js";
 import { ProviderError } from "../../src/errors.js";
 import type { RuntimePlatform } from "../_shared/runtime/entries.js";
+import { reachBy } from "../_shared/whoami.js";
 import type { FirebaseClients } from "./clients.js";
 import { createHostingClients } from "./clients.js";
 import {
@@ -51,7 +53,16 @@ export interface FirebaseState {
 
 export type FunctionAdapter = Pick<
   DeployableTarget<Record<string, unknown>, object, unknown>,
-  "options" | "createClients" | "read" | "plan" | "apply" | "destroy" | "status" | "rollback" | "build"
+  | "options"
+  | "createClients"
+  | "read"
+  | "plan"
+  | "apply"
+  | "destroy"
+  | "status"
+  | "rollback"
+  | "build"
+  | "whoami"
 >;
 
 type Req = PlanRequest<FirebaseOptions, FirebaseState>;
@@ -162,6 +173,26 @@ class Composed {
     return resultOf(state, i?.path, fnResult);
   }
 
+  /**
+   * The function half's identity and reach (gcp/cloud-functions'), then one page of the
+   * project's Hosting sites: the Hosting API answers for the project with these credentials.
+   */
+  async whoami(ctx: FCtx): Promise<Identity> {
+    if (!this.fn.whoami)
+      throw new ProviderError("the function adapter has no whoami", { code: "UNSUPPORTED" });
+    const id = await this.fn.whoami(this.fnCtx(ctx));
+    if (id.reach && !id.reach.ok) return id;
+    const project = opts(ctx.target).project;
+    const hosting = await reachBy(async () => {
+      await ctx.clients.hosting.api.listSites(project, 1, ctx.signal);
+      return `Firebase Hosting answered for project ${project}`;
+    });
+    return {
+      ...id,
+      reach: hosting.ok && id.reach ? { ok: true, detail: `${id.reach.detail}; ${hosting.detail}` } : hosting,
+    };
+  }
+
   /** Reverse order: the rewrite goes before the function it routes to. */
   async destroy(ctx: FCtx, state: FirebaseState): Promise<void> {
     if (state.hosting) await destroyHosting(hCtx(ctx), state.hosting);
@@ -226,6 +257,7 @@ export function composeFirebase(
     destroy: (ctx, state) => c.destroy(ctx, state),
     status: (ctx, state) => c.status(ctx, state),
     rollback: (ctx, state, to) => c.rollback(ctx, state, to),
+    whoami: (ctx) => c.whoami(ctx),
   };
 }
 

@@ -76,6 +76,16 @@ export class HostingApi {
     return this.http.request<Site>("GET", `${V}/projects/${project}/sites/${site}`, this.opts({}, signal));
   }
 
+  /** projects.sites.list, one page (`apiship doctor`: the project answers for Hosting). */
+  async listSites(project: string, pageSize: number, signal?: AbortSignal): Promise<Site[]> {
+    const r = await this.http.request<{ sites?: Site[] }>(
+      "GET",
+      `${V}/projects/${project}/sites`,
+      this.opts({ query: { pageSize } }, signal),
+    );
+    return r?.sites ?? [];
+  }
+
   /** projects.sites.create. A retried POST that had already succeeded answers 409, which hosting.ts adopts. */
   createSite(
     project: string,

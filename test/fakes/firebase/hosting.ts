@@ -47,9 +47,15 @@ export class HostingApi {
     return this.world.site(id, project).site;
   }
 
-  listSites(project: string): Json {
+  /** projects.sites.list (ListSitesResponse): a page of pageSize sites, the token an offset. */
+  listSites(project: string, pageSize: string | null = null, pageToken: string | null = null): Json {
     this.world.ensureProject(project);
-    return { sites: [...this.world.sites.values()].filter((r) => r.project === project).map((r) => r.site) };
+    const all = [...this.world.sites.values()].filter((r) => r.project === project).map((r) => r.site);
+    const size = Number(pageSize ?? 0) || all.length || 1;
+    const from = Number(pageToken ?? 0) || 0;
+    const out: Json = { sites: all.slice(from, from + size) };
+    if (from + size < all.length) out.nextPageToken = String(from + size);
+    return out;
   }
 
   createSite(project: string, siteId: string | null, json: unknown): Json {

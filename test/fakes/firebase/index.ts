@@ -56,7 +56,11 @@ const S = "([^/:]+)";
 const q = (r: FakeRequest, k: string) => r.query.get(k);
 
 const ROUTES: Route[] = [
-  ["GET", new RegExp(`^/v1beta1/projects/${S}/sites$`), (a, m) => a.listSites(m[1] ?? "")],
+  [
+    "GET",
+    new RegExp(`^/v1beta1/projects/${S}/sites$`),
+    (a, m, r) => a.listSites(m[1] ?? "", q(r, "pageSize"), q(r, "pageToken")),
+  ],
   [
     "POST",
     new RegExp(`^/v1beta1/projects/${S}/sites$`),
