@@ -172,7 +172,7 @@ describe("recommend", () => {
     expect(existsSync(join(root, "cost.svg"))).toBe(true);
   });
 
-  it("refuses unknown providers and a budget that is not an amount", async () => {
+  it("refuses unknown providers, a budget that is not an amount and a chart it cannot write", async () => {
     const file = example("hello-fn");
     const r = await apiship(["recommend", "-f", file, "--providers", "aws,acme"]);
     expect(r.code).toBe(1);
@@ -181,6 +181,16 @@ describe("recommend", () => {
     const b = await apiship(["recommend", "-f", file, "--budget", "lots"]);
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/--budget lots is not an amount/);
+    const c = await apiship([
+      "recommend",
+      "-f",
+      file,
+      "--chart",
+      join(tempDir(), "no", "such", "dir", "c.svg"),
+    ]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/cannot write the chart to .*c\.svg: ENOENT/);
+    expect(c.stderr).not.toMatch(/bug in apiship/);
     expect(b.stderr).not.toMatch(STACK_LINE);
   });
 });

@@ -140,7 +140,14 @@ export default class Recommend extends BaseCommand<RecommendResult> {
         },
         ...(be ? { breakEven: { x: be, label: `break-even ~${compactNumber(be)}` } } : {}),
       });
-      await writeFile(flags.chart, svg);
+      await writeFile(flags.chart, svg).catch((e: unknown) => {
+        throw new UsageError(
+          `cannot write the chart to ${flags.chart}: ${e instanceof Error ? e.message : String(e)}`,
+          {
+            hint: "name a file in a folder that exists and you can write to",
+          },
+        );
+      });
       result.chart = flags.chart;
     }
     return { result };
