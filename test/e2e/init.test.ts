@@ -1,12 +1,13 @@
 // `apiship init` writes a starter manifest that `validate` accepts, for each kind and several
 // providers; it never overwrites without --force and, with stdin closed (a pipe, CI), never asks.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Manifest } from "../../src/manifest/types.js";
 import type { InitResult } from "../../src/cli/commands/init.js";
-import { apiship, cleanup, ensureBuilt, envelope, mapLimit, tempDir } from "./helpers.js";
+import { BIN, apiship, cleanup, ensureBuilt, envelope, mapLimit, tempDir } from "./helpers.js";
 
 beforeAll(ensureBuilt, 180_000);
 afterAll(cleanup);
@@ -74,6 +75,38 @@ describe("init", () => {
     });
     expect(readFileSync(file, "utf8")).toMatch(/provider: kubernetes/);
   });
+
+  it.skipIf(!existsSync("/usr/bin/script"))(
+    "on a terminal, asks with a select and a checkbox that asks again until one provider is ticked (skipped without util-linux script)",
+    async () => {
+      const cwd = tempDir();
+      // Keys as a person types them: ↓ Enter (function), Space Enter (aws unticked: asked again),
+      // Space Enter (aws). script(1) gives the CLI a pseudo-terminal.
+      const keys = ["\u001b[B", "\r", " ", "\r", " ", "\r"];
+      const child = spawn("/usr/bin/script", ["-qec", `"${process.execPath}" "${BIN}" init`, "/dev/null"], {
+        cwd,
+        env: { PATH: process.env.PATH ?? "", HOME: cwd, TERM: "xterm" },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      const closed = new Promise((r) => child.on("close", r));
+      let out = "";
+      child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+      const waitFor = async (text: string) => {
+        for (let i = 0; i < 200 && !out.includes(text); i++) await new Promise((r) => setTimeout(r, 25));
+      };
+      await waitFor("What does the service run?");
+      for (const k of keys) {
+        child.stdin.write(k);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      await waitFor("Wrote ");
+      child.stdin.end();
+      await closed;
+      expect(out).toContain("At least one choice must be selected");
+      expect(out).toContain("(function on aws)");
+      expect(readFileSync(join(cwd, "apiship.yaml"), "utf8")).toMatch(/provider: aws, platform: lambda/);
+    },
+  );
 
   it("with stdin closed and no flags, never prompts: it writes the defaults", async () => {
     const cwd = tempDir("apiship-init-");

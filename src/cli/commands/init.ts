@@ -1,6 +1,5 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
 import { Flags } from "@oclif/core";
 import { UsageError } from "../../errors.js";
 import type { NameRule } from "../../core/provider.js";
@@ -20,7 +19,7 @@ export interface InitResult {
 export default class Init extends BaseCommand<InitResult> {
   static override summary = "Write a commented starter apiship.yaml.";
   static override description =
-    "Asks for the kind and providers only on an interactive terminal; elsewhere it uses the flags " +
+    "On an interactive terminal it asks for the kind (a select) and the providers (a checkbox); elsewhere it uses the flags " +
     "(default: a container on kubernetes). Never overwrites an existing file without --force.";
   static override examples = [
     "<%= config.bin %> init",
@@ -44,15 +43,14 @@ export default class Init extends BaseCommand<InitResult> {
       throw new UsageError(`${flags.file} already exists`, { hint: "pass --force to overwrite it" });
     }
     const ask = interactive() && !this.jsonMode;
-    const kind = (flags.kind ??
-      (ask ? await prompt("Kind (function|container)", "container") : "container")) as Kind;
+    const kind = (flags.kind ?? (ask ? await askKind() : "container")) as Kind;
     if (kind !== "function" && kind !== "container") {
       throw new UsageError(`unknown kind "${kind}"`, { hint: "use function or container" });
     }
     const fits = providersFor(kind);
-    const raw =
-      flags.provider ??
-      (ask ? await prompt(`Providers (${fits.join(",")})`, fits[0] ?? "") : defaultProvider(kind));
+    const raw = flags.provider ?? (ask ? (await askProviders(fits)).join(",") : defaultProvider(kind));
+    // The prompts leave the terminal's stdin open: released, or the process would wait on it.
+    if (ask) process.stdin.pause().unref();
     const providers = raw
       .split(",")
       .map((s) => s.trim())
@@ -80,13 +78,49 @@ function defaultProvider(kind: Kind): string {
   return kind === "function" ? "aws" : "kubernetes";
 }
 
-async function prompt(question: string, fallback: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
+// Select and checkbox prompts (@inquirer/prompts, loaded only on a terminal): choices, not typed
+// names, so a typo cannot end the command; the checkbox asks again until one is ticked.
+async function askKind(): Promise<Kind> {
+  const { select } = await import("@inquirer/prompts");
+  return cancellable(
+    select<Kind>(
+      {
+        message: "What does the service run?",
+        choices: [
+          { name: "a container image", value: "container" },
+          { name: "a function (Node.js fetch handler, Python ASGI app, ...)", value: "function" },
+        ],
+        default: "container",
+      },
+      { output: process.stderr },
+    ),
+  );
+}
+
+async function askProviders(fits: string[]): Promise<string[]> {
+  const { checkbox } = await import("@inquirer/prompts");
+  return cancellable(
+    checkbox(
+      {
+        message: "Where should it deploy? (space to tick, enter to confirm)",
+        choices: fits.map((p, i) => ({ name: p, value: p, checked: i === 0 })),
+        required: true,
+      },
+      { output: process.stderr },
+    ),
+  );
+}
+
+/** Ctrl-C or a closed terminal at a prompt: a cancelled command, not a crash. */
+async function cancellable<T>(answer: Promise<T>): Promise<T> {
   try {
-    const answer = (await rl.question(`${question} [${fallback}]: `)).trim();
-    return answer || fallback;
-  } finally {
-    rl.close();
+    return await answer;
+  } catch (e) {
+    if ((e as Error).name === "ExitPromptError")
+      throw new UsageError("init cancelled at the prompt; nothing was written", {
+        hint: "run it again, or give --kind and --provider to answer without prompts",
+      });
+    throw e;
   }
 }
 
