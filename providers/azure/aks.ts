@@ -17,6 +17,7 @@ import type { KubeState } from "../kubernetes/state.js";
 import type { KubernetesOptions } from "../kubernetes/kubernetes.js";
 import type { AksClients } from "./aks-cluster.js";
 import { applyAks, createAksClients, destroyAks, planAks, readAks, statusAks } from "./aks-target.js";
+import { whoamiAks } from "./whoami.js";
 
 type AksOptions = KubernetesOptions & {
   subscription: string;
@@ -61,6 +62,7 @@ export const aks = defineTarget<AksOptions, KubeState, AksClients>({
   },
   concurrency: 4,
   createClients: createAksClients,
+  whoami: whoamiAks,
   read: readAks,
   plan: planAks,
   apply: applyAks,

@@ -14,6 +14,7 @@ import { readAppService, statusAppService } from "./app-service-read.js";
 import type { AppServiceState } from "./app-service-state.js";
 import type { AzureClients } from "./clients.js";
 import { createAzureClients } from "./clients.js";
+import { whoamiAzure } from "./whoami.js";
 
 export type { AppServiceState } from "./app-service-state.js";
 
@@ -95,6 +96,7 @@ export const appService = defineTarget<AppServiceOptions, AppServiceState, Azure
   },
   concurrency: 4,
   createClients: createAzureClients,
+  whoami: whoamiAzure,
   read: readAppService,
   plan: planAppService,
   apply: applyAppService,

@@ -21,6 +21,7 @@ import { applyFunctions, buildFunctions, destroyFunctions, rollbackFunctions } f
 import { planFunctions } from "./functions-planner.js";
 import { readFunctions, statusFunctions } from "./functions-read.js";
 import type { FunctionsState } from "./functions-state.js";
+import { whoamiAzure } from "./whoami.js";
 
 export type { FunctionsState } from "./functions-state.js";
 
@@ -115,6 +116,7 @@ export const functions = defineTarget<FunctionsOptions, FunctionsState, AzureCli
   // ARM throttles writes per subscription; four at once stays well inside it.
   concurrency: 4,
   createClients: createAzureClients,
+  whoami: whoamiAzure,
   build: buildFunctions,
   read: readFunctions,
   plan: planFunctions,

@@ -1,13 +1,14 @@
 // A stateful fake of Azure Resource Manager on one 127.0.0.1 port, reached the way a user
 // reaches an emulator or a sovereign cloud: AZURE_RESOURCE_MANAGER_ENDPOINT=<fake.url> or a
-// target's `endpoint`. It serves Microsoft.Resources (groups), Microsoft.Web (plans, sites,
-// slots, settings, swap), Microsoft.Storage and Microsoft.ContainerService, with ARM's long-running
-// operations (202 + Azure-AsyncOperation/Location), globally unique site and storage names, and
-// throttling/5xx in ARM's error shape. Sites' own hosts are served under /__sites/.
+// target's `endpoint`. It serves Microsoft.Resources (subscriptions, groups), Microsoft.Web
+// (plans, sites, slots, settings, swap), Microsoft.Storage and Microsoft.ContainerService, with
+// ARM's long-running operations (202 + Azure-AsyncOperation/Location), globally unique site and
+// storage names, and throttling/5xx in ARM's error shape. Sites' own hosts are served under
+// /__sites/.
 
 import type { FakeRequest, FakeResponse, FaultKnobs, RunningFake } from "../_shared/server.js";
 import { startFake } from "../_shared/server.js";
-import { deleteGroup, getGroup, listResources, putGroup } from "./resources.js";
+import { deleteGroup, getGroup, getSubscription, listResources, putGroup } from "./resources.js";
 import { EXTRA_ROUTES } from "./routes-extra.js";
 import type { Route } from "./routes-extra.js";
 import * as web from "./web.js";
@@ -62,6 +63,7 @@ const ROUTES: Route[] = [
     (w, _r, m) => operationResult(w, m[1] ?? ""),
   ],
   ["POST", re(`${SUB}/providers/microsoft\\.web/checknameavailability`), (w, r) => web.checkName(w, body(r))],
+  ["GET", re(SUB), (w, _r, m) => getSubscription(w, m[0] ?? "")],
   ["GET", re(RG), (w, _r, m) => getGroup(w, m[0] ?? "", m[1] ?? "")],
   ["HEAD", re(RG), (w, _r, m) => ({ status: w.groups.has(key(m[0] ?? "", m[1] ?? "")) ? 204 : 404 })],
   ["PUT", re(RG), (w, r, m) => putGroup(w, m[0] ?? "", m[1] ?? "", body(r))],

@@ -95,3 +95,40 @@ export function listResources(w: FakeWorld, sub: string, name: string): FakeResp
     });
   return { status: 200, body: { value } };
 }
+
+/** The tenant every fake subscription belongs to. */
+export const FAKE_TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Subscriptions - Get (Microsoft.Resources, api-version 2022-12-01): the subscription the
+ * caller can see, in the shape ARM answers it; a malformed id is 400 InvalidSubscriptionId and
+ * one the caller cannot see 404 SubscriptionNotFound, as ARM answers them.
+ */
+export function getSubscription(w: FakeWorld, id: string): FakeResponse {
+  if (!GUID.test(id))
+    return armError(
+      400,
+      "InvalidSubscriptionId",
+      `The provided subscription identifier '${id}' is malformed or invalid.`,
+    );
+  const known = w.subscriptions ? w.subscriptions[id] : { displayName: "Fake subscription" };
+  if (!known) return armError(404, "SubscriptionNotFound", `The subscription '${id}' could not be found.`);
+  return {
+    status: 200,
+    body: {
+      id: `/subscriptions/${id}`,
+      authorizationSource: "RoleBased",
+      managedByTenants: [],
+      subscriptionId: id,
+      tenantId: FAKE_TENANT,
+      displayName: known.displayName,
+      state: known.state ?? "Enabled",
+      subscriptionPolicies: {
+        locationPlacementId: "Public_2014-09-01",
+        quotaId: "PayAsYouGo_2014-09-01",
+        spendingLimit: "Off",
+      },
+    },
+  };
+}

@@ -113,6 +113,11 @@ export interface WorldOptions {
    */
   siteDomain?: string;
   kudu?: Partial<KuduKnobs>;
+  /**
+   * The subscriptions the caller can see, by id (GET /subscriptions/{id}); any other answers
+   * 404 SubscriptionNotFound. Default: every well-formed id, as "Fake subscription", Enabled.
+   */
+  subscriptions?: Record<string, { displayName: string; state?: string }>;
 }
 
 export interface FakeWorld {
@@ -131,6 +136,7 @@ export interface FakeWorld {
   lroPolls: number;
   kudu: KuduKnobs;
   siteDomain: string | undefined;
+  subscriptions: WorldOptions["subscriptions"];
   /** Base URL of the fake, set once it listens (operation URLs and site hosts point at it). */
   baseUrl: string;
   /** Host a site or slot answers on; the default serves it from the fake under /__sites/. */
@@ -153,6 +159,7 @@ export function newWorld(o: WorldOptions = {}): FakeWorld {
     lroPolls: o.lroPolls ?? 1,
     kudu: { publishFailures: 0, deployPolls: 1, failDeployments: 0, ...o.kudu },
     siteDomain: o.siteDomain,
+    subscriptions: o.subscriptions,
     baseUrl: "",
     hostFor: (site, slot) =>
       o.siteDomain
