@@ -11,6 +11,7 @@ import type { ContainerClients } from "./container-cli.js";
 import type { LocalContainerOptions, LocalContainerState } from "./container-plan.js";
 import { planContainer } from "./container-plan.js";
 import { hostOption, portOption, stopTimeoutOption } from "./shared.js";
+import { whoamiContainer } from "./whoami.js";
 
 export const localContainer = defineTarget<LocalContainerOptions, LocalContainerState, ContainerClients>({
   id: "local/container",
@@ -46,6 +47,7 @@ export const localContainer = defineTarget<LocalContainerOptions, LocalContainer
   },
   concurrency: 8,
   createClients: (cfg) => findEngine(cfg.env, (cfg.target.options as Partial<LocalContainerOptions>).engine),
+  whoami: whoamiContainer,
   read,
   plan: planContainer,
   apply,

@@ -17,6 +17,7 @@ import { read, status } from "./process-read.js";
 import { hostOption, portOption, stopTimeoutOption } from "./shared.js";
 import { localPaths } from "./state.js";
 import type { LocalProcessState } from "./state.js";
+import { whoamiProcess } from "./whoami.js";
 
 // Any version: the machine's own Node.js runs Node functions, and `python` (default python3)
 // runs Python ones. The manifest's runtime picks the entry's language.
@@ -68,6 +69,7 @@ export const localProcess = defineTarget<LocalProcessOptions, LocalProcessState,
   },
   concurrency: 8,
   createClients: (cfg) => ({ env: cfg.env }),
+  whoami: whoamiProcess,
   build: buildLocal,
   read,
   plan: planProcess,
