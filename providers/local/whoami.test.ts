@@ -31,7 +31,7 @@ function withFunction<C>(ctx: Ctx<C>, runtime: string): Ctx<C> {
 async function processWhoami(runtime: string, python?: string) {
   const t = targetOf(
     "local/process",
-    localProcess.options.parse(python ? { python } : {}) as Record<string, unknown>,
+    localProcess.options.parse(python ? { python } : {}) as unknown as Record<string, unknown>,
   );
   const clients = await localProcess.createClients!({ target: t, env: {} });
   return localProcess.whoami!(withFunction(ctxFor(clients, t), runtime));
