@@ -208,14 +208,12 @@ async function postgresState(loc: Extract<StateLocation, { kind: "postgres" }>, 
   client.on("error", () => undefined);
   await client.connect();
   try {
-    let n = 0;
-    const q: Query = async (sql, params) =>
-      (
-        await client.query(
-          sql.replace(/\?/g, () => `$${++n}`),
-          params,
-        )
-      ).rows as Record<string, unknown>[];
+    // Each statement numbers its own placeholders: the store's SQL is written with `?`.
+    const q: Query = async (sql, params) => {
+      let n = 0;
+      const text = sql.replace(/\?/g, () => `$${++n}`);
+      return (await client.query(text, params)).rows as Record<string, unknown>[];
+    };
     await client.query("BEGIN READ ONLY");
     const [meta] = await q("SELECT to_regclass('meta')::text AS name", []);
     const text = await describeStack(q, stack, typeof meta?.name === "string");
