@@ -41,7 +41,7 @@ describe("local whoami", () => {
   it("local/process: the user here and the CLI's own Node.js for a Node function", async () => {
     const id = await processWhoami("nodejs20");
     expect(id.principal).toMatch(/^.+@.+$/);
-    expect(id.account).toBe("this machine");
+    expect(id.detail).toBe("the user on this machine");
     expect(id.reach).toEqual({
       ok: true,
       detail: `Node.js ${process.version} (this CLI's own) runs nodejs20`,
@@ -66,7 +66,7 @@ describe("local whoami", () => {
     const t = targetOf("local/container", {});
     const clients = await localContainer.createClients!({ target: t, env: { PATH: dir } });
     const id = await localContainer.whoami!(ctxFor(clients, t));
-    expect(id.detail).toBe(`docker at ${join(dir, "docker")}`);
+    expect(id.detail).toBe(`the user on this machine; docker at ${join(dir, "docker")}`);
     expect(id.reach).toEqual({ ok: true, detail: "the docker engine answered (server 27.1.1)" });
   });
 

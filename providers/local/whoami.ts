@@ -20,7 +20,7 @@ function me(): Identity {
   } catch {
     // No passwd entry (a container run under an arbitrary uid): the user stays unnamed.
   }
-  return { principal: `${user}@${hostname()}`, account: "this machine" };
+  return { principal: `${user}@${hostname()}`, detail: "the user on this machine" };
 }
 
 function versionOf(exe: string, cwd: string, signal: AbortSignal): Promise<string> {
@@ -61,7 +61,7 @@ export async function whoamiProcess(ctx: Ctx<unknown>): Promise<Identity> {
 
 export async function whoamiContainer(ctx: Ctx<ContainerClients>): Promise<Identity> {
   const c = ctx.clients;
-  const id = { ...me(), detail: `${c.engine} at ${c.cli}` };
+  const id = { ...me(), detail: `the user on this machine; ${c.engine} at ${c.cli}` };
   id.reach = await reachBy(async () => {
     const v = (await runOk(c, ["version", "--format", "{{.Server.Version}}"], ctx.target.name)).trim();
     return `the ${c.engine} engine answered${v ? ` (server ${v})` : ""}`;

@@ -2,6 +2,7 @@
 // discovery) instead of scanning a folder: one file to load, nothing to search at start-up.
 import Deploy from "./deploy.js";
 import Destroy from "./destroy.js";
+import Doctor from "./doctor.js";
 import History from "./history.js";
 import Init from "./init.js";
 import Logs from "./logs.js";
@@ -24,6 +25,7 @@ import Validate from "./validate.js";
 export const COMMANDS = {
   deploy: Deploy,
   destroy: Destroy,
+  doctor: Doctor,
   history: History,
   init: Init,
   logs: Logs,
