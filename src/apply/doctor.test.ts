@@ -69,6 +69,9 @@ const registry = new Registry({
         })),
         platform("slow", () => new Promise<Identity>(() => undefined)),
         platform("plain"),
+        platform("echo", () =>
+          Promise.reject(new ProviderError(`the cloud refused ${SECRET}`, { code: "X" })),
+        ),
       ],
     }),
 });
@@ -125,6 +128,17 @@ describe("doctorStack", () => {
     const r = await doctorStack({ stack: stackOf(["ok", "plain"]), registry, env, manifestDir: dir });
     expect(r.rows.filter((x) => x.result === "fail")).toEqual([]);
     expect(r.ok).toBe(true);
+  });
+
+  it("scrubs a resolved secret a cloud echoes back in an error", async () => {
+    const r = await doctorStack({
+      stack: stackOf(["echo"]),
+      registry,
+      env: { API_KEY: SECRET },
+      manifestDir: dir,
+    });
+    expect(r.rows[0]).toMatchObject({ result: "fail", detail: "the cloud refused (sensitive)" });
+    expect(JSON.stringify(r)).not.toContain(SECRET);
   });
 
   it("a target that does not answer in time fails with TIMEOUT", async () => {

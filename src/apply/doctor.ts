@@ -17,6 +17,7 @@ import { resolveStateLocation } from "../state/open.js";
 import type { StateLocation } from "../state/open.js";
 import { targetHandle } from "./adapters.js";
 import type { RetryPolicy } from "./retry.js";
+import { redactDeep, redactor } from "./secrets.js";
 
 export type DoctorCheck = "credentials" | "reachable" | "state" | "secret";
 export type DoctorOutcome = "pass" | "fail" | "not checked";
@@ -130,7 +131,13 @@ export async function checkSecrets(
   stack: Stack,
   env: Record<string, string | undefined>,
 ): Promise<DoctorRow[]> {
+  return (await resolveAll(stack, env)).rows;
+}
+
+/** The secret rows, and the values that resolved: only for the redactor, never reported. */
+async function resolveAll(stack: Stack, env: Record<string, string | undefined>) {
   const rows: DoctorRow[] = [];
+  const values: string[] = [];
   for (const name of Object.keys(stack.service.secrets).sort()) {
     const ref = stack.service.secrets[name] ?? "";
     const base = { check: "secret" as const, name };
@@ -145,8 +152,8 @@ export async function checkSecrets(
       continue;
     }
     try {
-      // The value is dropped here: only that it resolved leaves this function.
-      await resolveSecret(ref, env, stack.baseDir ?? ".");
+      // The value goes to the redactor only: that it resolved is all a row says.
+      values.push(await resolveSecret(ref, env, stack.baseDir ?? "."));
       rows.push({ ...base, result: "pass", detail: `resolves (${parsed.scheme}:${parsed.id})` });
     } catch (e) {
       const err = toApishipError(e);
@@ -154,7 +161,7 @@ export async function checkSecrets(
       rows.push({ ...base, result: "fail", detail, code: err.code, ...(err.hint ? { hint: err.hint } : {}) });
     }
   }
-  return rows;
+  return { rows, values };
 }
 
 /** A PostgreSQL URL without its password (postgres-db.ts has the same, but loads pg with it). */
@@ -253,9 +260,10 @@ export async function doctorStack(opts: DoctorOptions): Promise<DoctorStackResul
   const names = opts.stack.targets.map((t) => t.name).sort();
   const [state, secrets, ...targets] = await Promise.all([
     checkState(opts),
-    checkSecrets(opts.stack, opts.env),
+    resolveAll(opts.stack, opts.env),
     ...names.map((n) => checkTarget(opts, n)),
   ]);
-  const rows: DoctorRow[] = [...targets.flat(), state, ...secrets];
+  // As every report: a cloud that echoes a secret back in an error is scrubbed of it.
+  const rows = redactDeep([...targets.flat(), state, ...secrets.rows], redactor(secrets.values));
   return { stack: opts.stack.id, ok: rows.every((r) => r.result !== "fail"), rows };
 }
