@@ -61,3 +61,19 @@ export function gcpConsoleUrl(path: string, project: string, params: Record<stri
 
 /** A path segment of a console URL. */
 export const pathSegment = seg;
+
+/** An App Service or Function App site's Log stream blade (both are Microsoft.Web sites). */
+export function webSiteLogStreamUrl(
+  options: { subscription: string; resourceGroup: string; endpoint?: string },
+  state: Record<string, unknown> | undefined,
+  name: string,
+): string | undefined {
+  if (viaEndpoint(options)) return undefined;
+  return azurePortalUrl(
+    text(state?.subscription) ?? options.subscription,
+    text(state?.resourceGroup) ?? options.resourceGroup,
+    "Microsoft.Web/sites",
+    text(state?.name) ?? name,
+    "logStream",
+  );
+}

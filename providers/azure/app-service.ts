@@ -6,7 +6,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
-import { azurePortalUrl, text, viaEndpoint } from "../_shared/console.js";
+import { webSiteLogStreamUrl } from "../_shared/console.js";
 import { azureLocation, azureResourceGroup, azureSubscription, endpointOption } from "../_shared/options.js";
 import { applyAppService, destroyAppService, rollbackAppService } from "./app-service-apply.js";
 import { planAppService } from "./app-service-planner.js";
@@ -104,14 +104,6 @@ export const appService = defineTarget<AppServiceOptions, AppServiceState, Azure
   status: statusAppService,
   rollback: rollbackAppService,
   // The site's Log stream blade in the portal (container and application logs, live).
-  consoleUrl: (target, state, name) => {
-    if (viaEndpoint(target.options)) return undefined;
-    return azurePortalUrl(
-      text(state?.subscription) ?? target.options.subscription,
-      text(state?.resourceGroup) ?? target.options.resourceGroup,
-      "Microsoft.Web/sites",
-      text(state?.name) ?? name,
-      "logStream",
-    );
-  },
+  consoleUrl: (target, state, name) =>
+    webSiteLogStreamUrl(target.options, state as Record<string, unknown> | undefined, name),
 });

@@ -7,7 +7,7 @@
 
 import { z } from "zod";
 import { defineTarget } from "../../src/core/provider.js";
-import { azurePortalUrl, text, viaEndpoint } from "../_shared/console.js";
+import { webSiteLogStreamUrl } from "../_shared/console.js";
 import {
   azureLocation,
   azureResourceGroup,
@@ -125,16 +125,8 @@ export const functions = defineTarget<FunctionsOptions, FunctionsState, AzureCli
   status: statusFunctions,
   rollback: rollbackFunctions,
   // The function app's Log stream blade in the portal (a function app is a Microsoft.Web site).
-  consoleUrl: (target, state, name) => {
-    if (viaEndpoint(target.options)) return undefined;
-    return azurePortalUrl(
-      text(state?.subscription) ?? target.options.subscription,
-      text(state?.resourceGroup) ?? target.options.resourceGroup,
-      "Microsoft.Web/sites",
-      text(state?.name) ?? name,
-      "logStream",
-    );
-  },
+  consoleUrl: (target, state, name) =>
+    webSiteLogStreamUrl(target.options, state as Record<string, unknown> | undefined, name),
 });
 
 /** The stack spelling of site config: nodejs22 → "node|22", python3.12 → "python|3.12", dotnet8 → "dotnet-isolated|8.0". */

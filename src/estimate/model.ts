@@ -147,6 +147,20 @@ export function memoryGb(service: EstimateService): number {
 /** Requests one always-on instance serves at once when the manifest gives no scaling.concurrency. */
 export const DEFAULT_SERVER_CONCURRENCY = 80;
 
+/** One always-on instance that never scales out (a Droplet, a local process): no cold starts. */
+export function singleInstanceColdStart(assumption: string): ColdStartProfileFn {
+  return (input) => ({
+    alwaysOn: true,
+    warmPool: 1,
+    concurrency: input.service.scaling.concurrency ?? DEFAULT_SERVER_CONCURRENCY,
+    maxInstances: 1,
+    scalesOut: false,
+    requestWaits: false,
+    assumptions: [assumption],
+    warnings: [],
+  });
+}
+
 /** Always-on instances: scaling.min (at least one), or more when the mean load needs them. */
 export function alwaysOnCount(
   ctx: ModelContext,

@@ -3,7 +3,15 @@
 // monthly). Options as the platforms name them: App Platform `instanceSize`, Droplet `size`.
 
 import type { ColdStartProfileFn, CostModel, PlatformModel } from "../model.js";
-import { DEFAULT_SERVER_CONCURRENCY, GIB, alwaysOnCount, billedMs, optString, peakSizing } from "../model.js";
+import {
+  DEFAULT_SERVER_CONCURRENCY,
+  GIB,
+  alwaysOnCount,
+  billedMs,
+  optString,
+  peakSizing,
+  singleInstanceColdStart,
+} from "../model.js";
 
 // --- App Platform -----------------------------------------------------------------------------
 
@@ -164,16 +172,7 @@ const dropletCost: CostModel = (ctx) => {
   return peakSizing(ctx, ctx.service.scaling.concurrency ?? DEFAULT_SERVER_CONCURRENCY, 1, "one Droplet");
 };
 
-const dropletColdStart: ColdStartProfileFn = (input) => ({
-  alwaysOn: true,
-  warmPool: 1,
-  concurrency: input.service.scaling.concurrency ?? DEFAULT_SERVER_CONCURRENCY,
-  maxInstances: 1,
-  scalesOut: false,
-  requestWaits: false,
-  assumptions: ["one Droplet runs the container all the time"],
-  warnings: [],
-});
+const dropletColdStart = singleInstanceColdStart("one Droplet runs the container all the time");
 
 export const digitaloceanModels: PlatformModel[] = [
   { platform: "digitalocean/app-platform", cost: appPlatformCost, coldStart: appPlatformColdStart },

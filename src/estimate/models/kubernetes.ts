@@ -12,7 +12,14 @@ import type {
   PeakSizing,
   PlatformModel,
 } from "../model.js";
-import { DEFAULT_SERVER_CONCURRENCY, alwaysOnCount, egressLine, memoryGb, peakSizing } from "../model.js";
+import {
+  DEFAULT_SERVER_CONCURRENCY,
+  alwaysOnCount,
+  egressLine,
+  memoryGb,
+  peakSizing,
+  singleInstanceColdStart,
+} from "../model.js";
 import { HOURS_PER_MONTH } from "../month.js";
 
 export interface NodePriceIds {
@@ -119,16 +126,9 @@ const localCost: CostModel = (ctx) => {
   );
 };
 
-const localColdStart: ColdStartProfileFn = (input) => ({
-  alwaysOn: true,
-  warmPool: 1,
-  concurrency: input.service.scaling.concurrency ?? DEFAULT_SERVER_CONCURRENCY,
-  maxInstances: 1,
-  scalesOut: false,
-  requestWaits: false,
-  assumptions: ["one supervised process (or container) runs from deploy until destroy"],
-  warnings: [],
-});
+const localColdStart = singleInstanceColdStart(
+  "one supervised process (or container) runs from deploy until destroy",
+);
 
 export const kubernetesModels: PlatformModel[] = [
   { platform: "kubernetes/kubernetes", cost: kubernetesCost, coldStart: kubernetesColdStart },
