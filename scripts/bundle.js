@@ -2,7 +2,11 @@
 // files instead of hundreds: measured here, importing oclif, zod and yaml bundled and minified
 // takes ~115 ms against ~175 ms unbundled. Cloud SDKs, database drivers and typescript (which
 // oclif requires only for development) stay outside and load only where the code imports them.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry content hashes: without this, every build would leave the last one's behind.
+rmSync("dist/chunks", { recursive: true, force: true });
 
 await build({
   entryPoints: { apiship: "src/cli/main.ts", oclif: "src/cli/oclif.ts" },

@@ -3,7 +3,7 @@
 // azure/aks, gcp/gke) and the neutral runtime vocabulary of the manifest.
 // Data only: nothing here may import an SDK (DESIGN.md §9.8).
 
-import { z } from "zod";
+import * as z from "zod";
 import { ManifestError } from "../../src/errors.js";
 
 /** Control-plane URL override: LocalStack, a sovereign cloud, an emulator or a test fake. */

@@ -5,7 +5,7 @@
 // beneath them (ecs-network, ecs-load-balancer, ecs-cluster, ecs-role, ecs-task-definition,
 // ecs-service, ecs-scaling). No SDK is imported at load time: clients.ts does, lazily.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { cloudWatchLogGroupUrl, text, viaEndpoint } from "../_shared/console.js";
 import { awsProfile, awsRegion, endpointOption } from "../_shared/options.js";

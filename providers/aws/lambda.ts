@@ -4,7 +4,7 @@
 // pure), apply/rollback/destroy (lambda-apply.ts). None of them imports an SDK at load time:
 // clients.ts does, lazily, when the engine first needs clients.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { cloudWatchLogGroupUrl, text, viaEndpoint } from "../_shared/console.js";
 import { awsProfile, awsRegion, endpointOption } from "../_shared/options.js";

@@ -3,7 +3,7 @@
 // behaviour (aks-target.ts) composes the kubernetes adapter with clients built from the
 // cluster's AKS credentials (aks-cluster.ts); no SDK is imported at load time.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { azurePortalUrl, viaEndpoint } from "../_shared/console.js";
 import {

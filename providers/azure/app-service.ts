@@ -4,7 +4,7 @@
 // plan (app-service-planner.ts, pure), apply/rollback/destroy (app-service-apply.ts). None of
 // them imports an SDK at load time: clients.ts does, lazily, when the engine needs clients.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { webSiteLogStreamUrl } from "../_shared/console.js";
 import { azureLocation, azureResourceGroup, azureSubscription, endpointOption } from "../_shared/options.js";

@@ -5,7 +5,7 @@
 // (functions-apply.ts); no SDK is imported at load time. The consumption and premium plans are
 // described here but refused at plan time until they are implemented.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { webSiteLogStreamUrl } from "../_shared/console.js";
 import {

@@ -3,7 +3,7 @@
 // the repository the target's `git` names; see app-source.ts). The app's own rollback returns
 // to a previous deployment (DESIGN.md §7).
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { endpointOption } from "../_shared/options.js";

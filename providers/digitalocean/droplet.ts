@@ -4,7 +4,7 @@
 // with the cloud-config), droplet-server.ts, droplet-apply.ts; clients.ts builds the client
 // (droplet-server.ts gives the new Droplet's probe a fetch that dials by APISHIP_CONNECT_TO).
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { pathSegment, viaEndpoint } from "../_shared/console.js";
 import { endpointOption } from "../_shared/options.js";

@@ -3,7 +3,7 @@
 // rollback redeploys it (DESIGN.md §7). Behaviour: fn-plan.ts (pure), fn-action.ts,
 // fn-apply.ts; clients.ts builds the fetch client lazily.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { endpointOption, mapRuntime } from "../_shared/options.js";

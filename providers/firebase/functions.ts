@@ -4,7 +4,7 @@
 // adapter (the declared helper: same API, same resources) and the site to hosting.ts.
 // Nothing here loads an SDK: clients.ts imports them inside createClients.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget, isDeployable } from "../../src/core/provider.js";
 import type { TargetAdapter } from "../../src/core/provider.js";
 import { pathSegment, text, viaEndpoint } from "../_shared/console.js";

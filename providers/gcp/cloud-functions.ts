@@ -5,7 +5,7 @@
 // both ways (functions-body.ts). Nothing here imports a client library (clients.ts does, lazily).
 // The firebase provider composes this target's behaviour for the function half of its deploys.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import {
   endpointOption,

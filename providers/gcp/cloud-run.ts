@@ -4,7 +4,7 @@
 // plan (run-plan.ts, pure), the Service resource both ways (run-service.ts), the public invoker
 // (iam.ts). Nothing here imports a client library: clients.ts does, lazily, on first call.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import {
   endpointOption,

@@ -2,7 +2,7 @@
 // and hands a kubeconfig (with an ADC token) to the kubernetes platform, whose behaviour does
 // the deploying (DESIGN.md §1, §7): gke-cluster.ts builds the clients, the rest is composed.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { gcpConsoleUrl, pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { checkExposure, endpointOption, gcpProject, kubernetesExposure } from "../_shared/options.js";

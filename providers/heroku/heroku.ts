@@ -5,7 +5,7 @@
 // Behaviour: clients.ts (fetch client, credentials), plan.ts (pure), read.ts, apply.ts.
 // Nothing here loads the HTTP client: clients.ts imports it inside createClients.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { endpointOption, mapRuntime } from "../_shared/options.js";

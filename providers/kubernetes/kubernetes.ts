@@ -4,7 +4,7 @@
 // Behaviour: clients.ts (cluster access), plan.ts + manifests.ts (pure), apply.ts, read.ts,
 // rollout.ts. Nothing here imports the SDK: clients.ts loads it inside createClients.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { checkExposure, kubernetesExposure } from "../_shared/options.js";
 import { apply, destroy } from "./apply.js";

@@ -3,7 +3,7 @@
 // check, rollback and status as a cloud. Behaviour: container-cli.ts (the engine),
 // container-plan.ts (pure), container-apply.ts.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { apply, destroy, logs, read, rollback, status } from "./container-apply.js";
 import { findEngine } from "./container-cli.js";

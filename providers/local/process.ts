@@ -4,7 +4,7 @@
 // <target>.log`. Same manifest, plan, state, health check, rollback and status as a cloud.
 // Behaviour: build.ts, process-plan.ts (pure), process-read.ts, process-apply.ts, logs.ts.
 
-import { z } from "zod";
+import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { mapRuntime } from "../_shared/options.js";
 import { buildLocal } from "./build.js";

@@ -2,7 +2,7 @@
 // resource, which cannot change in place (a new anything replaces it) and is replaced too when it
 // is no longer running.
 
-import { z } from "zod";
+import * as z from "zod";
 import type { ResourceChange } from "../../src/core/provider.js";
 import { diffAttributes } from "../../src/plan/diff.js";
 import { changeReason } from "../_shared/plan.js";

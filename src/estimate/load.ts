@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 import { InternalError, UsageError } from "../errors.js";
 import { PriceBook } from "./price-book.js";
 import type { PriceOverrides } from "./price-book.js";

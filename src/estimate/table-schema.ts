@@ -2,7 +2,7 @@
 // code: every price carries its unit, region, source and the date it was seen, so a figure in an
 // estimate can be traced to where it came from (docs/prices.md describes the format).
 
-import { z } from "zod";
+import * as z from "zod";
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -2,7 +2,7 @@
 // what a shape cannot (platform runtimes, limits, kinds, references between sections). The
 // same pieces, with each platform's own options, assemble the JSON Schema editors use.
 
-import { z } from "zod";
+import * as z from "zod";
 import type { Registry } from "../core/registry.js";
 import { own } from "./issues.js";
 import { serviceSchema } from "./service-schema.js";

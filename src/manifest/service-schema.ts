@@ -2,7 +2,7 @@
 // here (as written) and become milliseconds in normalizeService, the only bridge to the
 // engine's ServiceSpec.
 
-import { z } from "zod";
+import * as z from "zod";
 import { DURATION_PATTERN, tryParseDuration } from "./durations.js";
 import { checkImageRef } from "./image-ref.js";
 import { own } from "./issues.js";

@@ -3,7 +3,7 @@
 // scripts/write-plan-schema.ts, checked for staleness by a test), and for validating a saved
 // plan when `deploy --plan FILE` reads it back. docs/plan-format.md explains each field.
 
-import { z } from "zod";
+import * as z from "zod";
 import { PlanStaleError, UsageError } from "../errors.js";
 
 export const PLAN_FORMAT_VERSION = 1;
