@@ -26,20 +26,34 @@ export interface PositionEntry {
 export class PositionIndex {
   private readonly entries = new Map<string, PositionEntry>();
 
+  /**
+   * `fill` records the entries on the first read: a manifest read by the fast path
+   * (yaml-fast.ts) is indexed only when a diagnostic or an interpolation asks where something is.
+   */
+  constructor(private fill?: (index: PositionIndex) => void) {}
+
+  private filled(): Map<string, PositionEntry> {
+    const fill = this.fill;
+    this.fill = undefined;
+    fill?.(this);
+    return this.entries;
+  }
+
   set(path: string, entry: PositionEntry): void {
     this.entries.set(path, entry);
   }
 
   get(path: string): PositionEntry | undefined {
-    return this.entries.get(path);
+    return this.filled().get(path);
   }
 
   paths(): string[] {
-    return [...this.entries.keys()];
+    return [...this.filled().keys()];
   }
 
   /** The entry of `path`, else of its nearest recorded ancestor (a missing key reports at its parent). */
   nearest(path: string): { path: string; entry: PositionEntry } | undefined {
+    this.filled();
     for (let p: string | undefined = path; p !== undefined; p = parentPath(p)) {
       const entry = this.entries.get(p);
       if (entry) return { path: p, entry };
@@ -68,8 +82,8 @@ export function buildPositionIndex(
   doc: Document,
   lc: LineCounter,
   file: string,
+  positions = new PositionIndex(),
 ): { positions: PositionIndex; diagnostics: Diagnostic[] } {
-  const positions = new PositionIndex();
   const ctx: IndexCtx = { lc, positions, file, anchors: new Map(), open: new Set() };
   const diagnostics = isMap(doc.contents) ? indexChild(doc.contents, "", undefined, ctx) : [];
   return { positions, diagnostics };

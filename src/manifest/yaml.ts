@@ -1,6 +1,7 @@
 // Reading and parsing a manifest file: bytes → text → YAML document → plain value, plus the
 // position index that lets every later diagnostic (interpolation, validation) say
 // file:line:column. Everything a user can get wrong here becomes a positioned Diagnostic.
+// Plain YAML takes the fast path of yaml-fast.ts; the position index is then built on demand.
 
 import { open } from "node:fs/promises";
 import { LineCounter, Parser, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
@@ -8,8 +9,9 @@ import type { Document, Node, YAMLError } from "yaml";
 import type { Diagnostic } from "../errors.js";
 import { ManifestError } from "../errors.js";
 import { problemsError } from "./format.js";
-import { buildPositionIndex, nodePos } from "./positions.js";
-import type { Position, PositionIndex } from "./positions.js";
+import { PositionIndex, buildPositionIndex, nodePos } from "./positions.js";
+import type { Position } from "./positions.js";
+import { fastParse } from "./yaml-fast.js";
 
 export const MAX_MANIFEST_BYTES = 1024 * 1024;
 /** Expanded aliases allowed; a real manifest reuses a block a handful of times. */
@@ -133,17 +135,21 @@ function bytePosition(bytes: Uint8Array, offset: number): Position {
 /** Parses manifest text into a plain value and a position index; throws ManifestError with every problem. */
 export function parseManifestText(text: string, file: string): ParsedManifest {
   const source = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const mayBeDeep = mayNestTooDeep(source);
+  const fast = mayBeDeep ? undefined : fastParse(source);
+  if (fast) {
+    // Text js-yaml read without complaint holds nothing the `yaml` path would warn about
+    // (yaml-fast.ts): it is parsed again, with positions, only if a position is asked for.
+    const positions = new PositionIndex((index) => {
+      const lc = new LineCounter();
+      buildPositionIndex(parseDocument(source, documentOptions(lc)), lc, file, index);
+    });
+    return { value: fast, positions, warnings: [] };
+  }
   const lc = new LineCounter();
-  const deep = mayNestTooDeep(source) ? nestingTooDeep(source) : undefined;
+  const deep = mayBeDeep ? nestingTooDeep(source) : undefined;
   if (deep !== undefined) throw fail(file, [depthDiagnostic(file, source, deep)]);
-  const doc = parseDocument(source, {
-    lineCounter: lc,
-    uniqueKeys: true,
-    prettyErrors: true,
-    logLevel: "error",
-    // `<<: *base` is how compose files reuse a block; users bring the habit along.
-    merge: true,
-  });
+  const doc = parseDocument(source, documentOptions(lc));
   const diags = [
     ...doc.errors.map((e) => yamlDiagnostic(e, "error", file, doc, lc)),
     ...doc.warnings.map((e) => yamlDiagnostic(e, "warning", file, doc, lc)),
@@ -160,6 +166,17 @@ export function parseManifestText(text: string, file: string): ParsedManifest {
     throw fail(file, [...diags, aliasLimitDiagnostic(doc, file, lc)]);
   }
   return { value: value as Record<string, unknown>, positions, warnings: diags };
+}
+
+function documentOptions(lineCounter: LineCounter) {
+  return {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: true,
+    logLevel: "error",
+    // `<<: *base` is how compose files reuse a block; users bring the habit along.
+    merge: true,
+  } as const;
 }
 
 /**
