@@ -1,6 +1,7 @@
 // oclif on its own, for bin/run.js (see main.ts). The bundler shares one copy of oclif
 // between this entry and the commands'.
-import { Errors, flush, handle, run } from "@oclif/core";
+import { Config, Errors, flush, handle, run } from "@oclif/core";
+import type { Hook } from "@oclif/core";
 import type * as FastestLevenshtein from "fastest-levenshtein";
 import { err } from "./output.js";
 
@@ -20,11 +21,40 @@ export async function execute(opts: { dir: string }): Promise<void> {
     const cli = e instanceof Errors.CLIError ? e : undefined;
     const unknown = cli ? /^command (.+) not found$/.exec(cli.message) : null;
     if (!unknown && cli?.oclif.exit !== 127) return handle(e as Error);
+    // The plugin's hook warns, and on a terminal offers the closest command and runs it if the
+    // user says yes; otherwise it refuses with exit 127, and the hint below says the rest.
+    if (unknown?.[1] && (await notFoundHook(unknown[1], opts.dir))) return;
     const typed = unknown?.[1]?.replaceAll(":", " ") ?? commandWords(process.argv.slice(2));
-    if (unknown) err(`Error: command "${typed}" not found`);
     const near = await closestCommand(typed, opts.dir);
     err(`  hint: ${near ? `did you mean "apiship ${near}"? ` : ""}run "apiship --help" to list the commands`);
     process.exitCode = 1;
+  }
+}
+
+/**
+ * Runs @oclif/plugin-not-found's command_not_found hook, loaded only now: as a declared plugin
+ * it was read and wired on every start. True when the user took its suggestion and it ran.
+ */
+async function notFoundHook(id: string, dir: string): Promise<boolean> {
+  try {
+    const { default: hook } = (await import("@oclif/plugin-not-found")) as {
+      default: Hook<"command_not_found">;
+    };
+    const config = await Config.load(dir);
+    // The context oclif's runHook gives a hook (config.js in @oclif/core).
+    const context = {
+      config,
+      debug: () => undefined,
+      exit: (code?: number) => Errors.exit(code),
+      log: (message?: unknown) => void process.stdout.write(`${String(message ?? "")}\n`),
+      error: (message: string | Error, options: { exit?: number } = {}) => Errors.error(message, options),
+      warn: (message: string | Error) => Errors.warn(message),
+    };
+    await hook.call(context as unknown as Hook.Context, { id, argv: process.argv.slice(3), config, context });
+    return true;
+  } catch (e) {
+    if (e instanceof Errors.CLIError && e.oclif.exit === 127) return false;
+    throw e;
   }
 }
 

@@ -1,5 +1,6 @@
 // Every command, by its oclif id. The bundled CLI finds commands here (oclif's "explicit"
 // discovery) instead of scanning a folder: one file to load, nothing to search at start-up.
+import { Autocomplete, AutocompleteCreate, AutocompleteScript } from "./autocomplete.js";
 import Deploy from "./deploy.js";
 import Destroy from "./destroy.js";
 import Doctor from "./doctor.js";
@@ -23,6 +24,9 @@ import Status from "./status.js";
 import Validate from "./validate.js";
 
 export const COMMANDS = {
+  autocomplete: Autocomplete,
+  "autocomplete:create": AutocompleteCreate,
+  "autocomplete:script": AutocompleteScript,
   deploy: Deploy,
   destroy: Destroy,
   doctor: Doctor,
