@@ -2,13 +2,12 @@
 // files instead of hundreds: measured here, importing oclif, zod and yaml bundled and minified
 // takes ~115 ms against ~175 ms unbundled. Cloud SDKs, database drivers and typescript (which
 // oclif requires only for development) stay outside and load only where the code imports them.
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
-// Chunk names carry content hashes: without this, every build would leave the last one's behind.
-rmSync("dist/chunks", { recursive: true, force: true });
-
-await build({
+const result = await build({
+  metafile: true,
   entryPoints: { apiship: "src/cli/main.ts", oclif: "src/cli/oclif.ts" },
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
@@ -43,3 +42,13 @@ await build({
     js: "import { createRequire as __apishipRequire } from 'node:module'; const require = __apishipRequire(import.meta.url);",
   },
 });
+
+// Chunk names carry content hashes, so each build leaves the previous one's chunks behind. They
+// are removed once they are 15 minutes old, not at once: a CLI process started before this
+// build (an e2e test while a file is being edited) may still import its lazy chunks.
+const kept = new Set(Object.keys(result.metafile.outputs).map((f) => resolve(f)));
+const staleBefore = Date.now() - 15 * 60_000;
+for (const name of readdirSync("dist/chunks")) {
+  const file = resolve(join("dist/chunks", name));
+  if (!kept.has(file) && statSync(file).mtimeMs < staleBefore) rmSync(file, { force: true });
+}

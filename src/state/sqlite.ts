@@ -3,6 +3,7 @@
 
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
 import { StateError, isApishipError } from "../errors.js";
 import type { StoreOptions } from "./common.js";
 import { applyTargets, checkSerial, checkStackId, intentNotFound, newIntent, withId } from "./common.js";
@@ -85,16 +86,25 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
+  /** Prepared once per connection: SQLite compiles a statement on each prepare(). */
+  private readonly statements = new Map<string, Statement>();
+
+  private statement(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return st;
+  }
+
   private get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as T | undefined;
+    return this.statement(sql).get(...params) as T | undefined;
   }
 
   private all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).all(...params) as T[];
+    return this.statement(sql).all(...params) as T[];
   }
 
   private run(sql: string, ...params: unknown[]): void {
-    this.db.prepare(sql).run(...params);
+    this.statement(sql).run(...params);
   }
 
   private lockRow(stack: string): LockInfo | undefined {
