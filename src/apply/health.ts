@@ -4,9 +4,6 @@
 // and the first bytes of the body.
 
 import type { RequestOptions } from "node:http";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
-import { isIP } from "node:net";
 import type { HealthSpec } from "../manifest/types.js";
 import { connectTargetFor } from "./connect-to.js";
 import type { ConnectRule, ConnectTarget } from "./connect-to.js";
@@ -50,8 +47,15 @@ interface Answer {
  * address other than the URL's (APISHIP_CONNECT_TO) while keeping the URL's Host header and TLS
  * server name, which fetch cannot do.
  */
-function get(url: URL, dial: ConnectTarget | undefined, signal: AbortSignal): Promise<Answer> {
+async function get(url: URL, dial: ConnectTarget | undefined, signal: AbortSignal): Promise<Answer> {
   const tls = url.protocol === "https:";
+  // Imported here: this module is on every command's import path (the run view describes
+  // health reports), and node:http/https/net cost ~15 ms of start-up to commands that never probe.
+  const [{ request: httpRequest }, { request: httpsRequest }, { isIP }] = await Promise.all([
+    import("node:http"),
+    import("node:https"),
+    import("node:net"),
+  ]);
   const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
   const options: RequestOptions = {
     method: "GET",
