@@ -17,7 +17,7 @@
 import type { ResourceChange } from "../core/provider.js";
 import type { StackState } from "../state/store.js";
 import { diffValues, pathOverlaps, sortKeys } from "./diff.js";
-import { PLAN_FORMAT_VERSION } from "./schema.js";
+import { PLAN_FORMAT_VERSION } from "./format-version.js";
 import type { Change, Drift, Plan, PlanDiagnostic, Summary } from "./types.js";
 
 /** Reserved key of TargetRecord.state holding the target's resources, in creation order. */

@@ -4,7 +4,6 @@
 
 import { readFile, writeFile } from "node:fs/promises";
 import { PlanStaleError, UsageError } from "../errors.js";
-import { parsePlan } from "./schema.js";
 import type { Plan } from "./types.js";
 
 /** The plan file's text: the same plan gives the same bytes. */
@@ -43,6 +42,8 @@ export async function readPlanFile(path: string): Promise<Plan> {
       hint: "pass a file written by `apiship plan --out FILE`",
     });
   }
+  // Loaded here: the zod plan schema is built only when a saved plan is read back.
+  const { parsePlan } = await import("./schema.js");
   return parsePlan(value, path);
 }
 

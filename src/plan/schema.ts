@@ -5,8 +5,9 @@
 
 import * as z from "zod";
 import { PlanStaleError, UsageError } from "../errors.js";
+import { PLAN_FORMAT_VERSION } from "./format-version.js";
 
-export const PLAN_FORMAT_VERSION = 1;
+export { PLAN_FORMAT_VERSION };
 
 const count = z.number().int().nonnegative();
 
