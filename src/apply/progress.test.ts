@@ -59,15 +59,17 @@ describe("progress sinks", () => {
     expect(text).not.toContain("\u001b[");
   });
 
-  it("tty redraws one line per target in place", () => {
+  it("tty is the live view: redrawn in place, then one final row per target and no summary", () => {
     const s = stream(true);
-    const sink = createSink("tty", s, { now: () => 0 });
+    const sink = createSink("tty", s, { now: () => 0, tickMs: 0 });
     events.forEach((e) => sink.emit(e));
     sink.close();
     const text = s.chunks.join("");
-    expect(text).toContain("\u001b[1A");
+    expect(text).toContain("\r\u001b[2A\u001b[0J");
     expect(text).toMatch(/web {2}create service\.\.\. {2}0\.0s/);
-    expect(text).toContain("shop/dev: failed (exit 1)");
+    expect(text).toMatch(/deploy shop\/dev: done in 0\.0s\n✖ web {2}failed in 0\.0s\n/);
+    // The result line and the failure reasons are the CLI's to print (run-view.ts), once.
+    expect(text).not.toContain("(exit 1)");
   });
 
   it("picks tty only on a terminal outside CI", () => {

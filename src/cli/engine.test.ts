@@ -67,4 +67,14 @@ describe("renderRun", () => {
     expect(text).toMatch(/warning: took over a lock/);
     expect(text).toMatch(/^Result: partial: .* \(exit 3\)\. Release #4: partial\.$/m);
   });
+
+  it("after the live view, leaves out its statuses and warnings: endpoints, reasons and the result, once", () => {
+    const text = renderRun("deploy", partial, { live: true });
+    expect(text).toMatch(/^ {2}web +http:\/\/e\/ +release 2$/m);
+    expect(text).not.toMatch(/deployed|^ {2}api +failed/m);
+    expect(text.split("create service failed")).toHaveLength(2);
+    expect(text).toMatch(/^ {4}hint: remove failOn$/m);
+    expect(text).not.toMatch(/took over a lock/);
+    expect(text.match(/^Result: /gm)).toHaveLength(1);
+  });
 });

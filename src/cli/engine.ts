@@ -4,6 +4,7 @@
 
 import { createInterface } from "node:readline/promises";
 import { Flags } from "@oclif/core";
+import { LiveView } from "../apply/live-view.js";
 import { createSink, defaultSinkKind } from "../apply/progress.js";
 import { installInterrupt } from "../apply/signals.js";
 import type { ProgressSink } from "../apply/types.js";
@@ -12,7 +13,7 @@ import type { Diagnostic } from "../errors.js";
 import { UsageError } from "../errors.js";
 import type { Loaded } from "./context.js";
 import { loadAll } from "./context.js";
-import { err, interactive } from "./output.js";
+import { colorEnabled, err, interactive } from "./output.js";
 import type { StackJob } from "./stacks.js";
 import { Stores, stackJobs } from "./stacks.js";
 
@@ -67,27 +68,48 @@ export interface EngineIo {
   progress: ProgressSink;
   /** The first Ctrl-C: the engine launches nothing new. */
   signal: AbortSignal;
+  /**
+   * The live view's per-target rows are on the terminal that stdout writes to as well: the
+   * result view then leaves out what those rows show (renderRun's `live`).
+   */
+  liveOnScreen: boolean;
   dispose(): void;
 }
 
 /** Progress sink and Ctrl-C handler for one command; dispose() in a finally. */
 export function engineIo(json: boolean): EngineIo {
   const kind = defaultSinkKind(process.stderr, process.env);
+  const live =
+    !json && kind === "tty"
+      ? new LiveView(process.stderr, {
+          color: colorEnabled(process.stderr),
+          stopHint: "Ctrl-C again to quit now",
+        })
+      : undefined;
   const progress = json
     ? createSink("ndjson", process.stdout)
-    : kind === "plain" && inGitHubActions(process.env)
-      ? groupedSink(process.stderr, (s) => createSink("plain", s))
-      : createSink(kind, process.stderr);
+    : (live ??
+      (inGitHubActions(process.env)
+        ? groupedSink(process.stderr, (s) => createSink("plain", s))
+        : createSink("plain", process.stderr)));
   const interrupt = installInterrupt({
-    onFirst: () =>
-      err("Interrupted: launching nothing new, waiting for calls in flight. Press Ctrl-C again to quit now."),
+    // The live view says it itself, above its rows and in its header: a line written here,
+    // under the rows, would be erased or would throw off their count.
+    onFirst: live
+      ? undefined
+      : () =>
+          err(
+            "Interrupted: launching nothing new, waiting for calls in flight. Press Ctrl-C again to quit now.",
+          ),
   });
   return {
     progress,
     signal: interrupt.signal,
+    liveOnScreen: live !== undefined && process.stdout.isTTY === true,
     dispose: () => {
-      interrupt.dispose();
+      // The view first: its final rows are drawn and the cursor shown while Ctrl-C is still handled.
       progress.close();
+      interrupt.dispose();
     },
   };
 }

@@ -42,6 +42,8 @@ type Planned = { job: StackJob; plan: Plan };
 const changed = (p: Plan) => p.summary.create + p.summary.update + p.summary.replace + p.summary.delete > 0;
 
 export default class DeployCommand extends BaseCommand<DeployCommandResult> {
+  /** The live view's rows are on this terminal: the result leaves out what they show. */
+  private liveOnScreen = false;
   protected override streamsEvents = true;
   static override summary =
     "Plan and deploy the stack: targets in parallel, health-checked, rolled back on failure.";
@@ -188,6 +190,7 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
     flags: { concurrency: number; rollback: boolean },
   ): Promise<DeployResult> {
     const io = engineIo(this.jsonMode);
+    this.liveOnScreen ||= io.liveOnScreen;
     try {
       return await deployStack({
         stack: job.stack,
@@ -220,7 +223,7 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
           : s.outcome === "cancelled"
             ? `${s.stack}: Deploy cancelled; nothing was changed.`
             : s.deploy
-              ? renderRun("deploy", s.deploy)
+              ? renderRun("deploy", s.deploy, { live: this.liveOnScreen })
               : "",
       )
       .join("\n\n");

@@ -16,6 +16,8 @@ export interface DestroyCommandResult {
 }
 
 export default class DestroyCommand extends BaseCommand<DestroyCommandResult> {
+  /** The live view's rows are on this terminal: the result leaves out what they show. */
+  private liveOnScreen = false;
   protected override streamsEvents = true;
   static override summary = "Delete every deployed resource of an environment, from the recorded state.";
   static override description =
@@ -68,6 +70,7 @@ export default class DestroyCommand extends BaseCommand<DestroyCommandResult> {
         const stacks: DestroyResult[] = [];
         for (const job of jobs) {
           const io = engineIo(this.jsonMode);
+          this.liveOnScreen ||= io.liveOnScreen;
           try {
             stacks.push(
               await destroyStack({
@@ -92,6 +95,6 @@ export default class DestroyCommand extends BaseCommand<DestroyCommandResult> {
   }
 
   protected render(r: DestroyCommandResult): string {
-    return r.stacks.map((s) => renderRun("destroy", s)).join("\n\n");
+    return r.stacks.map((s) => renderRun("destroy", s, { live: this.liveOnScreen })).join("\n\n");
   }
 }

@@ -18,6 +18,8 @@ export interface RollbackCommandResult {
 }
 
 export default class RollbackCommand extends BaseCommand<RollbackCommandResult> {
+  /** The live view's rows are on this terminal: the result leaves out what they show. */
+  private liveOnScreen = false;
   protected override streamsEvents = true;
   static override summary = "Put targets back on an earlier release (default: the previous healthy one).";
   static override description =
@@ -59,6 +61,7 @@ export default class RollbackCommand extends BaseCommand<RollbackCommandResult> 
         const stacks: DeployResult[] = [];
         for (const job of jobs) {
           const io = engineIo(this.jsonMode);
+          this.liveOnScreen ||= io.liveOnScreen;
           try {
             stacks.push(
               await rollbackStack({
@@ -84,7 +87,7 @@ export default class RollbackCommand extends BaseCommand<RollbackCommandResult> 
 
   protected render(r: RollbackCommandResult): string {
     if (r.cancelled) return "Rollback cancelled; nothing was changed.";
-    return r.stacks.map((s) => renderRun("rollback", s)).join("\n\n");
+    return r.stacks.map((s) => renderRun("rollback", s, { live: this.liveOnScreen })).join("\n\n");
   }
 }
 
