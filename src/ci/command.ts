@@ -1,4 +1,4 @@
-// The apiship command line the action runs, and running it: the built CLI as a child process,
+// The apiship command line the action runs, and running it: the CLI as a child process,
 // its --json result read from stdout, its stderr passed through to the job's log, Ctrl-C and
 // cancellation forwarded so the CLI can save its state and exit 130.
 
@@ -25,6 +25,26 @@ function selection(inputs: ActionInputs): string[] {
   return args;
 }
 
+/** What each command adds to the selection: the confirmations CI gives by configuration. */
+function commandArgs(inputs: ActionInputs, planFile: string | undefined): string[] {
+  const targets = inputs.targets.map((t) => `--target=${t}`);
+  switch (inputs.command) {
+    case "validate":
+      return [];
+    case "plan":
+      return [...targets, "--detailed-exitcode", ...(planFile ? [`--out=${planFile}`] : [])];
+    case "deploy":
+      // Choosing `command: deploy` in a workflow is the confirmation; a saved plan needs none.
+      return [...targets, "--yes", ...(planFile ? [`--plan=${planFile}`] : [])];
+    case "destroy":
+      // destroy asks for the environment's name, not a yes: the environment input repeats it
+      // (readInputs refuses destroy without one).
+      return [...targets, `--confirm=${inputs.environment ?? ""}`];
+    case "rollback":
+      return [...targets, "--yes", ...(inputs.rollbackTo !== undefined ? [`--to=${inputs.rollbackTo}`] : [])];
+  }
+}
+
 /**
  * The command for the inputs. The state URL travels in APISHIP_STATE rather than argv, where
  * a password in it would show in process listings and in the command line the action logs.
@@ -32,16 +52,7 @@ function selection(inputs: ActionInputs): string[] {
 export function buildInvocation(inputs: ActionInputs, env: Env, cwd: string): Invocation {
   const dir = resolve(cwd, inputs.workingDirectory);
   const planFile = inputs.planFile ? resolve(dir, inputs.planFile) : undefined;
-  const args = [inputs.command, "--json", ...selection(inputs)];
-  args.push(...inputs.targets.map((t) => `--target=${t}`));
-  if (inputs.command === "plan") {
-    args.push("--detailed-exitcode");
-    if (planFile) args.push(`--out=${planFile}`);
-  } else {
-    // Choosing `command: deploy` in a workflow is the confirmation; a saved plan needs none.
-    args.push("--yes");
-    if (planFile) args.push(`--plan=${planFile}`);
-  }
+  const args = [inputs.command, "--json", ...selection(inputs), ...commandArgs(inputs, planFile)];
   // The action's own inputs (the GitHub token among them) are none of the CLI's business.
   const childEnv = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("INPUT_")));
   if (inputs.state) childEnv.APISHIP_STATE = inputs.state;
@@ -54,8 +65,13 @@ export function buildInvocation(inputs: ActionInputs, env: Env, cwd: string): In
 }
 
 /** `apiship outputs --json` for the same manifests and environment: endpoints after a deploy. */
-export function outputsInvocation(inputs: ActionInputs, deploy: Invocation): Invocation {
-  return { args: ["outputs", "--json", ...selection(inputs)], env: deploy.env, cwd: deploy.cwd };
+export function outputsInvocation(inputs: ActionInputs, run: Invocation): Invocation {
+  return { args: ["outputs", "--json", ...selection(inputs)], env: run.env, cwd: run.cwd };
+}
+
+/** `apiship validate --json` for the same manifests: which secrets the stacks reference. */
+export function validateInvocation(inputs: ActionInputs, run: Invocation): Invocation {
+  return { args: ["validate", "--json", ...selection(inputs)], env: run.env, cwd: run.cwd };
 }
 
 export interface Envelope<T = unknown> {

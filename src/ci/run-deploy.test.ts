@@ -1,7 +1,7 @@
 // The action's script end to end with a stand-in CLI (test/fakes/github/action-world.ts);
 // test/e2e/ci.test.ts runs the real built CLI.
 
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { DeployCommandResult } from "../cli/commands/deploy.js";
@@ -77,7 +77,9 @@ describe("command: deploy", () => {
       { deploy: { code: 3, stdout }, outputs: { code: 0, stdout: ok(outputs) } },
     );
     expect(code).toBe(3);
-    const [dep, out] = w.calls();
+    // First `validate --json`, for the secrets to mask (this stand-in has no answer to it).
+    const [val, dep, out] = w.calls();
+    expect(val?.argv).toEqual(["validate", "--json", "--env=prod"]);
     expect(dep?.argv).toEqual([
       "deploy",
       "--json",
@@ -94,10 +96,17 @@ describe("command: deploy", () => {
     expect(w.outputs()).toEqual({
       "has-changes": "true",
       "plan-file": join(w.dir, "plan.json"),
+      "plan-json": "",
+      "plan-markdown": "",
       endpoints: JSON.stringify({ web: "https://web.test/", api: "https://api-old.test/" }),
+      "release-id": "",
+      "comment-url": "",
       summary:
         "shop/prod: partial: some targets failed (exit 3), 2 to create, 0 to update, 0 to replace, 0 to delete",
       "exit-code": "3",
+      // Undeclared, one per target: a JavaScript action may set any output.
+      "endpoint-web": "https://web.test/",
+      "endpoint-api": "https://api-old.test/",
     });
     const md = w.summary();
     expect(md).toContain("### apiship deploy of <code>shop/prod</code>");
@@ -164,9 +173,22 @@ describe("cancellation", () => {
 
 describe("bad inputs", () => {
   it("an unknown command fails with an annotation and runs nothing", async () => {
-    const code = await w.run({ INPUT_COMMAND: "destroy" }, {});
+    const code = await w.run({ INPUT_COMMAND: "apply" }, {});
     expect(code).toBe(1);
     expect(w.calls()).toEqual([]);
-    expect(w.log.join("")).toMatch(/^::error title=apiship%3A USAGE::input command must be plan or deploy/);
+    expect(w.log.join("")).toMatch(
+      /^::error title=apiship%3A USAGE::input command must be one of validate, plan,/,
+    );
+  });
+
+  it("a version other than the bundled one fails before anything runs, naming both", async () => {
+    // The version is the package.json of the apiship the CLI entry belongs to.
+    writeFileSync(join(w.dir, "package.json"), JSON.stringify({ name: "apiship", version: "0.0.0-test" }));
+    const code = await w.run({ INPUT_VERSION: "9.9.9", GITHUB_ACTION_REPOSITORY: "acme/apiship" }, {});
+    expect(code).toBe(1);
+    expect(w.calls()).toEqual([]);
+    const log = w.log.join("");
+    expect(log).toMatch(/input version is 9\.9\.9, but this action runs apiship 0\.0\.0-test/);
+    expect(log).toContain("uses: acme/apiship@v9.9.9");
   });
 });

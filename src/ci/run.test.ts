@@ -1,7 +1,7 @@
 // The action's script end to end with a stand-in CLI (test/fakes/github/action-world.ts);
 // test/e2e/ci.test.ts runs the real built CLI.
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { World } from "../../test/fakes/github/action-world.js";
@@ -40,21 +40,28 @@ describe("command: plan", () => {
     ]);
     expect(call?.state).toBe("postgres://ci:s3cr%40t@db.internal:5432/apiship");
     expect(call?.inputs).toEqual([]);
-    const out = w.outputs();
+    const { "plan-json": planJson, "plan-markdown": planMarkdown, ...out } = w.outputs();
     expect(out).toEqual({
       "has-changes": "true",
       "plan-file": join(w.dir, "plan.json"),
       endpoints: "{}",
+      "release-id": "",
+      "comment-url": "",
       summary: "sentiment-api/production: 3 to create, 0 to update, 0 to replace, 0 to delete",
       "exit-code": "2",
     });
+    // The plan's JSON as a file (a path: outputs are size-limited), and its Markdown as text.
+    expect(JSON.parse(readFileSync(planJson ?? "", "utf8"))).toEqual({ plans: [plan("first-deploy")] });
+    expect(planMarkdown).toMatch(/^### apiship plan for `sentiment-api\/production`/);
+    expect(w.summary()).toContain(planMarkdown);
     expect(w.summary()).toContain("### apiship plan for `sentiment-api/production`");
     const log = w.log.join("");
     expect(log).toContain("Plan: 3 to create");
     // The state's password is masked for the whole job and never printed by the action.
     // Both spellings (as typed in the URL and decoded) are masked.
     expect(log).toContain("::add-mask::s3cr@t");
-    expect(log).toContain("::add-mask::s3cr%40t");
+    // Workflow-command data escapes "%" (the runner reads %25 back as %).
+    expect(log).toContain("::add-mask::s3cr%2540t");
     expect(log.replace(/^::add-mask::.*$/gm, "")).not.toMatch(/s3cr|postgres:/);
   });
 

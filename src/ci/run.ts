@@ -1,51 +1,56 @@
-// The GitHub Action's script (action.yml runs it as dist/src/ci/action.js): read the inputs,
-// run `apiship plan|deploy --json`, then write the step's outputs, the job summary, the
-// annotations and, on a pull request, the plan comment. Its exit code is apiship's, except that
-// a plan with changes (exit 2 of --detailed-exitcode) succeeds with has-changes=true: a PR whose
-// plan changes something is the normal case, not a failed check.
+// The GitHub Action's script (action.yml runs its bundle, action/dist/index.js): read the
+// inputs, mask what must never show in the log, run `apiship <command> --json`, then write the
+// step's outputs, the job summary, the annotations and the comments (run-commands.ts).
 
-import { existsSync } from "node:fs";
-import { createSink } from "../apply/progress.js";
-import type { StampedEvent } from "../apply/types.js";
-import type { DeployCommandResult } from "../cli/commands/deploy.js";
-import type { OutputsResult } from "../cli/commands/outputs.js";
-import type { PlanResult } from "../cli/commands/plan.js";
-import { renderRun } from "../cli/run-view.js";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { ValidateResult } from "../cli/commands/validate.js";
 import { toApishipError } from "../errors.js";
-import { formatDiagnostic } from "../manifest/format.js";
-import { renderHuman } from "../plan/render/human.js";
-import type { Env, GroupStream } from "./annotations.js";
-import { diagnosticAnnotation, groupedSink, inGitHubActions, workflowCommand } from "./annotations.js";
-import type { Envelope, Invocation } from "./command.js";
-import { buildInvocation, commandLine, outputsInvocation, parseEnvelope, runCli } from "./command.js";
-import { commentBody, upsertComment } from "./comment.js";
-import { pullRequest, writeOutputs, writeStepSummary } from "./github.js";
-import type { ActionInputs, OutputName } from "./inputs.js";
-import { readInputs } from "./inputs.js";
-import * as view from "./summary.js";
+import { inGitHubActions } from "./annotations.js";
+import type { Invocation } from "./command.js";
+import { buildInvocation, commandLine, parseEnvelope, runCli, validateInvocation } from "./command.js";
+import type { ActionInputs } from "./inputs.js";
+import { checkVersion, readInputs } from "./inputs.js";
+import { maskCommands, secretValues } from "./mask.js";
+import * as commands from "./run-commands.js";
+import type { ActionContext } from "./run-io.js";
+import { annotate, line } from "./run-io.js";
 
-export interface ActionContext {
-  env: Env;
-  cwd: string;
-  /** The CLI entry (bin/run.js of the action's checkout). */
-  bin: string;
-  stdout: GroupStream;
-  stderr: GroupStream;
-  fetch?: typeof fetch;
+export type { ActionContext } from "./run-io.js";
+
+/** The version in the package.json of the apiship that `bin` belongs to. */
+export function versionOf(bin: string): string | undefined {
+  for (let dir = dirname(bin), i = 0; i < 4; i++, dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
+    if (pkg.name === "apiship" && typeof pkg.version === "string") return pkg.version;
+  }
+  return undefined;
 }
-
-type Outputs = Record<OutputName, string>;
-
-const line = (ctx: ActionContext, s: string) => void ctx.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 
 /** Runs the action; resolves with the exit code for the step. Every failure is reported, none thrown. */
 export async function runAction(ctx: ActionContext): Promise<number> {
   try {
     const inputs = readInputs(ctx.env);
+    checkVersion(inputs.version, ctx.version ?? versionOf(ctx.bin) ?? "unknown", ctx.env);
     const inv = buildInvocation(inputs, ctx.env, ctx.cwd);
-    maskState(ctx, inputs);
+    mask(ctx, inputs.state ? [inputs.state] : []);
+    if (inputs.command === "deploy" || inputs.command === "rollback")
+      mask(ctx, await secrets(ctx, inputs, inv));
     line(ctx, `Running: ${commandLine(inv)}`);
-    return inputs.command === "plan" ? await plan(ctx, inputs, inv) : await deploy(ctx, inputs, inv);
+    switch (inputs.command) {
+      case "validate":
+        return await commands.validate(ctx, inv);
+      case "plan":
+        return await commands.plan(ctx, inputs, inv);
+      case "deploy":
+        return await commands.deploy(ctx, inputs, inv);
+      case "rollback":
+        return await commands.rollback(ctx, inputs, inv);
+      case "destroy":
+        return await commands.destroy(ctx, inv);
+    }
   } catch (e) {
     const error = toApishipError(e);
     const hint = error.hint ? `\nhint: ${error.hint}` : "";
@@ -54,188 +59,28 @@ export async function runAction(ctx: ActionContext): Promise<number> {
   }
 }
 
-/** A password in the state URL is masked in the whole job's log before anything could print it. */
-function maskState(ctx: ActionContext, inputs: ActionInputs): void {
-  if (!inputs.state || !inGitHubActions(ctx.env) || !URL.canParse(inputs.state)) return;
-  const raw = new URL(inputs.state).password;
-  if (!raw) return;
-  // Mask both spellings; a malformed %-escape must not fail the step.
-  let decoded = raw;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    decoded = raw;
-  }
-  for (const p of new Set([raw, decoded])) line(ctx, `::add-mask::${p}`);
-}
-
-function annotate(env: Env, kind: "error" | "warning" | "notice", title: string, message: string): string {
-  return inGitHubActions(env) ? workflowCommand(kind, { title }, message) : `${kind}: ${message}`;
-}
-
-/** The envelope, or an error envelope saying what happened when the CLI printed none (killed). */
-function envelopeOf<T>(stdout: string, code: number): Envelope<T> {
-  try {
-    return parseEnvelope<T>(stdout);
-  } catch (e) {
-    if (code === 0 || code === 2) throw e;
-    const message = code === 130 ? "apiship was interrupted" : `apiship exited ${code} without a result`;
-    return {
-      status: "error",
-      error: { code: code === 130 ? "INTERRUPTED" : "NO_RESULT", message },
-      warnings: [],
-    };
-  }
-}
-
-/** The manifest's problems and the run's error: the --json run printed none of them. */
-function report(ctx: ActionContext, env: Envelope): void {
-  const gh = inGitHubActions(ctx.env);
-  const diagnostics = [...env.warnings, ...(env.error?.diagnostics ?? [])];
-  for (const d of diagnostics)
-    line(ctx, gh ? diagnosticAnnotation(d, ctx.env, ctx.cwd) : formatDiagnostic(d, { cwd: ctx.cwd }));
-  if (!env.error) return;
-  // Diagnostics carry their own annotations; the error that sums them up is one plain line.
-  if ((env.error.diagnostics ?? []).length > 0) return line(ctx, `Error: ${env.error.message}`);
-  const hint = env.error.hint ? `\nhint: ${env.error.hint}` : "";
-  line(ctx, annotate(ctx.env, "error", `apiship: ${env.error.code}`, `${env.error.message}${hint}`));
-}
-
-function finish(ctx: ActionContext, outputs: Outputs, markdown: string): void {
-  writeOutputs(ctx.env, outputs);
-  writeStepSummary(ctx.env, markdown);
-  for (const [k, v] of Object.entries(outputs)) line(ctx, `output ${k}: ${v.replace(/\n/g, "; ")}`);
-}
-
-async function plan(ctx: ActionContext, inputs: ActionInputs, inv: Invocation): Promise<number> {
-  const run = await runCli(ctx.bin, inv, { stderr: ctx.stderr });
-  const env = envelopeOf<PlanResult>(run.stdout, run.code);
-  for (const p of env.result?.plans ?? []) line(ctx, renderHuman(p, { color: false }));
-  report(ctx, env);
-  const saved = inv.planFile && (run.code === 0 || run.code === 2) && existsSync(inv.planFile);
-  const markdown = view.planMarkdown(env);
-  finish(
-    ctx,
-    {
-      "has-changes": String(run.code === 2 || view.planHasChanges(env.result)),
-      "plan-file": saved ? (inv.planFile ?? "") : "",
-      endpoints: "{}",
-      summary: view.planSummaryLine(env.result) || (env.error?.message ?? ""),
-      "exit-code": String(run.code),
-    },
-    markdown,
-  );
-  if (inputs.comment) await comment(ctx, inputs, env.result);
-  return run.code === 2 ? 0 : run.code;
-}
-
-/** Renders deploy's NDJSON events as plain lines, grouped per target inside Actions. */
-function eventPrinter(ctx: ActionContext): { onLine: (l: string) => void; close: () => void } {
-  const sink = inGitHubActions(ctx.env)
-    ? groupedSink(ctx.stdout, (s) => createSink("plain", s))
-    : createSink("plain", ctx.stdout);
-  const onLine = (l: string) => {
-    if (l.trim() === "" || l.startsWith('{"status"')) return;
-    try {
-      sink.emit(JSON.parse(l) as StampedEvent);
-    } catch {
-      // Not an event: a line the CLI printed for people; it goes to the log as it is.
-      line(ctx, l);
-    }
-  };
-  return { onLine, close: () => sink.close() };
-}
-
-async function deploy(ctx: ActionContext, inputs: ActionInputs, inv: Invocation): Promise<number> {
-  const printer = eventPrinter(ctx);
-  const run = await runCli(ctx.bin, inv, { stderr: ctx.stderr, onLine: printer.onLine });
-  printer.close();
-  const env = envelopeOf<DeployCommandResult>(run.stdout, run.code);
-  for (const s of env.result?.stacks ?? []) if (s.deploy) line(ctx, renderRun("deploy", s.deploy));
-  report(ctx, env);
-  const endpoints = env.result ? await endpointsAfter(ctx, inputs, inv) : {};
-  finish(
-    ctx,
-    {
-      "has-changes": String(view.deployHasChanges(env.result)),
-      "plan-file": inv.planFile ?? "",
-      endpoints: JSON.stringify(endpoints),
-      summary: view.deploySummaryLine(env.result) || (env.error?.message ?? ""),
-      "exit-code": String(run.code),
-    },
-    view.deployMarkdown(env),
-  );
-  return run.code;
-}
-
-/** `apiship outputs --json`: the state's endpoints, those of unchanged targets included. */
-async function endpointsAfter(
-  ctx: ActionContext,
-  inputs: ActionInputs,
-  inv: Invocation,
-): Promise<Record<string, string>> {
-  const run = await runCli(ctx.bin, outputsInvocation(inputs, inv), { stderr: ctx.stderr });
-  const env = envelopeOf<OutputsResult>(run.stdout, run.code);
-  if (env.status === "error") {
-    line(
-      ctx,
-      annotate(ctx.env, "warning", "apiship outputs", `endpoints unknown: ${env.error?.message ?? ""}`),
-    );
-  }
-  return view.endpointsOf(env.result);
+/** Masks values in the whole job's log; outside Actions there is no log to mask. */
+function mask(ctx: ActionContext, values: readonly string[]): void {
+  if (!inGitHubActions(ctx.env)) return;
+  for (const c of maskCommands(values)) line(ctx, c);
 }
 
 /**
- * Posts or edits each stack's plan comment. A comment that cannot be written is a warning, not
- * a failed plan: a pull request from a fork gets a read-only token, and the plan is still in the
- * job summary.
+ * The values of the env: and file: secrets the manifests reference, which deploy and rollback
+ * resolve and send to the clouds (a cloud's error may echo one): `apiship validate --json` says
+ * which they are. A manifest that does not validate has nothing resolved; the run reports it.
  */
-async function comment(
-  ctx: ActionContext,
-  inputs: ActionInputs,
-  result: PlanResult | undefined,
-): Promise<void> {
-  const pr = pullRequest(ctx.env);
-  if (!pr) {
-    line(
-      ctx,
-      annotate(ctx.env, "notice", "apiship", "comment: true, but this run is not for a pull request"),
+async function secrets(ctx: ActionContext, inputs: ActionInputs, inv: Invocation): Promise<string[]> {
+  if (!inGitHubActions(ctx.env)) return [];
+  const run = await runCli(ctx.bin, validateInvocation(inputs, inv), { stderr: { write: () => true } });
+  try {
+    const manifests = parseEnvelope<ValidateResult>(run.stdout).result?.manifests ?? [];
+    const stacks = manifests.flatMap((m) =>
+      m.stacks.map((s) => ({ ...s, baseDir: s.baseDir ?? dirname(m.file) })),
     );
-    return;
-  }
-  if (!inputs.githubToken) {
-    line(
-      ctx,
-      annotate(ctx.env, "warning", "apiship comment", "no github-token: the plan comment was skipped"),
-    );
-    return;
-  }
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = ctx.env;
-  const runUrl = server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
-  const target = {
-    apiUrl: ctx.env.GITHUB_API_URL || "https://api.github.com",
-    token: inputs.githubToken,
-    pr,
-    ...(ctx.fetch ? { fetch: ctx.fetch } : {}),
-  };
-  for (const p of result?.plans ?? []) {
-    try {
-      const body = commentBody(
-        p.stack,
-        view.planMarkdown({ status: "ok", result: { plans: [p] }, warnings: [] }),
-        runUrl,
-      );
-      const saved = await upsertComment(target, p.stack, body);
-      line(
-        ctx,
-        `Plan of ${p.stack}: comment ${saved.action} on #${pr.number}${saved.url ? ` (${saved.url})` : ""}`,
-      );
-    } catch (e) {
-      const error = toApishipError(e);
-      line(
-        ctx,
-        annotate(ctx.env, "warning", "apiship comment", `${error.message}\nhint: ${error.hint ?? ""}`),
-      );
-    }
+    return secretValues(stacks, inv.env);
+  } catch {
+    // No result: no stack, no secret to resolve.
+    return [];
   }
 }
