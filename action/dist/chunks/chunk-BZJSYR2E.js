@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a as e}from"./chunk-V647AVCW.js";var t=730,O=2628e3;function _(n){return n/2628e3}e(_,"meanRate");export{t as a,O as b,_ as c};
