@@ -299,7 +299,7 @@ export class LiveView implements ProgressSink {
 
   /** One column short of the terminal: a row that fills the last column wraps on some terminals. */
   private width(): number {
-    return Math.max(10, (this.stream.columns ?? 80) - 1);
+    return Math.max(1, (this.stream.columns ?? 80) - 1);
   }
 
   private padWidth(): number {

@@ -13,6 +13,7 @@ import type { PtyRun, ScreenLine } from "../support/pty-screen.js";
 import { runInPty } from "../support/pty-screen.js";
 
 const COLS = 130;
+const ESC = "\u001b";
 const SPINNER = /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/;
 /** A spinner frame, as a pattern pty-run.py matches against raw bytes (no character class). */
 const SPINNING = "⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏";
@@ -39,7 +40,7 @@ afterAll(async () => {
  */
 async function deployInPty(
   p: Project,
-  opts: { args?: string[]; sends?: { when: RegExp; text: string }[] } = {},
+  opts: { args?: string[]; sends?: { when: RegExp; text: string }[]; env?: Record<string, string> } = {},
 ): Promise<PtyRun> {
   const plan = join(p.dir, "plan.json");
   const made = await new Runs(p).cli(["plan", "--out", plan]);
@@ -49,7 +50,14 @@ async function deployInPty(
     rows: 40,
     cwd: p.dir,
     // A person's terminal: not CI, colours on, the test provider and its cloud.
-    env: { PATH: process.env.PATH ?? "", HOME: p.dir, TERM: "xterm-256color", LANG: "C.UTF-8", ...p.env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: p.dir,
+      TERM: "xterm-256color",
+      LANG: "C.UTF-8",
+      ...p.env,
+      ...opts.env,
+    },
     sends: opts.sends ?? [],
   });
 }
@@ -115,6 +123,11 @@ describe("the live view in a 130-column terminal", () => {
     // The live row of the long target was wider than the terminal while it ran, and was cut.
     expect(run.raw).toMatch(new RegExp(`${LONG} +health failed \\(GET [^\\r\\n]*…`));
 
+    // Colour on a terminal: the marks in red, yellow and green.
+    expect(run.raw).toContain("\u001b[31m✖\u001b[39m fresh");
+    expect(run.raw).toContain(`\u001b[33m↺\u001b[39m ${LONG}`);
+    expect(run.raw).toContain("\u001b[32m✔\u001b[39m web");
+
     expect(count(lines, "injected by failOn")).toBe(1);
     expect(count(lines, "(expected 200")).toBe(1);
     expect(lines.filter((l) => l.startsWith("Result: "))).toHaveLength(1);
@@ -123,7 +136,7 @@ describe("the live view in a 130-column terminal", () => {
     cursorShownAtEnd(run.raw);
   });
 
-  it("Ctrl-C mid-run: no spinner frame left, the rows marked, one result, the cursor shown", async () => {
+  it("Ctrl-C mid-run: no spinner frame left, the rows marked, one result, the cursor shown, NO_COLOR kept", async () => {
     // Slow calls keep targets in flight when Ctrl-C arrives; it is sent once a spinner shows.
     const targets = ["a", "b", "c", "d"];
     const p = project({
@@ -133,6 +146,7 @@ describe("the live view in a 130-column terminal", () => {
     });
     const run = await deployInPty(p, {
       args: ["--concurrency", "2"],
+      env: { NO_COLOR: "1" },
       sends: [{ when: new RegExp(`(${SPINNING}) a `), text: "\\x03" }],
     });
     expect(run.code, run.raw).toBe(130);
@@ -153,6 +167,8 @@ describe("the live view in a 130-column terminal", () => {
       text,
     ).toBe(true);
     expect(lines.filter((l) => l.startsWith("Result: interrupted"))).toHaveLength(1);
+    // NO_COLOR: no colour sequence at all, only the cursor's and the erase's own escapes.
+    expect(run.raw).not.toMatch(new RegExp(`${ESC}\\[[0-9;]*m`));
     cursorShownAtEnd(run.raw);
   });
 
