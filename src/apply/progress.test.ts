@@ -75,6 +75,7 @@ describe("progress sinks", () => {
   it("picks tty only on a terminal outside CI", () => {
     expect(defaultSinkKind({ write: () => 0, isTTY: true }, {})).toBe("tty");
     expect(defaultSinkKind({ write: () => 0, isTTY: true }, { CI: "1" })).toBe("plain");
+    expect(defaultSinkKind({ write: () => 0, isTTY: true }, { TERM: "dumb" })).toBe("plain");
     expect(defaultSinkKind({ write: () => 0 }, {})).toBe("plain");
     expect(line({ type: "warning", message: "m", target: "t" })).toBe("warning: t: m");
   });

@@ -13,9 +13,12 @@ export type ProgressStream = LiveStream;
 
 export type SinkKind = "tty" | "plain" | "ndjson" | "silent";
 
-/** `tty` when the stream is a terminal and not CI, else `plain`; `--json` picks ndjson itself. */
+/**
+ * `tty` when the stream is a terminal that can move its cursor and not CI, else `plain`;
+ * `--json` picks ndjson itself. A `dumb` terminal cannot erase what the live view drew.
+ */
 export function defaultSinkKind(stream: ProgressStream, env: Record<string, string | undefined>): SinkKind {
-  return stream.isTTY === true && !env.CI ? "tty" : "plain";
+  return stream.isTTY === true && !env.CI && env.TERM !== "dumb" ? "tty" : "plain";
 }
 
 export function createSink(kind: SinkKind, stream: ProgressStream, opts: LiveViewOptions = {}): ProgressSink {
