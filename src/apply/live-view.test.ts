@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import xterm from "@xterm/headless";
 import { describe, expect, it } from "vitest";
 import { LiveView, displayWidth, elapsed, truncate } from "./live-view.js";
-import type { StampedEvent } from "./types.js";
+import type { ProgressEvent } from "./types.js";
 
 const at = "2025-06-01T12:00:00.000Z";
 const ESC = "\u001b";
@@ -77,10 +77,10 @@ function clock(start = 0) {
 function view(tty: FakeTty, opts: { color?: boolean; now?: () => number } = {}) {
   const exit = new EventEmitter();
   const v = new LiveView(tty, { tickMs: 0, exitTarget: exit as unknown as NodeJS.Process, ...opts });
-  return { v, exit, emit: (e: Omit<StampedEvent, "at">) => v.emit({ ...e, at } as StampedEvent) };
+  return { v, exit, emit: (e: ProgressEvent) => v.emit({ ...e, at }) };
 }
 
-const runStart = (targets: string[]): Omit<StampedEvent, "at"> => ({
+const runStart = (targets: string[]): ProgressEvent => ({
   type: "run-start",
   stack: "shop/dev",
   command: "deploy",
@@ -223,7 +223,7 @@ describe("live view", () => {
       exitTarget: exit as unknown as NodeJS.Process,
       stopHint: "Ctrl-C again to quit now",
     });
-    v.emit({ ...runStart(["web"]), at } as StampedEvent);
+    v.emit({ ...runStart(["web"]), at });
     v.emit({ type: "interrupt", message: "launching nothing new", at });
     expect(tty.chunks.at(-1)).toContain("stopping: waiting for calls in flight; Ctrl-C again to quit now");
     v.close();
