@@ -4,7 +4,7 @@
 // from the repository's node_modules) the way the runner runs a node20 action: `node
 // action/dist/index.js` with INPUT_* variables and $GITHUB_OUTPUT / $GITHUB_STEP_SUMMARY files.
 
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,6 +69,16 @@ describe("the committed action bundle", () => {
     });
     expect(hashTree(fresh)).toBe(hashTree(COMMITTED));
   }, 180_000);
+
+  it("has no file that git ignores, which a checkout of the action would lack", () => {
+    const git = spawnSync("git", ["ls-files", "--others", "--ignored", "--exclude-standard", "action/dist"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    // Not a git checkout (a source tarball): nothing to compare with.
+    if (git.status !== 0) return;
+    expect(git.stdout.split("\n").filter(Boolean)).toEqual([]);
+  });
 
   it("pins the native packages it installs on demand to the lockfile's versions", () => {
     const chunks = readdirSync(join(COMMITTED, "chunks")).map((f) =>

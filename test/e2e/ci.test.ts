@@ -1,4 +1,5 @@
-// apiship as a CI step: the built CLI and the GitHub Action's script (dist/src/ci/action.js), run
+// apiship as a CI step: the built CLI and the GitHub Action's script (dist/src/ci/action.js, the
+// compiled script driving the checkout's CLI; test/e2e/action-bundle.test.ts runs the bundle), run
 // the way a runner runs them (CI=true, GITHUB_ACTIONS=true, $GITHUB_OUTPUT and
 // $GITHUB_STEP_SUMMARY pointed at temp files, stdin closed), through the reviewed-plan workflow
 // on the test provider: plan --out on the pull request, deploy --plan on merge, a stale plan
@@ -76,9 +77,18 @@ const baseEnv = () => ({
   TERM: "dumb",
 });
 
+/** The `::add-mask::` lines the action printed: the runner reads them and never shows them. */
+const masks: string[] = [];
+
 /** `node dist/src/ci/action.js` with INPUT_* spelled as GitHub spells them. */
-function action(inputs: Record<string, string>): Promise<RunResult> {
-  return run(process.execPath, [ACTION], { ...baseEnv(), ...p.env, ...runnerEnv(), ...inputs });
+async function action(inputs: Record<string, string>): Promise<RunResult> {
+  const r = await run(process.execPath, [ACTION], { ...baseEnv(), ...p.env, ...runnerEnv(), ...inputs });
+  // Kept out of what the canary check reads, since a mask has to name the value it hides.
+  r.stdout = r.stdout.replace(/^::add-mask::.*\n/gm, (m) => {
+    masks.push(m.trim());
+    return "";
+  });
+  return r;
 }
 
 const outputs = () => parseOutputs(readFileSync(files.output, "utf8"));
@@ -256,6 +266,10 @@ describe.sequential("the GitHub Action's script", () => {
     expect(readCloud(p.cloud).resources["shop-dev-web-service"]?.attributes.image).toBe(
       "ghcr.io/acme/shop:5",
     );
+  });
+
+  it("masked the secret's value for the job before the deploys, and never printed it", () => {
+    expect(masks).toContain(`::add-mask::${p.canary}`);
   });
 
   it("never printed the secret, and never prompted", () => {
