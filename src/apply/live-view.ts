@@ -8,8 +8,11 @@
 // The failure reasons and the result line are the CLI's (run-view.ts): the final rows carry a
 // mark, the status and the time, and no error text, so each reason is on screen once.
 
-import { describe } from "./progress.js";
+import { describe } from "./describe-event.js";
+import { displayWidth, truncate } from "./text-width.js";
 import type { ProgressSink, StampedEvent } from "./types.js";
+
+export { displayWidth, truncate } from "./text-width.js";
 
 export interface LiveStream {
   write(s: string): unknown;
@@ -36,10 +39,6 @@ const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "
 const ESC = "\u001b";
 const HIDE_CURSOR = `${ESC}[?25l`;
 const SHOW_CURSOR = `${ESC}[?25h`;
-/** CSI sequences (colours, cursor moves) and OSC ones (hyperlinks): they take no column. */
-// eslint-disable-next-line no-control-regex -- matching escape sequences is the point
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
-
 type Tone = "green" | "red" | "yellow" | "dim";
 const SGR: Record<Tone, [number, number]> = {
   green: [32, 39],
@@ -67,75 +66,6 @@ interface Row {
   started?: number;
   ended?: number;
   status?: string;
-}
-
-const WIDE: readonly (readonly [number, number])[] = [
-  [0x1100, 0x115f],
-  [0x2329, 0x232a],
-  [0x2e80, 0x303e],
-  [0x3041, 0x33ff],
-  [0x3400, 0x4dbf],
-  [0x4e00, 0x9fff],
-  [0xa000, 0xa4cf],
-  [0xa960, 0xa97f],
-  [0xac00, 0xd7a3],
-  [0xf900, 0xfaff],
-  [0xfe10, 0xfe19],
-  [0xfe30, 0xfe6f],
-  [0xff00, 0xff60],
-  [0xffe0, 0xffe6],
-  [0x20000, 0x2fffd],
-  [0x30000, 0x3fffd],
-];
-const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
-
-/** Columns one grapheme takes: East Asian wide and emoji-presentation ones take two. */
-function graphemeWidth(g: string): number {
-  const cp = g.codePointAt(0) ?? 0;
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if (/^[\p{Mn}\p{Me}\p{Cf}]+$/u.test(g)) return 0;
-  if (/\p{Regional_Indicator}/u.test(g)) return 2;
-  if (/\p{Extended_Pictographic}/u.test(g) && (/\p{Emoji_Presentation}/u.test(g) || g.includes("\uFE0F")))
-    return 2;
-  return WIDE.some(([lo, hi]) => cp >= lo && cp <= hi) ? 2 : 1;
-}
-
-/** Columns `s` takes on a terminal: escapes count nothing, wide characters two. */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const { segment } of graphemes.segment(s.replace(ANSI, ""))) w += graphemeWidth(segment);
-  return w;
-}
-
-/**
- * `s` cut to `max` columns with "…" where it was cut. Escapes after the cut are kept (without
- * their text) so that a colour opened before it is still closed.
- */
-export function truncate(s: string, max: number): string {
-  if (displayWidth(s) <= max) return s;
-  let out = "";
-  let used = 0;
-  let cut = false;
-  let last = 0;
-  const text = (chunk: string) => {
-    for (const { segment } of graphemes.segment(chunk)) {
-      const w = graphemeWidth(segment);
-      if (cut || used + w > max - 1) {
-        if (!cut) out += max > 0 ? "…" : "";
-        cut = true;
-        continue;
-      }
-      out += segment;
-      used += w;
-    }
-  };
-  for (const m of s.matchAll(ANSI)) {
-    text(s.slice(last, m.index));
-    out += m[0];
-    last = m.index + m[0].length;
-  }
-  text(s.slice(last));
-  return out;
 }
 
 /** "0.4s", "12.3s", "2m05s". */
