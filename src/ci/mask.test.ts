@@ -30,16 +30,18 @@ describe("connectionPasswords", () => {
 });
 
 describe("maskCommands", () => {
-  it("masks a value, each of its lines and a password inside it, each once, data escaped", () => {
+  it("masks a value, each of its lines and a password inside it, each once, data escaped; not a 2-character value", () => {
     const pem = "-----BEGIN KEY-----\nMIIabc%def\n-----END KEY-----";
     expect(maskedParts(pem)).toContain("MIIabc%def");
-    expect(maskCommands([pem, "host=db password=pw1 user=x", "host=db password=pw1 user=x", ""])).toEqual([
+    expect(
+      maskCommands([pem, "host=db password=pw1! user=x", "host=db password=pw1! user=x", "", "on"]),
+    ).toEqual([
       `::add-mask::-----BEGIN KEY-----%0AMIIabc%25def%0A-----END KEY-----`,
       "::add-mask::-----BEGIN KEY-----",
       "::add-mask::MIIabc%25def",
       "::add-mask::-----END KEY-----",
-      "::add-mask::host=db password=pw1 user=x",
-      "::add-mask::pw1",
+      "::add-mask::host=db password=pw1! user=x",
+      "::add-mask::pw1!",
     ]);
   });
 });

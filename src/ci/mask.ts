@@ -50,10 +50,16 @@ export function maskedParts(value: string): string[] {
   return parts;
 }
 
-/** The `::add-mask::` lines for the values, each once, none empty. */
+/**
+ * Parts shorter than this are not masked, as the redactor (src/apply/secrets.ts) does not scrub
+ * them: the runner would star out every "1" or "on" in the job's log.
+ */
+export const MIN_MASKED = 4;
+
+/** The `::add-mask::` lines for the values, each once. */
 export function maskCommands(values: Iterable<string>): string[] {
   const seen = new Set<string>();
-  for (const v of values) for (const p of maskedParts(v)) if (p !== "") seen.add(p);
+  for (const v of values) for (const p of maskedParts(v)) if (p.length >= MIN_MASKED) seen.add(p);
   return [...seen].map((p) => `::add-mask::${escapeData(p)}`);
 }
 
