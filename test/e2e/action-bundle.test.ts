@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error: a plain JavaScript build script, with no type declarations.
 import { bundleAction, hashTree, listFiles } from "../../scripts/bundle-action.js";
@@ -148,6 +149,61 @@ describe("node action/dist/index.js, run as the runner runs it", () => {
     );
     // validate needs neither native package: nothing was installed.
     expect(existsSync(files.modules)).toBe(false);
+  }, 60_000);
+
+  it("validate loads no cloud SDK, no database driver, and nothing from outside action/dist", async () => {
+    const dist = join(copy, "action/dist");
+    const log = join(tempDir("apiship-action-modules-"), "modules.log");
+    const workspace = join(tempDir("apiship-action-ws-"), "repo");
+    cpSync(join(ROOT, "examples/hello-fn"), workspace, { recursive: true });
+    const r = await run(
+      process.execPath,
+      [join(dist, "bin/run.js"), "validate"],
+      {
+        PATH: process.env.PATH ?? "",
+        HOME: workspace,
+        NODE_OPTIONS: `--import=${join(ROOT, "test/e2e/fixtures/record-modules.mjs")}`,
+        APISHIP_E2E_MODULE_LOG: log,
+      },
+      workspace,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const urls = [
+      ...new Set(
+        readFileSync(log, "utf8")
+          .trim()
+          .split("\n")
+          .map((l) => l.split(" ")[2] ?? "")
+          .filter((u) => u.startsWith("file:")),
+      ),
+    ];
+    // The recorder saw the bundle: the CLI entry and its chunks, and nothing else on disk.
+    expect(urls.some((u) => u.endsWith("/action/dist/bin/run.js"))).toBe(true);
+    expect(urls.filter((u) => !fileURLToPath(u).startsWith(dist))).toEqual([]);
+    // Code of each SDK and driver, by a string only it holds; each is somewhere in the bundle.
+    const markers = {
+      aws: "aws-sdk-js",
+      azure: "azsdk-js",
+      google: "gl-node/",
+      kubernetes: "/api/v1/namespaces/{namespace}/pods",
+      pg: "SCRAM-SHA-256",
+      "better-sqlite3": `"better-sqlite3","${lockedVersion("better-sqlite3")}"`,
+      esbuild: `"esbuild","${lockedVersion("esbuild")}"`,
+    };
+    const chunks = readdirSync(join(dist, "chunks")).map((f) =>
+      readFileSync(join(dist, "chunks", f), "utf8"),
+    );
+    const loaded = urls.map((u) => readFileSync(fileURLToPath(u), "utf8"));
+    for (const [name, marker] of Object.entries(markers)) {
+      expect(
+        chunks.some((c) => c.includes(marker)),
+        `${name} is in the bundle`,
+      ).toBe(true);
+      expect(
+        loaded.some((c) => c.includes(marker)),
+        `validate loaded ${name}`,
+      ).toBe(false);
+    }
   }, 60_000);
 
   it("a broken manifest: exit 1 and an ::error annotation at its line", async () => {
