@@ -4,7 +4,8 @@
 // `validate` still loads no SDK and a Lambda deploy loads no Azure code. What cannot be bundled:
 // - better-sqlite3 and esbuild hold native code per platform and Node ABI: their imports become
 //   a stub that installs the lockfile's version on first use (src/ci/on-demand.ts);
-// - oclif reads package.json and oclif.manifest.json from its root, written here beside cli.js;
+// - oclif reads package.json and oclif.manifest.json from its root, written here one folder
+//   above bin/run.js;
 // - the price tables and the portable-function entries are read or copied at run time, from the
 //   package root that holds package.json: copied here.
 //
@@ -16,6 +17,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
@@ -29,17 +31,22 @@ function lockedVersion(name) {
   return v;
 }
 
-/** Named exports the code takes from each on-demand package (besides default). */
-const ON_DEMAND = { "better-sqlite3": [], esbuild: ["build"] };
+/** Packages with native code, loaded by src/ci/on-demand.ts instead of bundled. */
+const ON_DEMAND = ["better-sqlite3", "esbuild"];
 
+/**
+ * Each on-demand package's import becomes a stub that installs and loads it, with the named
+ * exports Node gives the installed package (asked of this checkout's copy, at its locked version).
+ */
 const onDemandPlugin = {
   name: "on-demand",
   setup(b) {
-    const filter = new RegExp(`^(${Object.keys(ON_DEMAND).join("|")})$`);
+    const filter = new RegExp(`^(${ON_DEMAND.join("|")})$`);
     b.onResolve({ filter }, (args) => ({ path: args.path, namespace: "on-demand" }));
     b.onLoad({ filter: /.*/, namespace: "on-demand" }, (args) => {
       const loader = join(ROOT, "src/ci/on-demand.ts").replace(/\\/g, "/");
-      const named = ON_DEMAND[args.path].map((n) => `export const ${n} = m.${n};`).join("\n");
+      const installed = createRequire(join(ROOT, "package.json")).resolve(args.path);
+      const names = namedExports(installed).filter((n) => n !== "default" && /^[A-Za-z_$][\w$]*$/.test(n));
       return {
         resolveDir: ROOT,
         loader: "js",
@@ -47,7 +54,7 @@ const onDemandPlugin = {
           `import { loadOnDemand } from ${JSON.stringify(loader)};`,
           `const m = loadOnDemand(${JSON.stringify(args.path)}, ${JSON.stringify(lockedVersion(args.path))});`,
           "export default m;",
-          named,
+          ...names.map((n) => `export const ${n} = m.${n};`),
         ].join("\n"),
       };
     });
