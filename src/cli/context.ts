@@ -43,13 +43,22 @@ export interface Loaded {
   warnings: Diagnostic[];
 }
 
-export async function loadAll(files: string[] | undefined, env: string | undefined): Promise<Loaded> {
+/**
+ * `openapi`: also check the OpenAPI documents of service.openapi (validate, plan, deploy,
+ * catalog); commands that read the recorded state leave it off.
+ */
+export async function loadAll(
+  files: string[] | undefined,
+  env: string | undefined,
+  opts: { openapi?: boolean } = {},
+): Promise<Loaded> {
   const reg = registry();
   const { results } = await loadManifests(files ?? [], {
     registry: reg,
     env,
     environ: process.env,
     cwd: process.cwd(),
+    openapi: opts.openapi === true,
   });
   return { registry: reg, results, warnings: results.flatMap((r) => r.warnings) };
 }

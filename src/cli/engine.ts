@@ -40,13 +40,19 @@ export interface JobFlags {
   state?: string | undefined;
 }
 
+export interface JobOptions {
+  /** Check service.openapi documents too (deploy, catalog); see loadAll. */
+  openapi?: boolean;
+}
+
 /** Loads the manifests and opens the stacks' stores for `fn`; the stores are closed on every path. */
 export async function withJobs<T>(
   flags: JobFlags,
   warn: (d: Diagnostic) => void,
   fn: (loaded: Loaded, jobs: StackJob[]) => Promise<T>,
+  opts: JobOptions = {},
 ): Promise<T> {
-  const loaded = await loadAll(flags.file, flags.env);
+  const loaded = await loadAll(flags.file, flags.env, opts);
   loaded.warnings.forEach(warn);
   const stores = new Stores(flags.state);
   try {

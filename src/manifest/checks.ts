@@ -73,6 +73,7 @@ export function checkService(value: unknown, locate: Locate, out: Diagnostics): 
     checkConflicts(value, locate, out),
     checkInterface(value, locate, out),
     checkTraffic(value, locate, out),
+    checkSmoke(value, locate, out),
   ];
   const parsed = parseWith(serviceSchema, value);
   if (!parsed.ok) {
@@ -127,6 +128,19 @@ function checkScaling(value: unknown, locate: Locate, out: Diagnostics): boolean
     path: locate(["scaling", pickBound(locate)]),
     message: `scaling.min (${scaling.data.min}) is greater than scaling.max (${scaling.data.max})`,
     hint: "raise scaling.max or lower scaling.min",
+  });
+  return false;
+}
+
+/** Smoke tests come from the OpenAPI document: without one there is nothing to call. */
+function checkSmoke(value: unknown, locate: Locate, out: Diagnostics): boolean {
+  if (!isPlainObject(value) || !isPlainObject(value.health) || value.health.smoke !== "openapi") return true;
+  if (typeof value.openapi === "string" && value.openapi) return true;
+  out.add({
+    code: "smoke-without-openapi",
+    path: locate(["health", "smoke"]),
+    message: "health.smoke is openapi, but the service has no openapi document",
+    hint: "add service.openapi: ./openapi.yaml (OpenAPI 3.0 or 3.1), or remove health.smoke",
   });
   return false;
 }

@@ -11,6 +11,7 @@ import type { Registry } from "../core/registry.js";
 import type { Manifest } from "./types.js";
 import { plural, problemsError } from "./format.js";
 import { interpolate } from "./interpolate.js";
+import { checkOpenApiDocuments } from "./openapi.js";
 import type { Substitution } from "./interpolate.js";
 import type { PositionIndex } from "./positions.js";
 import { validateDocument } from "./validate.js";
@@ -27,6 +28,11 @@ export interface LoadOptions {
   environ?: Record<string, string | undefined>;
   /** The document validator; tests inject one. Default: validateDocument. */
   validate?: Validator;
+  /**
+   * Check the OpenAPI documents named by service.openapi (validate, plan, deploy, catalog). Off
+   * for commands that only read the state, which a broken document must not stop.
+   */
+  openapi?: boolean;
 }
 
 export interface LoadResult {
@@ -58,6 +64,12 @@ export async function loadManifest(
     .map((d) => redact(d, interp.substituted))
     .map((d) => place(d, file, parsed.positions));
   sortByPosition(diagnostics);
+  // Only a valid manifest says which documents each environment uses; their problems follow
+  // the manifest's own, each in its file.
+  if (opts.openapi && checked.manifest && !diagnostics.some((d) => d.severity === "error")) {
+    const found = await checkOpenApiDocuments(checked.manifest, interp.value);
+    diagnostics.push(...found.map((d) => place(d, file, parsed.positions)));
+  }
   if (diagnostics.some((d) => d.severity === "error")) throw problemsError(file, diagnostics);
   if (!checked.manifest) {
     throw new InternalError(`validation of ${file} returned neither a manifest nor an error`, {

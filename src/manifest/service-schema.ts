@@ -151,6 +151,14 @@ const healthSchema = z
     timeout: duration("5s", "Timeout of one attempt."),
     attempts: int(1, 100).default(5).meta({ description: "Attempts before the deploy counts as failed." }),
     interval: duration("2s", "Pause between attempts."),
+    smoke: z
+      .enum(["openapi"])
+      .optional()
+      .meta({
+        description:
+          "`openapi`: after the health check passes, call every GET operation of service.openapi that needs no parameter (or whose required parameters have examples) on the new release, at most 20, each within health.timeout; a status no documented 2xx (or `default`) response allows, or a JSON body its schema rejects, fails the health check and rolls the release back.",
+        examples: ["openapi"],
+      }),
   })
   .prefault({})
   .meta({ description: "Health check run after every deploy; a failure rolls the target back." });
@@ -205,6 +213,35 @@ export const trafficSchema = z
     examples: [{ monthlyRequests: 3_000_000, meanDuration: "120ms", peakRps: 25 }],
   });
 
+/** Where the API is catalogued (`apiship catalog`, Backstage's catalog-info.yaml). */
+export const catalogSchema = z
+  .strictObject({
+    owner: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          'Backstage spec.owner of the API and Component entities: an entity reference such as "group:team-pets". Default: "unknown".',
+        examples: ["group:team-pets"],
+      }),
+    system: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: "Backstage spec.system the API and Component belong to.", examples: ["pets"] }),
+    lifecycle: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "Backstage spec.lifecycle. Default: production for an environment named production, prod, prd or live, else experimental.",
+        examples: ["production", "experimental", "deprecated"],
+      }),
+  })
+  .meta({ description: "How `apiship catalog` describes the API in a Backstage catalogue." });
+
 export const serviceSchema = z
   .strictObject({
     function: functionSchema.optional(),
@@ -236,6 +273,16 @@ export const serviceSchema = z
       .meta({ description: "public: anyone can call it; private: platform IAM only." }),
     timeout: duration("30s", "Request timeout."),
     traffic: trafficSchema.optional(),
+    openapi: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "The API's OpenAPI 3.0 or 3.1 document (JSON or YAML), relative to the manifest: `validate` checks it, `health.smoke: openapi` tests each release against it, `apiship catalog` publishes it with the live endpoints.",
+        examples: ["./openapi.yaml"],
+      }),
+    catalog: catalogSchema.optional(),
   })
   .meta({ description: "What to deploy: exactly one of function or container, and how it runs." });
 
@@ -259,6 +306,7 @@ export function normalizeService(s: ServiceInput): ServiceSpec {
       timeoutMs: ms(s.health.timeout),
       attempts: s.health.attempts,
       intervalMs: ms(s.health.interval),
+      ...(s.health.smoke ? { smoke: s.health.smoke } : {}),
     },
     access: s.access,
     timeoutMs: ms(s.timeout),
@@ -270,6 +318,8 @@ export function normalizeService(s: ServiceInput): ServiceSpec {
     spec.function = { ...s.function, runtime, interface: s.function.interface ?? defaultInterface(runtime) };
   }
   if (s.container) spec.container = s.container;
+  if (s.openapi !== undefined) spec.openapi = s.openapi;
+  if (s.catalog) spec.catalog = s.catalog;
   if (s.traffic) {
     const { meanDuration, ...rest } = s.traffic;
     spec.traffic = { ...rest, meanDurationMs: ms(meanDuration) };

@@ -53,6 +53,15 @@ export interface HealthSpec {
   attempts: number;
   /** Pause between attempts in milliseconds. */
   intervalMs: number;
+  /** `openapi`: after the check passes, smoke-test the release from service.openapi. */
+  smoke?: "openapi";
+}
+
+/** How `apiship catalog` describes the API (Backstage). */
+export interface CatalogSpec {
+  owner?: string;
+  system?: string;
+  lifecycle?: string;
 }
 
 /** Expected traffic (the manifest's `service.traffic`), for cost and cold-start estimates. */
@@ -84,6 +93,9 @@ export interface ServiceSpec {
   timeoutMs: number;
   /** Expected traffic; absent means no estimate (never a made-up default). */
   traffic?: TrafficSpec;
+  /** The OpenAPI document, as written: relative to the manifest's folder (Stack.baseDir). */
+  openapi?: string;
+  catalog?: CatalogSpec;
 }
 
 /** One deployment target: a provider, one of its platforms, and that platform's own options. */

@@ -69,7 +69,7 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
     const { flags } = await this.parse(PlanCommand);
     this.format = flags.format;
     this.explain = flags.explain;
-    const loaded = await loadAll(flags.file, flags.env);
+    const loaded = await loadAll(flags.file, flags.env, { openapi: true });
     loaded.warnings.forEach((w) => this.addWarning(w));
     const stores = new Stores(flags.state);
     try {

@@ -24,7 +24,7 @@ export default class Validate extends BaseCommand<ValidateResult> {
 
   protected async exec(): Promise<Outcome<ValidateResult>> {
     const { flags } = await this.parse(Validate);
-    const loaded = await loadAll(flags.file, flags.env);
+    const loaded = await loadAll(flags.file, flags.env, { openapi: true });
     loaded.warnings.forEach((w) => this.addWarning(w));
     return { result: { manifests: loaded.results.map((r) => r.manifest) } };
   }
