@@ -3,6 +3,7 @@
 // the file's size (portable, and a log that is replaced or truncated is read from its start).
 
 import { open, stat } from "node:fs/promises";
+import { grepFilter } from "../../src/core/log-grep.js";
 import type { LogEntry, LogQuery } from "../../src/core/provider.js";
 
 const LINE = /^(\d{4}-\d\d-\d\dT[\d:.]+Z) (\w+) (.*)$/;
@@ -39,7 +40,10 @@ export async function* readLogFile(
   signal?: AbortSignal,
 ): AsyncIterable<LogEntry> {
   const since = query.since?.getTime();
-  const keep = (e: LogEntry) => since === undefined || (e.time !== undefined && Date.parse(e.time) >= since);
+  // --grep before --tail: the newest N of the matching lines, not the matches among the newest N.
+  const matches = grepFilter(query.grep);
+  const keep = (e: LogEntry) =>
+    (since === undefined || (e.time !== undefined && Date.parse(e.time) >= since)) && matches(e);
   const first = await readFrom(path, 0);
   // Only whole lines: a line being written is read on the next poll.
   const cut = first.text.lastIndexOf("\n") + 1;

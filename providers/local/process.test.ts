@@ -173,6 +173,9 @@ describe("log file", () => {
     expect((await collect(readLogFile(log, { follow: false, tail: 1 }))).map((e) => e.message)).toEqual([
       "third",
     ]);
+    // --grep before --tail: the newest matching line, not the matches among the newest lines.
+    const grepped = await collect(readLogFile(log, { follow: false, tail: 1, grep: "s" }));
+    expect(grepped.map((e) => e.message)).toEqual(["second"]);
   });
 
   it("follows new lines until the signal aborts", async () => {

@@ -4,7 +4,7 @@
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defineProvider, defineTarget } from "../core/provider.js";
-import type { ProviderModule } from "../core/provider.js";
+import type { LogEntry, LogQuery, ProviderModule } from "../core/provider.js";
 import { Registry } from "../core/registry.js";
 import type { Stack } from "../manifest/types.js";
 import { MemoryStateStore } from "../state/memory.js";
@@ -38,6 +38,7 @@ afterEach(() => w.cleanup());
 async function deployedLogs(
   provider: ProviderModule,
   targets?: string[],
+  query: LogQuery = { follow: false },
 ): Promise<{ unavailable: LogsUnavailable[]; entries: TargetLogEntry[] }> {
   const world = { ...w, registry: new Registry({ test: async () => provider }) };
   const stack: Stack = stackOf(2);
@@ -60,7 +61,7 @@ async function deployedLogs(
     store,
     env: w.env,
     ...(targets ? { targets } : {}),
-    query: { follow: false },
+    query,
     signal: new AbortController().signal,
     onEntry: (e) => entries.push(e),
   });
@@ -99,5 +100,40 @@ describe("stackLogs for a platform without logs()", () => {
       expect(u.reason).toBe("apiship cannot read test/service logs yet");
       expect(u).not.toHaveProperty("consoleUrl");
     }
+  });
+});
+
+describe("stackLogs --grep", () => {
+  // A platform that ignores grep: the engine's own filter is what makes --grep hold everywhere.
+  const lines: LogEntry[] = [
+    { message: "GET /a 200" },
+    { message: "GET /b 503 upstream Timeout" },
+    { message: "error: timeout" },
+  ];
+  const chatty = defineProvider({
+    id: "test",
+    summary: "test",
+    targets: [
+      defineTarget({
+        ...service,
+        logs: async function* () {
+          yield* lines;
+        },
+      } satisfies typeof service),
+    ],
+  });
+
+  it("keeps the entries containing the text, case-sensitive", async () => {
+    const { entries } = await deployedLogs(chatty, ["t00"], { follow: false, grep: "timeout" });
+    expect(entries.map((e) => e.message)).toEqual(["error: timeout"]);
+  });
+
+  it("keeps the entries matching a /regex/flags", async () => {
+    const { entries } = await deployedLogs(chatty, ["t00"], { follow: false, grep: "/TIMEOUT| 200$/i" });
+    expect(entries.map((e) => e.message)).toEqual([
+      "GET /a 200",
+      "GET /b 503 upstream Timeout",
+      "error: timeout",
+    ]);
   });
 });

@@ -1,9 +1,11 @@
 // stackLogs (`apiship logs`): each deployed target's logs from its platform, through the
 // adapter's logs() method. A platform that has none yet is reported with where its console
-// shows them, never silently skipped. Reads only: no lock, no write.
+// shows them, never silently skipped. Reads only: no lock, no write. --grep is applied here to
+// every entry, whatever the platform did with it server-side, so it means the same everywhere.
 
 import type { LogEntry, LogQuery } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
+import { grepFilter } from "../core/log-grep.js";
 import { UsageError, toApishipError } from "../errors.js";
 import type { Stack } from "../manifest/types.js";
 import type { StateStore } from "../state/store.js";
@@ -43,6 +45,7 @@ export async function stackLogs(opts: StackLogsOptions): Promise<LogsUnavailable
       throw new UsageError(`target ${name} of ${opts.stack.id} has not been deployed`, {
         hint: `deployed targets: ${Object.keys(state?.targets ?? {}).join(", ") || "(none)"}`,
       });
+  const matches = grepFilter(opts.query.grep);
   const unavailable: LogsUnavailable[] = [];
   await Promise.all(
     records.map(async ([name, record]) => {
@@ -65,7 +68,8 @@ export async function stackLogs(opts: StackLogsOptions): Promise<LogsUnavailable
       }
       try {
         const ctx = handle.ctx(await handle.clients(), opts.signal);
-        for await (const e of adapter.logs(ctx, recorded, opts.query)) opts.onEntry({ target: name, ...e });
+        for await (const e of adapter.logs(ctx, recorded, opts.query))
+          if (matches(e)) opts.onEntry({ target: name, ...e });
       } catch (e) {
         if (opts.signal.aborted) return;
         unavailable.push({ target: name, platform: adapter.id, reason: toApishipError(e).message });

@@ -287,6 +287,13 @@ export interface LogQuery {
   follow: boolean;
   /** At most this many of the newest entries before following (default: all since `since`). */
   tail?: number;
+  /**
+   * Only entries whose message matches: a plain substring, case-sensitive, or `/regex/flags` (a
+   * JavaScript regular expression; `/error/i` ignores case). A platform may pass it to its API
+   * as a coarser server-side filter (`grepParts` in src/core/log-grep.ts says which form it is);
+   * the engine applies it to every entry anyway, so a platform that ignores it is still right.
+   */
+  grep?: string;
 }
 
 export interface LogEntry {

@@ -1,6 +1,7 @@
 import { Flags } from "@oclif/core";
 import { stackLogs } from "../../apply/logs.js";
 import type { LogsUnavailable, TargetLogEntry } from "../../apply/logs.js";
+import { grepParts } from "../../core/log-grep.js";
 import { UsageError } from "../../errors.js";
 import { parseDuration } from "../../manifest/durations.js";
 import { BaseCommand } from "../base-command.js";
@@ -18,13 +19,18 @@ export interface LogsResult {
 export default class LogsCommand extends BaseCommand<LogsResult> {
   static override summary = "Print (or follow) the logs of each deployed target.";
   static override description =
-    "Reads each target's logs from its platform: the log file of a local target today. A platform " +
-    "apiship cannot read yet is named with its console URL. --since takes a duration (10m, 2h) or " +
-    "an ISO time. With --json, each entry is one NDJSON line and the envelope is the last.";
+    "Reads each target's logs from its platform: CloudWatch Logs (Lambda, ECS Fargate), pod logs " +
+    "(Kubernetes, AKS, GKE), Cloud Logging (Cloud Run, Cloud Functions, Firebase) and a local " +
+    "target's log file. A platform apiship cannot read yet is named with its console URL. --since " +
+    "takes a duration (10m, 2h) or an ISO time. --grep keeps the entries whose message contains " +
+    "the text (case-sensitive) or matches /regex/flags. --follow polls each platform, backing off " +
+    "to a few seconds while nothing arrives. With --json, each entry is one NDJSON line and the " +
+    "envelope is the last.";
   static override examples = [
     "<%= config.bin %> logs --env development",
     "<%= config.bin %> logs --env development --target local --follow",
     "<%= config.bin %> logs --since 10m --json",
+    '<%= config.bin %> logs --since 1h --grep "/timeout|5\\d\\d/i"',
   ];
   static override flags = {
     file: fileFlag,
@@ -40,6 +46,9 @@ export default class LogsCommand extends BaseCommand<LogsResult> {
       min: 0,
       description: "At most this many of the newest entries per target.",
     }),
+    grep: Flags.string({
+      description: "Only entries containing this text (case-sensitive), or matching /regex/flags.",
+    }),
   };
 
   protected override streamsEvents = true;
@@ -47,6 +56,8 @@ export default class LogsCommand extends BaseCommand<LogsResult> {
   protected async exec(): Promise<Outcome<LogsResult>> {
     const { flags } = await this.parse(LogsCommand);
     const since = flags.since === undefined ? undefined : sinceOf(flags.since);
+    // A bad regex is a usage error before any platform is asked.
+    if (flags.grep !== undefined) grepParts(flags.grep);
     const stop = new AbortController();
     const onInt = () => stop.abort();
     process.once("SIGINT", onInt);
@@ -67,6 +78,7 @@ export default class LogsCommand extends BaseCommand<LogsResult> {
               follow: flags.follow,
               ...(since ? { since } : {}),
               ...(flags.tail !== undefined ? { tail: flags.tail } : {}),
+              ...(flags.grep ? { grep: flags.grep } : {}),
             };
             unavailable.push(
               ...(await stackLogs({
