@@ -22,6 +22,12 @@ export function describe(e: ProgressEvent): string {
       const body = !e.ok && e.body ? ` body ${JSON.stringify(e.body)}` : "";
       return `${e.target}: health ${e.ok ? "ok" : "failed"} (GET ${e.url}: ${got}, ${e.latencyMs} ms, attempt ${e.attempts})${body}`;
     }
+    case "smoke": {
+      const op = `${e.method} ${e.path}${e.operationId ? ` (${e.operationId})` : ""}`;
+      const got = e.status !== undefined ? `HTTP ${e.status}` : "no response";
+      const why = e.ok ? (e.note ? `; ${e.note}` : "") : `: ${e.error ?? "failed"}`;
+      return `${e.target}: smoke ${e.ok ? "ok" : "failed"} ${op}: ${got}, ${e.latencyMs} ms${why}`;
+    }
     case "rollback":
       return e.phase === "start"
         ? `${e.target}: rolling back (${e.method}) to release ${e.toRelease ?? "?"}`

@@ -16,6 +16,7 @@ import { reconcileIntents } from "./intents.js";
 import type { TargetJob } from "./jobs.js";
 import { dominantAction, jobsFromPlan } from "./jobs.js";
 import { Pool } from "./pool.js";
+import { prepareSmoke } from "./smoke.js";
 import type { Desired } from "./releases.js";
 import { exitCodeOf, lastHealthy, releaseResult, snapshotTargets, summaryLine, whoAmI } from "./releases.js";
 import type { RunContext } from "./run.js";
@@ -121,6 +122,8 @@ export async function deployStack(opts: DeployStackOptions): Promise<DeployResul
     });
     // A malformed rule is a usage error before anything starts, not a failed probe afterwards.
     const connectTo = parseConnectTo(opts.env.APISHIP_CONNECT_TO);
+    // The smoke test's document is read before anything changes: a broken one stops the run here.
+    const smoke = opts.healthCheck === false ? undefined : await prepareSmoke(opts.stack, opts.baseDir);
     await reconcileIntents(run);
     const jobs = jobsFromPlan(opts.plan, opts.stack, run.session.state);
     const hashes = await fingerprintSecrets(
@@ -147,6 +150,7 @@ export async function deployStack(opts: DeployStackOptions): Promise<DeployResul
       desired,
       connectTo,
       plannedCode: Object.fromEntries(Object.entries(opts.plan.code ?? {}).map(([t, c]) => [t, c.sha256])),
+      ...(smoke ? { smoke } : {}),
     };
     const outcomes = await runJobs(run, jobs, o, opts.concurrency ?? DEFAULT_CONCURRENCY);
     const command = opts.command ?? holder.command;

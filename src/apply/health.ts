@@ -36,19 +36,36 @@ function reason(e: unknown, timedOut: boolean, timeoutMs: number): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-interface Answer {
+export interface Answer {
   status: number;
-  /** The first BODY_PREVIEW_BYTES of the body. */
+  /** The response's headers, lowercased names (node:http's). */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body's first `maxBytes` bytes. */
   body: Buffer;
+  /** The body was longer than `maxBytes` and was cut there. */
+  truncated: boolean;
+}
+
+export interface GetOptions {
+  /** Stop reading the body after this many bytes; default BODY_PREVIEW_BYTES. */
+  maxBytes?: number;
+  /** Extra request headers (`host` is always the URL's). */
+  headers?: Record<string, string>;
 }
 
 /**
  * One GET without redirects. node:http rather than fetch, because the probe may have to dial an
  * address other than the URL's (APISHIP_CONNECT_TO) while keeping the URL's Host header and TLS
- * server name, which fetch cannot do.
+ * server name, which fetch cannot do. The smoke tests (smoke.ts) send theirs through it too.
  */
-async function get(url: URL, dial: ConnectTarget | undefined, signal: AbortSignal): Promise<Answer> {
+export async function httpGet(
+  url: URL,
+  dial: ConnectTarget | undefined,
+  signal: AbortSignal,
+  opts: GetOptions = {},
+): Promise<Answer> {
   const tls = url.protocol === "https:";
+  const maxBytes = opts.maxBytes ?? BODY_PREVIEW_BYTES;
   // Imported here: this module is on every command's import path (the run view describes
   // health reports), and node:http/https/net cost ~15 ms of start-up to commands that never probe.
   const [{ request: httpRequest }, { request: httpsRequest }, { isIP }] = await Promise.all([
@@ -62,7 +79,7 @@ async function get(url: URL, dial: ConnectTarget | undefined, signal: AbortSigna
     hostname: dial?.host ?? hostname,
     port: dial?.port ?? (url.port || (tls ? 443 : 80)),
     path: `${url.pathname}${url.search}`,
-    headers: { host: url.host, "user-agent": "apiship-health-check" },
+    headers: { "user-agent": "apiship-health-check", ...opts.headers, host: url.host },
     agent: false,
     signal,
   };
@@ -72,16 +89,25 @@ async function get(url: URL, dial: ConnectTarget | undefined, signal: AbortSigna
     const req = (tls ? httpsRequest : httpRequest)(options, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
-      const finish = () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) });
+      const finish = (truncated: boolean) => {
+        const body = Buffer.concat(chunks);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: truncated ? body.subarray(0, maxBytes) : body,
+          truncated,
+        });
+      };
       res.on("data", (c: Buffer) => {
         chunks.push(c);
         size += c.length;
-        if (size >= BODY_PREVIEW_BYTES) {
+        // One byte past the limit tells a body of exactly maxBytes from a longer one.
+        if (size > maxBytes) {
           res.destroy();
-          finish();
+          finish(true);
         }
       });
-      res.on("end", finish);
+      res.on("end", () => finish(false));
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -101,7 +127,7 @@ async function attempt(
   try {
     const target = new URL(url);
     const dial = connectTargetFor(target, opts.connectTo ?? []);
-    const res = await get(target, dial, AbortSignal.any([opts.signal, timeout]));
+    const res = await httpGet(target, dial, AbortSignal.any([opts.signal, timeout]));
     const ok = res.status === spec.status;
     const body = ok ? undefined : res.body.subarray(0, BODY_PREVIEW_BYTES).toString("utf8");
     const latencyMs = Math.round(performance.now() - started);

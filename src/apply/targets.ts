@@ -20,6 +20,8 @@ import type { TargetJob } from "./jobs.js";
 import { dominantAction, isNoop } from "./jobs.js";
 import type { Desired, Snapshot } from "./releases.js";
 import { rollbackTarget } from "./rollback-target.js";
+import { smokeTest } from "./smoke-step.js";
+import type { SmokeSetup } from "./smoke.js";
 import type { RunContext } from "./run.js";
 import { callAdapter, interruptedError, reportError } from "./run.js";
 import type { HealthReport, TargetOutcome } from "./types.js";
@@ -40,6 +42,8 @@ export interface TargetRunOptions {
   connectTo: readonly ConnectRule[];
   /** Target → hex SHA-256 of the function source the plan packaged (Plan.code). */
   plannedCode: Record<string, string>;
+  /** The smoke test's document and operations (health.smoke: openapi), read once per run. */
+  smoke?: SmokeSetup;
 }
 
 function fail(
@@ -207,19 +211,22 @@ async function afterHealth(
   if (run.stop.aborted) return stopped();
   const health = await probe(run, handle, job, o, kind, record);
   const shown = redactHealth(health, run);
-  if (health.ok) {
+  const smoke = health.ok ? await smokeTest(run, job.name, o, kind, record.endpoint) : undefined;
+  const checked = { health: shown, ...(smoke ? { smoke: smoke.report } : {}) };
+  if (health.ok && (!smoke || smoke.report.ok)) {
     o.desired.set(job.name, desired);
-    return { ...base, status: "deployed", health: shown };
+    return { ...base, status: "deployed", ...checked };
   }
-  if (run.stop.aborted) return { ...stopped(), health: shown };
-  const error = reportError(unhealthy(shown, job.name, run.stack.environment), run.redact);
+  if (run.stop.aborted) return { ...stopped(), ...checked };
+  const why = smoke?.failure ?? unhealthy(shown, job.name, run.stack.environment);
+  const error = reportError(why, run.redact);
   const to = o.rollback ? o.previous(job.name) : undefined;
   if (!to) {
     o.desired.set(job.name, { ...desired, healthy: false });
-    const why = o.rollback
+    const kept = o.rollback
       ? { hint: "no earlier healthy release of this target to roll back to; the new release is kept" }
       : {};
-    return { ...base, status: "failed", health: shown, error: { ...error, ...why } };
+    return { ...base, status: "failed", ...checked, error: { ...error, ...kept } };
   }
   const back = await rollbackTarget(run, handle, record, to);
   if (back.desired) o.desired.set(job.name, back.desired);
@@ -230,7 +237,7 @@ async function afterHealth(
     ...rolled,
     status,
     attempts: attempts + back.attempts,
-    health: shown,
+    ...checked,
     error: back.ok ? error : (back.error ?? error),
   };
 }

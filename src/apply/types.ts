@@ -37,6 +37,38 @@ export interface HealthReport {
   via?: "platform";
 }
 
+/** One operation a smoke test called (issue 23 item 3). */
+export interface SmokeCall {
+  /** Always GET: a smoke test never calls a method that changes anything. */
+  method: string;
+  /** The operation's path template, as in the document's `paths`. */
+  path: string;
+  operationId?: string;
+  url: string;
+  ok: boolean;
+  /** Absent when no response arrived. */
+  status?: number;
+  /** The operation's documented response keys ("200", "2XX", "default"). */
+  documented: string[];
+  latencyMs: number;
+  /** Why it failed: no response, an undocumented status or content type, the first schema error. */
+  error?: string;
+  /** What was not checked and why (a body over the size limit). */
+  note?: string;
+}
+
+/** The smoke test of a release against service.openapi, after its health check passed. */
+export interface SmokeReport {
+  ok: boolean;
+  /** service.openapi as the manifest names it. */
+  document: string;
+  calls: SmokeCall[];
+  /** GET operations not called, and why (a required parameter without example, the budget...). */
+  skipped: { method: string; path: string; operationId?: string; reason: string }[];
+  /** The most operations called. */
+  budget: number;
+}
+
 export interface TargetOutcome {
   target: string;
   platform: string;
@@ -45,6 +77,8 @@ export interface TargetOutcome {
   attempts: number;
   error?: ReportedError;
   health?: HealthReport;
+  /** The smoke test after a passed health check (health.smoke: openapi). */
+  smoke?: SmokeReport;
   endpoint?: string;
   release?: string;
   /** "deleted" for a target removed from the stack and destroyed. */
@@ -114,6 +148,7 @@ export type ProgressEvent =
   | { type: "step-end"; target: string; step: string; ok: boolean; error?: ReportedError }
   | { type: "retry"; target: string; step: string; attempt: number; delayMs: number; code: string }
   | ({ type: "health"; target: string } & HealthReport)
+  | ({ type: "smoke"; target: string } & SmokeCall)
   | {
       type: "rollback";
       target: string;
