@@ -36,6 +36,7 @@ export type LambdaSdk = typeof LambdaModule;
 export type IamSdk = typeof IamModule;
 export type S3Sdk = typeof S3Module;
 export type StsSdk = typeof StsModule;
+export type LogsSdk = typeof LogsModule;
 
 export type AwsService =
   | "LAMBDA"
@@ -60,6 +61,8 @@ export interface AwsClients {
   sdk: { lambda: LambdaSdk; iam: IamSdk };
   s3(): Promise<{ client: S3Client; sdk: S3Sdk }>;
   sts(): Promise<{ client: STSClient; sdk: StsSdk }>;
+  /** CloudWatch Logs, loaded on first use (`apiship logs` reads the function's log group). */
+  logs(): Promise<{ client: CloudWatchLogsClient; sdk: LogsSdk }>;
   /** Zips above this many bytes go through S3. */
   inlineLimitBytes: number;
   /** First pause of a wait for the function to settle (APISHIP_AWS_POLL_MS; tests shorten it). */
@@ -161,6 +164,10 @@ export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients>
     };
   });
   const sts = stsFor(cfg, retried);
+  const logs = memo(async () => {
+    const sdk = await import("@aws-sdk/client-cloudwatch-logs");
+    return { client: retried(new sdk.CloudWatchLogsClient(baseConfig("CLOUDWATCH_LOGS", cfg))), sdk };
+  });
   const limit = Number(cfg.env.APISHIP_AWS_INLINE_LIMIT);
   const poll = Number(cfg.env.APISHIP_AWS_POLL_MS);
   return {
@@ -171,6 +178,7 @@ export async function createAwsClients(cfg: ProviderConfig): Promise<AwsClients>
     sdk: { lambda: lambdaSdk, iam: iamSdk },
     s3,
     sts,
+    logs,
     inlineLimitBytes: Number.isInteger(limit) && limit > 0 ? limit : INLINE_ZIP_LIMIT,
     pollIntervalMs: Number.isFinite(poll) && poll > 0 ? poll : 1000,
     forRegion: (region) =>

@@ -16,6 +16,7 @@ import { planEcs } from "./ecs-plan.js";
 import { readEcs, statusEcs } from "./ecs-read.js";
 import type { EcsState } from "./ecs-state.js";
 import { names } from "./ecs-state.js";
+import { ecsLogs } from "./logs.js";
 import { whoamiEcs } from "./whoami.js";
 
 export type { EcsState } from "./ecs-state.js";
@@ -165,6 +166,7 @@ export const ecsFargate = defineTarget<EcsOptions, EcsState, EcsClients>({
   apply: applyEcs,
   destroy: destroyEcs,
   status: statusEcs,
+  logs: ecsLogs,
   rollback: rollbackEcs,
   // The CloudWatch log group the task definition's awslogs driver writes to (/ecs/<service>).
   consoleUrl: (target, state, name) => {

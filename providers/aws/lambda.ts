@@ -15,6 +15,7 @@ import { planLambda } from "./lambda-plan.js";
 import { readLambda, statusLambda } from "./lambda-read.js";
 import { LAMBDA_RUNTIMES } from "./lambda-runtimes.js";
 import type { LambdaState } from "./lambda-state.js";
+import { lambdaLogs } from "./logs.js";
 import { whoamiLambda } from "./whoami.js";
 
 export { LAMBDA_RUNTIMES, runtimeId } from "./lambda-runtimes.js";
@@ -125,6 +126,7 @@ export const lambda = defineTarget<LambdaOptions, LambdaState, AwsClients>({
   apply: applyLambda,
   destroy: destroyLambda,
   status: statusLambda,
+  logs: lambdaLogs,
   rollback: rollbackLambda,
   // The function's CloudWatch log group: Lambda writes to /aws/lambda/<function name>, and apiship
   // sets no custom LoggingConfig.

@@ -9,10 +9,12 @@ import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
 import type { DestroyCommandResult } from "../../src/cli/commands/destroy.js";
+import type { LogsResult } from "../../src/cli/commands/logs.js";
 import type { OutputsResult } from "../../src/cli/commands/outputs.js";
 import type { StatusCommandResult } from "../../src/cli/commands/status.js";
 import { seeded } from "../fakes/_shared/server.js";
 import { isMutating, startAwsFake } from "../fakes/aws/index.js";
+import { appendLogEvents } from "../fakes/aws/log-events.js";
 import { lambdaPackage } from "../support/fake-packages.js";
 import type { AwsFake, AwsFakeOptions } from "../fakes/aws/index.js";
 import type { HealthServer } from "./deploy-helpers.js";
@@ -155,6 +157,39 @@ describe.sequential("aws/lambda through the built CLI", () => {
     const o = envelope<OutputsResult>(out).result?.stacks[0]?.targets[0];
     expect(o?.endpoint).toBe(health.url);
     expect((await s.cli(["outputs"])).stdout).toContain(`lambda  ${health.url}`);
+  });
+
+  it("logs --json reads the function's CloudWatch log group; --grep and --tail narrow it", async () => {
+    const t0 = Date.now() - 60_000;
+    appendLogEvents(
+      s.fake.world,
+      `/aws/lambda/${FN}`,
+      "2026/12/07/[1]8a7b6c5d4e3f",
+      Array.from({ length: 12 }, (_, i) => ({ timestamp: t0 + i, message: `GET /healthz ${i}\n` })),
+    );
+    s.fake.world.logs.pageLimit = 5;
+    const r = await s.cli(["logs", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const { events, envelope: env } = jsonStream<LogsResult>(r);
+    const logs = events.filter((e) => e.type === "log");
+    expect(logs).toHaveLength(12);
+    expect(logs[0]).toEqual({
+      type: "log",
+      target: "lambda",
+      time: new Date(t0).toISOString(),
+      stream: "[1]8a7b6c5d4e3f",
+      message: "GET /healthz 0",
+    });
+    expect(env.result).toEqual({ entries: 12, unavailable: [] });
+    const grep = await s.cli(["logs", "--json", "--grep", "/ 1\\d$/", "--tail", "1"]);
+    expect(
+      jsonStream<LogsResult>(grep)
+        .events.filter((e) => e.type === "log")
+        .map((e) => e.message),
+    ).toEqual(["GET /healthz 11"]);
+    const bad = await s.cli(["logs", "--grep", "/(/"]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--grep \/\(\/: Invalid regular expression/);
   });
 
   it("an unchanged redeploy makes no mutating AWS call", async () => {

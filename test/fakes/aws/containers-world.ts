@@ -103,11 +103,32 @@ export interface ContainerWorld {
   logs: {
     groups: Map<
       string,
-      { name: string; arn: string; retention?: number; tags: Record<string, string>; created: number }
+      {
+        name: string;
+        arn: string;
+        retention?: number;
+        tags: Record<string, string>;
+        created: number;
+        /** Its events, kept sorted by timestamp (log-events.ts). */
+        events?: FakeLogEvent[];
+      }
     >;
+    /** Most events FilterLogEvents returns in one page (the real cap is 10,000 or 1 MB). */
+    pageLimit: number;
+    /** Issues eventIds. */
+    seq: number;
   };
   /** IAM inline role policies: role → policy name → document. */
   inlinePolicies: Map<string, Map<string, string>>;
+}
+
+/** One log event as CloudWatch Logs stores it. */
+export interface FakeLogEvent {
+  logStreamName: string;
+  timestamp: number;
+  message: string;
+  ingestionTime: number;
+  eventId: string;
 }
 
 export function newContainerWorld(region = "us-east-1"): ContainerWorld {
@@ -134,7 +155,7 @@ export function newContainerWorld(region = "us-east-1"): ContainerWorld {
       tags: new Map(),
     },
     scaling: { targets: new Map(), policies: new Map() },
-    logs: { groups: new Map() },
+    logs: { groups: new Map(), pageLimit: 10_000, seq: 0 },
     inlinePolicies: new Map(),
   };
 }

@@ -12,6 +12,7 @@ import { ECS_OPS } from "./ecs.js";
 import { ELB_OPS } from "./elbv2.js";
 import { IAM_INLINE_OPS } from "./iam-inline.js";
 import { escapeXml, requestId, toXml } from "./protocol.js";
+import { LOG_EVENT_OPS } from "./log-events.js";
 import { LOGS_OPS, SCALING_OPS } from "./scaling-logs.js";
 import type { FakeWorld } from "./world.js";
 
@@ -42,7 +43,7 @@ const OPS: Record<ContainerService, Record<string, Op>> = {
   ec2: EC2_OPS,
   elbv2: ELB_OPS,
   autoscaling: SCALING_OPS,
-  logs: LOGS_OPS,
+  logs: { ...LOGS_OPS, ...LOG_EVENT_OPS },
 };
 
 function form(req: FakeRequest): URLSearchParams | undefined {
@@ -64,7 +65,7 @@ export function containerOp(req: FakeRequest): { service: ContainerService; op: 
   return service && p ? { service, op: p.get("Action") ?? "" } : undefined;
 }
 
-export const isReadOp = (op: string) => /^(Describe|Get|List)/.test(op);
+export const isReadOp = (op: string) => /^(Describe|Get|List|Filter)/.test(op);
 
 /** Query parameters as nested values: `Filter.1.Value.1` → {Filter: [{Value: [..]}]}; `member` dropped. */
 export function parseQuery(p: URLSearchParams): Params {
