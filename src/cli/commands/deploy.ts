@@ -1,7 +1,9 @@
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import { Flags } from "@oclif/core";
 import { deployStack } from "../../apply/executor.js";
 import type { DeployResult } from "../../apply/types.js";
+import { catalogManifests } from "../../catalog/run.js";
+import type { CatalogResult } from "../../catalog/run.js";
 import { ProviderError, UsageError } from "../../errors.js";
 import { assertPlanCurrent, readPlanFile } from "../../plan/file.js";
 import { planStack } from "../../plan/planner.js";
@@ -10,6 +12,7 @@ import type { Plan } from "../../plan/types.js";
 import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import type { Loaded } from "../context.js";
+import { loadAll } from "../context.js";
 import {
   JSON_STREAM_NOTE,
   concurrencyFlag,
@@ -22,6 +25,8 @@ import {
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
 import { err, out } from "../output.js";
 import type { StackJob } from "../stacks.js";
+import { Stores } from "../stacks.js";
+import { renderCatalog } from "./catalog.js";
 import { renderRun } from "../run-view.js";
 
 export interface StackDeploy {
@@ -35,6 +40,8 @@ export interface StackDeploy {
 
 export interface DeployCommandResult {
   stacks: StackDeploy[];
+  /** With --catalog, after a successful deploy: what was written. */
+  catalog?: CatalogResult;
 }
 
 type Planned = { job: StackJob; plan: Plan };
@@ -51,8 +58,10 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
     "Without --plan it plans against the live cloud, shows the plan and asks for confirmation on a terminal; " +
     "a run nobody can answer (CI, a pipe) needs --yes. With --plan it applies exactly that saved plan, " +
     "without asking, and refuses it when the state or the manifest moved since it was made.\n\n" +
-    "After each target deploys, its endpoint is health-checked (service.health); a failing target is rolled " +
-    "back to its previous release unless --no-rollback. Ctrl-C launches nothing new, lets calls in flight " +
+    "After each target deploys, its endpoint is health-checked (service.health), and with health.smoke: openapi " +
+    "smoke-tested from service.openapi (each GET operation that needs no parameter, or whose parameters have " +
+    "examples, at most 20: a status, content type or JSON body the document does not allow fails the check); a " +
+    "failing target is rolled back to its previous release unless --no-rollback. Ctrl-C launches nothing new, lets calls in flight " +
     "finish, saves the state and exits 130; a second Ctrl-C quits at once (the recorded intents keep the state " +
     "consistent).\n\n" +
     `${JSON_STREAM_NOTE}\n\n` +
@@ -76,6 +85,10 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
       allowNo: true,
       description: "Roll a target back when its health check fails (--no-rollback keeps the new release).",
     }),
+    catalog: Flags.string({
+      description:
+        "After a successful deploy (exit 0), write the catalogue of every environment into this folder, as `apiship catalog --out DIR` does: OpenAPI documents with the live servers and a Backstage catalog-info.yaml.",
+    }),
   };
 
   protected async exec(): Promise<Outcome<DeployCommandResult>> {
@@ -92,9 +105,36 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
         const planned = flags.plan
           ? await this.savedPlan(flags.plan, jobs)
           : await this.fresh(loaded, jobs, flags.target);
-        return this.deployAll(loaded, planned, flags);
+        const outcome = await this.deployAll(loaded, planned, flags);
+        if (flags.catalog === undefined) return outcome;
+        return this.withCatalog(outcome, flags.catalog, flags);
       },
+      { openapi: true },
     );
+  }
+
+  /**
+   * `--catalog DIR`: only a deploy that went through (exit 0) is published. Every environment of
+   * the manifests is written from the state, not only the one deployed, so the folder stays whole.
+   */
+  private async withCatalog(
+    outcome: Outcome<DeployCommandResult>,
+    dir: string,
+    flags: { file?: string[] | undefined; state?: string | undefined },
+  ): Promise<Outcome<DeployCommandResult>> {
+    if ((outcome.exitCode ?? 0) !== 0) {
+      this.addWarning(`catalog not written to ${dir}: the deploy did not succeed`);
+      return outcome;
+    }
+    const all = await loadAll(flags.file, undefined);
+    const stores = new Stores(flags.state);
+    try {
+      const manifests = all.results.map((r) => r.manifest);
+      const catalog = await catalogManifests(manifests, stores, resolve(dir));
+      return { ...outcome, result: { ...outcome.result, catalog } };
+    } finally {
+      await stores.closeAll();
+    }
   }
 
   /** Asks once for every stack with changes, then deploys them one after the other. */
@@ -216,7 +256,7 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
   }
 
   protected render(r: DeployCommandResult): string {
-    return r.stacks
+    const runs = r.stacks
       .map((s) =>
         s.outcome === "no-changes"
           ? `${s.stack}: No changes. The cloud matches the manifest.`
@@ -227,5 +267,6 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
               : "",
       )
       .join("\n\n");
+    return r.catalog ? `${runs}\n\nCatalog:\n${renderCatalog(r.catalog)}` : runs;
   }
 }

@@ -1,6 +1,7 @@
 // Every command, by its oclif id. The bundled CLI finds commands here (oclif's "explicit"
 // discovery) instead of scanning a folder: one file to load, nothing to search at start-up.
 import { Autocomplete, AutocompleteCreate, AutocompleteScript } from "./autocomplete.js";
+import Catalog from "./catalog.js";
 import Deploy from "./deploy.js";
 import Destroy from "./destroy.js";
 import Doctor from "./doctor.js";
@@ -27,6 +28,7 @@ export const COMMANDS = {
   autocomplete: Autocomplete,
   "autocomplete:create": AutocompleteCreate,
   "autocomplete:script": AutocompleteScript,
+  catalog: Catalog,
   deploy: Deploy,
   destroy: Destroy,
   doctor: Doctor,
