@@ -2,7 +2,7 @@
 // one, and `validate` must not load a database driver either. The CLI runs with a loader
 // (fixtures/record-modules.mjs) that writes down every module the process resolves.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOUD_SDK, EXAMPLES, ROOT, apiship, cleanup, ensureBuilt, tempDir } from "./helpers.js";
@@ -47,6 +47,24 @@ describe("lazy loading", () => {
     expect(lines.some((l) => /providers?[/-].*(aws|gcp)/.test(l) || /chunks\/(aws|gcp)-/.test(l))).toBe(true);
     expect(packages.filter((p) => CLOUD_SDK.test(p))).toEqual([]);
     expect(packages.filter((p) => /^(better-sqlite3|pg)(\/|$)/.test(p))).toEqual([]);
+  });
+
+  it("validate loads the OpenAPI parser only for a manifest that sets service.openapi", async () => {
+    // The parser is bundled into a chunk of its own: found by a message only its code holds.
+    const chunks = join(ROOT, "dist/chunks");
+    const parser = readdirSync(chunks).filter((f) =>
+      readFileSync(join(chunks, f), "utf8").includes("OpenAPI 3.2 is currently unsupported"),
+    );
+    expect(parser.length).toBeGreaterThan(0);
+    const loadsParser = (lines: string[]) =>
+      lines.some((l) => parser.some((c) => l.includes(`/chunks/${c}`)));
+    const without = await recorded(["validate", ...EXAMPLES.flatMap((f) => ["-f", f])]);
+    expect(without.r.code, without.r.stderr).toBe(0);
+    expect(loadsParser(without.lines)).toBe(false);
+    // The same recorder sees it load when a manifest names a document, so the check can fail.
+    const withDoc = await recorded(["validate", "-f", join(ROOT, "examples/petstore-openapi/apiship.yaml")]);
+    expect(withDoc.r.code, withDoc.r.stderr).toBe(0);
+    expect(loadsParser(withDoc.lines)).toBe(true);
   });
 
   it("plan --offline of every example loads no cloud SDK (the state driver it needs, it loads)", async () => {
