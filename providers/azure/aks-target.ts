@@ -5,6 +5,8 @@ import { callPolicy } from "../_shared/call-retry.js";
 import type {
   ApplyResult,
   Ctx,
+  LogEntry,
+  LogQuery,
   PlanRequest,
   PlanResponse,
   PlannedChange,
@@ -13,6 +15,7 @@ import type {
 } from "../../src/core/provider.js";
 import { clientsFromCluster } from "../kubernetes/clients.js";
 import type { KubeClients } from "../kubernetes/clients.js";
+import { kubeLogs } from "../kubernetes/logs.js";
 import { kubernetes } from "../kubernetes/kubernetes.js";
 import type { KubernetesOptions } from "../kubernetes/kubernetes.js";
 import type { KubeState } from "../kubernetes/state.js";
@@ -78,4 +81,9 @@ export async function destroyAks(ctx: AksCtx, state: KubeState): Promise<void> {
 
 export async function statusAks(ctx: AksCtx, state: KubeState): Promise<StatusReport> {
   return k8s().status(await kubeCtx(ctx), state);
+}
+
+/** The pods' logs, read from the cluster as for any Kubernetes target. */
+export async function* logsAks(ctx: AksCtx, state: KubeState, query: LogQuery): AsyncIterable<LogEntry> {
+  yield* kubeLogs(await kubeCtx(ctx), state, query);
 }

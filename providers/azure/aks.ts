@@ -16,7 +16,15 @@ import {
 import type { KubeState } from "../kubernetes/state.js";
 import type { KubernetesOptions } from "../kubernetes/kubernetes.js";
 import type { AksClients } from "./aks-cluster.js";
-import { applyAks, createAksClients, destroyAks, planAks, readAks, statusAks } from "./aks-target.js";
+import {
+  applyAks,
+  createAksClients,
+  destroyAks,
+  logsAks,
+  planAks,
+  readAks,
+  statusAks,
+} from "./aks-target.js";
 import { whoamiAks } from "./whoami.js";
 
 type AksOptions = KubernetesOptions & {
@@ -68,6 +76,7 @@ export const aks = defineTarget<AksOptions, KubeState, AksClients>({
   apply: applyAks,
   destroy: destroyAks,
   status: statusAks,
+  logs: logsAks,
   // The cluster's Workloads blade (its Deployments, and their pods' live logs). The state is the
   // kubernetes adapter's, which records no ARM coordinates: they are the target's options.
   consoleUrl: (target) => {

@@ -64,6 +64,9 @@ export const gke = defineTarget<Record<string, unknown>, KubeState, GkeClients>(
   apply: async (ctx, change) => k8s.apply(await kubeCtx(ctx), change as unknown as K8sChange),
   destroy: async (ctx, state) => k8s.destroy(await kubeCtx(ctx), state),
   status: async (ctx, state) => k8s.status(await kubeCtx(ctx), state),
+  logs: async function* (ctx, state, query) {
+    yield* k8s.logs(await kubeCtx(ctx), state, query);
+  },
   // The Deployment's Logs tab among the cluster's workloads; without a namespace (no state,
   // options not parsed), the cluster's page.
   consoleUrl: (target, state, name) => {

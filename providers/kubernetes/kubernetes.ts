@@ -6,6 +6,7 @@
 
 import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
+import { kubeLogs } from "./logs.js";
 import { checkExposure, kubernetesExposure } from "../_shared/options.js";
 import { apply, destroy } from "./apply.js";
 import { createKubeClients } from "./clients.js";
@@ -64,6 +65,7 @@ export const kubernetes = defineTarget<KubernetesOptions, KubeState, KubeClients
   apply,
   destroy,
   status,
+  logs: kubeLogs,
   // A cluster reachable through a kubeconfig has no console apiship can know of: its logs are
   // `kubectl logs -n <namespace> deploy/<name>`.
   consoleUrl: () => undefined,

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
 import type { DestroyCommandResult } from "../../src/cli/commands/destroy.js";
 import type { HistoryResult } from "../../src/cli/commands/history.js";
+import type { LogsResult } from "../../src/cli/commands/logs.js";
 import type { StatusCommandResult } from "../../src/cli/commands/status.js";
 import { startKubeFake } from "../fakes/kubernetes/server.js";
 import type { RunningKubeFake } from "../fakes/kubernetes/server.js";
@@ -177,6 +178,39 @@ describe.sequential("kubernetes through the built CLI", () => {
       `http://${health.address}`,
       false,
     ]);
+  });
+
+  it("logs --json reads each pod of the Deployment, stamped and merged by time", async () => {
+    const pods = fake.store
+      .all()
+      .filter((o) => o.kind === "Pod" && o.metadata.namespace === NS)
+      .map((o) => o.metadata.name);
+    expect(pods.length).toBeGreaterThan(0);
+    const t0 = Date.now() - 60_000;
+    for (const [i, pod] of pods.entries())
+      fake.podLogs.write(NS, pod, [
+        { at: t0 + i, text: `POST /predict ${i}` },
+        { at: t0 + 100 + i, text: `GET /healthz ${i}` },
+      ]);
+    const r = await cli(["logs", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const { events, envelope: out } = jsonStream<LogsResult>(r);
+    const logs = events.filter((e) => e.type === "log");
+    expect(logs).toHaveLength(pods.length * 2);
+    expect(logs[0]).toEqual({
+      type: "log",
+      target: "cluster",
+      time: new Date(t0).toISOString(),
+      stream: pods[0],
+      message: "POST /predict 0",
+    });
+    expect(out.result).toEqual({ entries: pods.length * 2, unavailable: [] });
+    const grep = jsonStream<LogsResult>(await cli(["logs", "--json", "--grep", "POST", "--tail", "1"]));
+    expect(grep.events.map((e) => e.message)).toEqual([`POST /predict ${pods.length - 1}`]);
+    // Every pods/log call asked for the stamps.
+    const reads = logged().filter((l) => l.path.endsWith("/log"));
+    expect(reads.length).toBeGreaterThan(0);
+    for (const l of reads) expect(l.query.timestamps).toBe("true");
   });
 
   it("an unchanged redeploy writes nothing", async () => {

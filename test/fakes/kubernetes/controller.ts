@@ -10,7 +10,7 @@
 // Service gets an address after a delay.
 
 import { createHash, randomUUID } from "node:crypto";
-import { isReady, isTerminating, logOf, newPod, startedStatus } from "./pods.js";
+import { isReady, isTerminating, newPod, startedStatus } from "./pods.js";
 import { TYPES } from "./store.js";
 import type { Obj, ResourceType, ObjectStore } from "./store.js";
 
@@ -284,11 +284,6 @@ export class Controllers {
         loadBalancer: { ingress: [{ ip: this.knobs.loadBalancerIp }] },
       });
     });
-  }
-
-  /** The log of a pod's container: the crash log its image prints, or a healthy server's line. */
-  logOf(pod: Obj, container: string | null, tailLines: number | null): string {
-    return logOf(this.knobs, pod, container, tailLines);
   }
 
   close(): void {

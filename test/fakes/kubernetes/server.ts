@@ -12,12 +12,15 @@ import { startFake } from "../_shared/server.js";
 import type { FakeRequest, FakeResponse, FaultKnobs, RunningFake } from "../_shared/server.js";
 import { Controllers, defaultKnobs } from "./controller.js";
 import type { KubeKnobs } from "./controller.js";
+import { PodLogBook, podLog } from "./pod-logs.js";
 import { ObjectStore, TYPES, apiVersionOf } from "./store.js";
 import type { Obj, ResourceType } from "./store.js";
 
 export interface RunningKubeFake extends RunningFake {
   store: ObjectStore;
   cluster: KubeKnobs;
+  /** What each pod printed, as pods/log returns it (pod-logs.ts). */
+  podLogs: PodLogBook;
   /** Writes a kubeconfig (token auth, context `fake`) pointing at this server; returns its path. */
   writeKubeconfig(path: string, opts?: { context?: string; namespace?: string }): string;
 }
@@ -91,6 +94,8 @@ class KubeApi {
   constructor(
     readonly store: ObjectStore,
     readonly controllers: Controllers,
+    readonly podLogs: PodLogBook,
+    readonly knobs: KubeKnobs,
   ) {}
 
   handle(req: FakeRequest): FakeResponse {
@@ -218,9 +223,7 @@ class KubeApi {
   private log(r: Route, req: FakeRequest): FakeResponse {
     const pod = this.store.get(r.rt, r.namespace, r.name ?? "");
     if (!pod) return notFound(r.rt, r.name ?? "");
-    const tail = req.query.get("tailLines");
-    const text = this.controllers.logOf(pod, req.query.get("container"), tail === null ? null : Number(tail));
-    return { status: 200, headers: { "content-type": "text/plain" }, body: text };
+    return podLog(this.podLogs, this.knobs, pod, req.query);
   }
 }
 
@@ -230,7 +233,8 @@ export async function startKubeFake(
   const store = new ObjectStore();
   const cluster: KubeKnobs = { ...defaultKnobs(), ...opts.cluster };
   const controllers = new Controllers(store, cluster);
-  const api = new KubeApi(store, controllers);
+  const podLogs = new PodLogBook();
+  const api = new KubeApi(store, controllers, podLogs, cluster);
   const fakeOpts: Parameters<typeof startFake>[0] = {
     name: "kubernetes",
     handler: (req) => api.handle(req),
@@ -247,6 +251,7 @@ export async function startKubeFake(
     ...fake,
     store,
     cluster,
+    podLogs,
     writeKubeconfig(path, o = {}) {
       const context = o.context ?? "fake";
       const ns = o.namespace ? `\n    namespace: ${o.namespace}` : "";
