@@ -6,7 +6,7 @@ import { displayPath } from "../../manifest/format.js";
 import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import { loadAll } from "../context.js";
-import { envFlag, fileFlag, stateFlag } from "../flags.js";
+import { fileFlag, stateFlag } from "../flags.js";
 import { Stores } from "../stacks.js";
 
 export const DEFAULT_CATALOG_DIR = "catalog";
@@ -34,7 +34,17 @@ export default class CatalogCommand extends BaseCommand<CatalogResult> {
     "<%= config.bin %> catalog --env production --out build/catalog",
     "<%= config.bin %> catalog --json | jq '.result.manifests[].catalogInfo'",
   ];
-  static override flags = { file: fileFlag, env: envFlag, state: stateFlag, out: catalogOutFlag };
+  static override flags = {
+    file: fileFlag,
+    // Unlike other commands, no --env means every environment: the catalogue describes them all.
+    env: Flags.string({
+      char: "e",
+      description: "Only this environment (default: every environment of the manifest).",
+      env: "APISHIP_ENV",
+    }),
+    state: stateFlag,
+    out: catalogOutFlag,
+  };
 
   protected async exec(): Promise<Outcome<CatalogResult>> {
     const { flags } = await this.parse(CatalogCommand);
