@@ -22,13 +22,17 @@ export interface OpenApiCheck {
   missingHealthPaths: string[];
 }
 
-const HINT =
-  "see the OpenAPI Specification (https://spec.openapis.org/oas/latest.html); `apiship validate` checks again";
+/** Where the rule broken is written down, for the version the document declares. */
+function specHint(version: "3.0" | "3.1" | undefined): string {
+  const v = version === "3.0" ? "v3.0.4" : "v3.1.1";
+  return `the OpenAPI ${version ?? "3.x"} Specification says what is allowed here: https://spec.openapis.org/oas/${v}.html`;
+}
 
 function at(
   src: OpenApiSource,
   segments: readonly Segment[],
   d: { code: string; message: string; hint?: string; severity?: "error" | "warning"; atKey?: boolean },
+  version?: "3.0" | "3.1",
 ): Diagnostic {
   const { position } = locate(src.doc, src.lc, segments, { atKey: d.atKey === true });
   return {
@@ -39,7 +43,7 @@ function at(
     file: src.file,
     line: position.line,
     column: position.column,
-    hint: d.hint ?? HINT,
+    hint: d.hint ?? specHint(version),
   };
 }
 
@@ -78,27 +82,25 @@ async function runParser(src: OpenApiSource): Promise<ParserResult> {
 async function located(src: OpenApiSource, version: "3.0" | "3.1", r: ParserResult): Promise<Diagnostic[]> {
   const errors = r.errors ?? [];
   const out: Diagnostic[] = [];
+  const push = (segments: readonly Segment[], d: Parameters<typeof at>[2]) =>
+    out.push(at(src, segments, d, version));
   const schema = errors.filter((e) => isSchemaMessage(e.message));
   if (schema.length > 0) {
     const found = await structureErrors(src.value, version);
-    for (const e of found)
-      out.push(at(src, e.segments, { code: "openapi-invalid", message: e.message, atKey: e.atKey }));
+    for (const e of found) push(e.segments, { code: "openapi-invalid", message: e.message, atKey: e.atKey });
     // The parser saw what the schemas over the written file did not (it checks the document
     // with its references inlined): its own words, at the top of the file.
     if (found.length === 0)
-      for (const e of schema)
-        out.push(at(src, [], { code: "openapi-invalid", message: headline(e.message) }));
+      for (const e of schema) push([], { code: "openapi-invalid", message: headline(e.message) });
   }
   for (const e of errors.filter((x) => !isSchemaMessage(x.message)))
-    out.push(
-      at(src, segmentsOf(e.message, src.value), { code: "openapi-invalid", message: headline(e.message) }),
-    );
-  for (const w of r.warnings) {
-    const message = headline(w.message);
-    out.push(
-      at(src, segmentsOf(w.message, src.value), { code: "openapi-warning", message, severity: "warning" }),
-    );
-  }
+    push(segmentsOf(e.message, src.value), { code: "openapi-invalid", message: headline(e.message) });
+  for (const w of r.warnings)
+    push(segmentsOf(w.message, src.value), {
+      code: "openapi-warning",
+      message: headline(w.message),
+      severity: "warning",
+    });
   return out;
 }
 
