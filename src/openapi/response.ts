@@ -54,12 +54,20 @@ export async function schemaValidator(doc: JsonRecord, version: OpenApiVersion):
   const ajv = new mod.default({ strict: false, allErrors: false, validateFormats: false });
   const convert = (s: unknown) => rootRefs(version === "3.0" ? fromOpenApi30(s) : s);
   ajv.addSchema({ $id: ROOT_ID, components: convert(doc.components ?? {}) } as object);
+  // One compilation per schema for the whole run: targets share the document, and a schema
+  // holding an `$id` cannot be added to one ajv twice.
+  const compiled = new Map<unknown, ReturnType<SchemaValidator>>();
   return (schema) => {
-    try {
-      return ajv.compile(convert(schema) as object);
-    } catch (e) {
-      return { error: e instanceof Error ? e.message : String(e) };
+    let v = compiled.get(schema);
+    if (!v) {
+      try {
+        v = ajv.compile(convert(schema) as object);
+      } catch (e) {
+        v = { error: e instanceof Error ? e.message : String(e) };
+      }
+      compiled.set(schema, v);
     }
+    return v;
   };
 }
 
