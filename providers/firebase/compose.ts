@@ -10,6 +10,8 @@ import type {
   Ctx,
   DeployableTarget,
   Identity,
+  LogEntry,
+  LogQuery,
   PlanRequest,
   PlanResponse,
   PlannedChange,
@@ -63,6 +65,7 @@ export type FunctionAdapter = Pick<
   | "rollback"
   | "build"
   | "whoami"
+  | "logs"
 >;
 
 type Req = PlanRequest<FirebaseOptions, FirebaseState>;
@@ -219,6 +222,10 @@ class Composed {
     return report;
   }
 
+  async *logs(ctx: FCtx, state: FirebaseState, query: LogQuery): AsyncIterable<LogEntry> {
+    if (state.function && this.fn.logs) yield* this.fn.logs(this.fnCtx(ctx), state.function, query);
+  }
+
   /**
    * Hosting's rewrite follows the service's live traffic, so the code goes back through the
    * function adapter's own rollback; re-releasing the previous Hosting version restores the
@@ -258,6 +265,8 @@ export function composeFirebase(
     status: (ctx, state) => c.status(ctx, state),
     rollback: (ctx, state, to) => c.rollback(ctx, state, to),
     whoami: (ctx) => c.whoami(ctx),
+    // The function's logs (Cloud Logging, through the gcp adapter); Hosting's rewrite has none.
+    ...(fn.logs ? { logs: (ctx: FCtx, state: FirebaseState, q: LogQuery) => c.logs(ctx, state, q) } : {}),
   };
 }
 

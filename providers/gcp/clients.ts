@@ -36,7 +36,7 @@ export type CloudFunction = FnProtos.google.cloud.functions.v2.IFunction;
 export type Cluster = GkeProtos.google.container.v1.ICluster;
 export type StorageSource = FnProtos.google.cloud.functions.v2.IStorageSource;
 
-export type GcpApi = "RUN" | "CLOUDFUNCTIONS" | "CONTAINER";
+export type GcpApi = "RUN" | "CLOUDFUNCTIONS" | "CONTAINER" | "LOGGING";
 
 /** Cloud Run Admin v2, as the adapters use it: long-running writes come back finished. */
 export interface RunApi {
@@ -79,12 +79,45 @@ export interface ContainerApi {
   accessToken(): Promise<string>;
 }
 
+/** Cloud Logging v2 entries.list (one page); logging.ts builds the request and pages. */
+export interface LoggingApi {
+  listEntries(request: ListEntriesRequest, signal: AbortSignal): Promise<ListEntriesResponse>;
+}
+
+export interface ListEntriesRequest {
+  resourceNames: string[];
+  filter: string;
+  orderBy: "timestamp asc" | "timestamp desc";
+  pageSize: number;
+  pageToken?: string;
+}
+
+/** The parts of google.logging.v2.LogEntry apiship shows. */
+export interface CloudLogEntry {
+  logName?: string;
+  resource?: { type?: string; labels?: Record<string, string> };
+  timestamp?: string;
+  insertId?: string;
+  severity?: string;
+  textPayload?: string;
+  jsonPayload?: Record<string, unknown>;
+  httpRequest?: { requestMethod?: string; requestUrl?: string; status?: number; latency?: string };
+  labels?: Record<string, string>;
+}
+
+export interface ListEntriesResponse {
+  entries?: CloudLogEntry[];
+  nextPageToken?: string;
+}
+
 export interface GcpClients {
   /** Target name, for error messages. */
   target: string;
   run(): Promise<RunApi>;
   functions(): Promise<FunctionsApi>;
   container(): Promise<ContainerApi>;
+  /** Cloud Logging (`apiship logs`); optional so adapters' unit mocks need not stub it. */
+  logging?(): Promise<LoggingApi>;
   /**
    * Who the credentials are (`apiship doctor`): a static token or an emulator's says so; ADC
    * are asked for a token first, which proves they work (adc.ts describeAdc). `api` is the API
@@ -99,6 +132,7 @@ const DEFAULT_HOST: Record<GcpApi, string> = {
   RUN: "run.googleapis.com",
   CLOUDFUNCTIONS: "cloudfunctions.googleapis.com",
   CONTAINER: "container.googleapis.com",
+  LOGGING: "logging.googleapis.com",
 };
 const SCOPES = ["https://www.googleapis.com/auth/cloud-platform"];
 
@@ -390,6 +424,33 @@ async function makeContainer(cfg: ProviderConfig, adc: Adc): Promise<ContainerAp
   };
 }
 
+/**
+ * Cloud Logging has no client library among apiship's dependencies (@google-cloud/logging would
+ * add megabytes for one call): entries.list is one JSON POST, sent with the same endpoint
+ * override and credentials as the other APIs, errors read through errors.ts like gax's.
+ */
+async function makeLogging(cfg: ProviderConfig, adc: Adc): Promise<LoggingApi> {
+  const base = (endpointFor("LOGGING", cfg) ?? `https://${DEFAULT_HOST.LOGGING}`).replace(/\/+$/, "");
+  const t = cfg.target.name;
+  const call = caller(cfg);
+  const token = async () => staticToken(cfg, "LOGGING") ?? accessToken(await adc(), t);
+  return {
+    listEntries: (request, signal) =>
+      call("ListLogEntries", async () => {
+        const res = await fetch(`${base}/v2/entries:list`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${await token()}`, "content-type": "application/json" },
+          body: JSON.stringify(request),
+          signal,
+        });
+        const text = await res.text();
+        // The shape normalize() reads: the HTTP status and Google's JSON error envelope.
+        if (!res.ok) throw Object.assign(new Error(text), { status: res.status, response: res });
+        return JSON.parse(text) as ListEntriesResponse;
+      }),
+  };
+}
+
 export { CREDENTIALS_HINT };
 
 async function identityOf(cfg: ProviderConfig, api: GcpApi, adc: Adc): Promise<AdcIdentity> {
@@ -420,6 +481,7 @@ export function createGcpClients(cfg: ProviderConfig): GcpClients {
     run: memo(() => makeRun(cfg, intervalMs, adc)),
     functions: memo(() => makeFunctions(cfg, intervalMs, adc)),
     container: memo(() => makeContainer(cfg, adc)),
+    logging: memo(() => makeLogging(cfg, adc)),
     identity: (api) => identityOf(cfg, api, adc),
   };
 }

@@ -28,6 +28,7 @@ import {
 import { buildCloudFunction } from "./functions-build.js";
 import { planCloudFunctions } from "./functions-plan.js";
 import type { FunctionsState } from "./functions-state.js";
+import { functionsLogs } from "./logs.js";
 import { whoamiFunctions } from "./whoami.js";
 
 export type { FunctionsState } from "./functions-state.js";
@@ -101,6 +102,7 @@ export const cloudFunctions = defineTarget<CloudFunctionsOptions, FunctionsState
   destroy: destroyCloudFunction,
   status: statusCloudFunction,
   rollback: rollbackCloudFunction,
+  logs: functionsLogs,
   // The function's details page on its Logs tab (env=gen2: apiship deploys 2nd gen functions).
   consoleUrl: (target, state, name) => {
     if (viaEndpoint(target.options)) return undefined;

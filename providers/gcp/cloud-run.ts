@@ -25,6 +25,7 @@ import {
 } from "./run-apply.js";
 import { planCloudRun } from "./run-plan.js";
 import type { RunState } from "./run-state.js";
+import { runLogs } from "./logs.js";
 import { whoamiRun } from "./whoami.js";
 
 export type { RunState } from "./run-state.js";
@@ -102,6 +103,7 @@ export const cloudRun = defineTarget<CloudRunOptions, RunState, GcpClients>({
   destroy: destroyCloudRun,
   status: statusCloudRun,
   rollback: rollbackCloudRun,
+  logs: runLogs,
   // The service's Logs tab (request and container logs of all its revisions).
   consoleUrl: (target, state, name) => {
     if (viaEndpoint(target.options)) return undefined;

@@ -8,9 +8,11 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
+import type { LogsResult } from "../../src/cli/commands/logs.js";
 import type { StatusCommandResult } from "../../src/cli/commands/status.js";
 import { isMutating, startGcpFake } from "../fakes/gcp/index.js";
 import type { GcpFake, Json } from "../fakes/gcp/index.js";
+import { writeEntries } from "../fakes/gcp/logging.js";
 import type { HealthServer } from "./deploy-helpers.js";
 import { healthServer, jsonStream } from "./deploy-helpers.js";
 import type { RunResult } from "./helpers.js";
@@ -45,6 +47,8 @@ const cli = (args: string[]): Promise<RunResult> =>
     cwd: dir,
     env: {
       CLOUDSDK_API_ENDPOINT_OVERRIDES_RUN: `${fake.url}/`,
+      // gcloud's variable for Cloud Logging (apiship logs), as a user with an emulator sets it.
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_LOGGING: `${fake.url}/`,
       GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.e2e-static-token",
       APISHIP_GCP_POLL_MS: "5",
       SHOP_API_KEY: SECRET,
@@ -103,6 +107,43 @@ describe.sequential("gcp/cloud-run through the built CLI", () => {
     expect(fake.world.policies.get(SERVICE)?.bindings).toEqual([
       { role: "roles/run.invoker", members: ["allUsers"] },
     ]);
+  });
+
+  it("logs --json reads the service's entries from Cloud Logging, paged", async () => {
+    const t0 = Date.now() - 60_000;
+    fake.world.logPageLimit = 3;
+    writeEntries(
+      fake.world,
+      Array.from({ length: 7 }, (_, i) => ({
+        logName: "projects/acme-shop/logs/run.googleapis.com%2Fstdout",
+        resource: {
+          type: "cloud_run_revision",
+          labels: {
+            service_name: "shop-dev-run",
+            location: "europe-west1",
+            revision_name: "shop-dev-run-00001-abc",
+          },
+        },
+        timestamp: new Date(t0 + i * 10).toISOString(),
+        textPayload: `GET /healthz ${i}`,
+      })),
+    );
+    const r = await cli(["logs", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const { events, envelope: env } = jsonStream<LogsResult>(r);
+    const logs = events.filter((e) => e.type === "log");
+    expect(logs.map((e) => e.message)).toEqual(Array.from({ length: 7 }, (_, i) => `GET /healthz ${i}`));
+    expect(logs[0]).toEqual({
+      type: "log",
+      target: "run",
+      time: new Date(t0).toISOString(),
+      stream: "shop-dev-run-00001-abc",
+      message: "GET /healthz 0",
+    });
+    expect(env.result).toEqual({ entries: 7, unavailable: [] });
+    expect(fake.requests.filter((q) => q.path === "/v2/entries:list")).toHaveLength(3);
+    const tail = jsonStream<LogsResult>(await cli(["logs", "--json", "--tail", "2", "--grep", "healthz"]));
+    expect(tail.events.map((e) => e.message)).toEqual(["GET /healthz 5", "GET /healthz 6"]);
   });
 
   it("an unchanged redeploy makes no mutating call", async () => {

@@ -1,5 +1,6 @@
 // A stateful fake of Google Cloud's control planes on 127.0.0.1: Cloud Run Admin v2, Cloud
-// Functions v2 (with the signed-URL upload, and one page of each list) and the GKE cluster read
+// Functions v2 (with the signed-URL upload, and one page of each list), Cloud Logging's
+// entries.list (logging.ts) and the GKE cluster read
 // of container v1, spoken over REST exactly as gax's fallback transport sends it (numeric enums,
 // `:verb` suffixes, update masks in the query, operations polled by
 // GET /v2/{name=projects/*/locations/*/operations/*}).
@@ -17,6 +18,7 @@ import type { FakeRequest, FakeResponse } from "../_shared/server.js";
 import { EnumCodec } from "./enums.js";
 import { FunctionsApi } from "./functions.js";
 import { getPolicy, setPolicy } from "./iam.js";
+import { listEntries } from "./logging.js";
 import { RunApi } from "./run.js";
 import type { GcpKnobs, Json, Operation } from "./world.js";
 import { GcpFault, GcpWorld, errorResponse } from "./world.js";
@@ -227,6 +229,8 @@ function handler(world: GcpWorld, run: RunApi, fns: FunctionsApi) {
         fns.upload(up[1] ?? "", req.headers["content-type"], req.body);
         return { status: 200, body: "" };
       }
+      if (req.path === "/v2/entries:list" && req.method === "POST")
+        return { status: 200, body: listEntries(world, (req.json as Json | undefined) ?? {}) };
       const project = /^\/v\d+\/projects\/([^/]+)\//.exec(req.path)?.[1];
       if (project !== undefined && world.knownProjects && !world.knownProjects.has(project))
         return errorResponse(
@@ -287,5 +291,5 @@ export async function startGcpFake(opts: GcpFakeOptions = {}): Promise<GcpFake> 
 
 /** A request that changes something (everything but reads; the signed-URL upload counts). */
 export function isMutating(r: FakeRequest): boolean {
-  return r.method !== "GET";
+  return r.method !== "GET" && r.path !== "/v2/entries:list";
 }

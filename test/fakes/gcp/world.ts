@@ -124,6 +124,11 @@ export class GcpWorld {
    * cannot see (or that does not exist), 403 PERMISSION_DENIED. Unset, every project exists.
    */
   knownProjects: Set<string> | undefined;
+  /** Cloud Logging entries (logging.ts), as google.logging.v2.LogEntry JSON. */
+  readonly logEntries: Json[] = [];
+  logSeq = 0;
+  /** Most entries one entries.list page holds, whatever pageSize asks (tests lower it). */
+  logPageLimit = 1000;
 
   constructor(readonly knobs: GcpKnobs) {}
 
