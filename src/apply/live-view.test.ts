@@ -152,6 +152,26 @@ describe("live view", () => {
     expect(tty.text).not.toContain("(exit 3)");
   });
 
+  it("shows a smoke call of the contract on the target's row while it runs", () => {
+    const tty = new FakeTty(120);
+    const { emit } = view(tty);
+    emit(runStart(["api"]));
+    emit({
+      type: "smoke",
+      target: "api",
+      method: "GET",
+      path: "/stats",
+      operationId: "getStats",
+      url: "http://127.0.0.1:8080/stats",
+      ok: true,
+      status: 200,
+      documented: ["200"],
+      latencyMs: 3,
+    });
+    const last = tty.text.split("\u001b[0J").at(-1) ?? "";
+    expect(last).toMatch(/api .*GET \/stats/);
+  });
+
   it("colours the marks and states when asked: green, red, yellow, dim waiting; none otherwise", () => {
     const coloured = new FakeTty(80);
     const a = view(coloured, { color: true });

@@ -116,7 +116,8 @@ export class LiveView implements ProgressSink {
       case "step-start":
       case "retry":
       case "rollback":
-      case "health": {
+      case "health":
+      case "smoke": {
         const row = this.row(e.target);
         row.started ??= this.now();
         row.text = describe(e).slice(e.target.length + 2);
