@@ -1,6 +1,5 @@
 import { resolve } from "node:path";
 import { Flags } from "@oclif/core";
-import { catalogManifests } from "../../catalog/run.js";
 import type { CatalogResult } from "../../catalog/run.js";
 import { displayPath } from "../../manifest/format.js";
 import { BaseCommand } from "../base-command.js";
@@ -53,6 +52,8 @@ export default class CatalogCommand extends BaseCommand<CatalogResult> {
     const stores = new Stores(flags.state);
     try {
       const manifests = loaded.results.map((r) => r.manifest);
+      // Imported here: the catalogue code is on no other command's start-up path.
+      const { catalogManifests } = await import("../../catalog/run.js");
       const result = await catalogManifests(manifests, stores, resolve(flags.out ?? DEFAULT_CATALOG_DIR));
       for (const m of result.manifests)
         for (const e of m.environments)

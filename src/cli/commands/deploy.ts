@@ -2,7 +2,6 @@ import { dirname, resolve } from "node:path";
 import { Flags } from "@oclif/core";
 import { deployStack } from "../../apply/executor.js";
 import type { DeployResult } from "../../apply/types.js";
-import { catalogManifests } from "../../catalog/run.js";
 import type { CatalogResult } from "../../catalog/run.js";
 import { ProviderError, UsageError } from "../../errors.js";
 import { assertPlanCurrent, readPlanFile } from "../../plan/file.js";
@@ -130,6 +129,7 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
     const stores = new Stores(flags.state);
     try {
       const manifests = all.results.map((r) => r.manifest);
+      const { catalogManifests } = await import("../../catalog/run.js");
       const catalog = await catalogManifests(manifests, stores, resolve(dir));
       return { ...outcome, result: { ...outcome.result, catalog } };
     } finally {
