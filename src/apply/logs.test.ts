@@ -137,3 +137,36 @@ describe("stackLogs --grep", () => {
     ]);
   });
 });
+
+describe("stackLogs when a platform's logs() fails", () => {
+  it("reports the target with the error's message and hint, and still reads the others", async () => {
+    const { ProviderError } = await import("../errors.js");
+    const failing = defineProvider({
+      id: "test",
+      summary: "test",
+      targets: [
+        defineTarget({
+          ...service,
+          logs: async function* (ctx) {
+            if (ctx.target.name === "t00")
+              throw new ProviderError("log group /aws/lambda/x does not exist", {
+                code: "NOT_FOUND",
+                hint: "invoke it first",
+              });
+            yield { message: "ok" };
+          },
+        } satisfies typeof service),
+      ],
+    });
+    const { unavailable, entries } = await deployedLogs(failing);
+    expect(entries.map((e) => [e.target, e.message])).toEqual([["t01", "ok"]]);
+    expect(unavailable).toEqual([
+      {
+        target: "t00",
+        platform: "test/service",
+        reason: "log group /aws/lambda/x does not exist",
+        hint: "invoke it first",
+      },
+    ]);
+  });
+});

@@ -19,6 +19,8 @@ export interface LogsUnavailable {
   target: string;
   platform: string;
   reason: string;
+  /** What to do about it, when the platform's error says (a log group that does not exist yet). */
+  hint?: string;
   consoleUrl?: string;
 }
 
@@ -72,7 +74,13 @@ export async function stackLogs(opts: StackLogsOptions): Promise<LogsUnavailable
           if (matches(e)) opts.onEntry({ target: name, ...e });
       } catch (e) {
         if (opts.signal.aborted) return;
-        unavailable.push({ target: name, platform: adapter.id, reason: toApishipError(e).message });
+        const err = toApishipError(e);
+        unavailable.push({
+          target: name,
+          platform: adapter.id,
+          reason: err.message,
+          ...(err.hint ? { hint: err.hint } : {}),
+        });
       }
     }),
   );

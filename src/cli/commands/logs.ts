@@ -103,7 +103,10 @@ export default class LogsCommand extends BaseCommand<LogsResult> {
 
   protected render(r: LogsResult): string {
     return r.unavailable
-      .map((u) => `${u.target}: ${u.reason}${u.consoleUrl ? `; see ${u.consoleUrl}` : ""}`)
+      .map(
+        (u) =>
+          `${u.target}: ${u.reason}${u.hint ? ` (${u.hint})` : ""}${u.consoleUrl ? `; see ${u.consoleUrl}` : ""}`,
+      )
       .join("\n");
   }
 }
