@@ -28,7 +28,7 @@ import {
 import type { Site } from "@azure/arm-appservice";
 
 type Change = PlannedChange<AppServiceOptions, AppServiceState>;
-const SITE_LEVEL = ["plan", "httpsOnly", "alwaysOn", "healthCheckPath", "identity"] as const;
+const SITE_LEVEL = ["plan", "httpsOnly", "allowedIps", "alwaysOn", "healthCheckPath", "identity"] as const;
 
 const releaseOf = (a: SiteAttrs) => releaseId(releaseParts(a));
 
@@ -82,7 +82,11 @@ async function releaseThroughSlot(
   );
   ctx.progress.done(`deploy to slot ${slot}`);
   const host = res.defaultHostName ?? "";
-  await probeSlot(ctx, siteUrl(ctx, host), change.service.health, slot);
+  // A slot restricted to allowedIps may refuse this machine, so it is called only when the
+  // target says it can be (health.probe: http); otherwise the swap follows the slot's creation,
+  // which ARM reports only once the slot runs, as the platform probe does for production.
+  const probe = change.target.health?.probe ?? (want.allowedIps.length > 0 ? "platform" : "http");
+  if (probe === "http") await probeSlot(ctx, siteUrl(ctx, host), change.service.health, slot);
   await swapIntoProduction(ctx, group, change.name, slot);
   return { name: slot, hostName: host, image: live.image, release: releaseOf(live) };
 }
@@ -108,7 +112,8 @@ async function ensureSite(
     ctx.progress.done("create site");
     return { site: siteStateOf(want, res) };
   }
-  if (SITE_LEVEL.some((k) => have[k] !== want[k])) await patchSite(ctx, ref, want, sub);
+  if (SITE_LEVEL.some((k) => JSON.stringify(have[k]) !== JSON.stringify(want[k])))
+    await patchSite(ctx, ref, want, sub);
   const site = siteStateOf(want, { location: want.location }, have);
   if (releaseOf(have) === releaseOf(want)) return { site, slot: live.slot };
   if (usesSlot(change.target.options))
@@ -151,6 +156,12 @@ export function resultOf(ctx: AzCtx, state: AppServiceState): ApplyResult<AppSer
   if (state.site?.hostName) {
     out.endpoint = siteUrl(ctx, state.site.hostName);
     outputs.url = out.endpoint;
+  }
+  // Restricted to allowedIps, the site may refuse this machine: the health check reads the
+  // platform's state instead of calling it.
+  if (state.site?.allowedIps?.length) {
+    out.privateEndpoint = true;
+    outputs.allowedIps = state.site.allowedIps.join(",");
   }
   if (state.release) out.release = state.release;
   return out;

@@ -62,12 +62,22 @@ function check(req: AppServicePlanRequest): void {
       },
     );
   }
-  if (req.service.access === "private") {
-    throw new ProviderError("azure/app-service deploys public sites only in this version", {
-      code: "UNSUPPORTED",
+  // Private is enforced by access restrictions (default Deny, allow the listed ranges), so it
+  // needs the ranges; a list with public access would quietly make the site private.
+  if (req.service.access === "private" && !o.allowedIps) {
+    throw new ProviderError("access: private on azure/app-service needs allowedIps: the ranges allowed in", {
+      code: "CONFIG",
       fault: "user",
       target: req.target.name,
-      hint: "use access: public for this target (private endpoints and access restrictions are not managed yet)",
+      hint: "add `allowedIps: [10.0.0.0/16]` (CIDR blocks, e.g. your VNet's or office's) to this target; everyone else gets 403",
+    });
+  }
+  if (req.service.access === "public" && o.allowedIps) {
+    throw new ProviderError("allowedIps restricts the site, but access is public", {
+      code: "CONFIG",
+      fault: "user",
+      target: req.target.name,
+      hint: "set service.access: private to restrict the site to allowedIps, or remove allowedIps",
     });
   }
 }
@@ -92,6 +102,7 @@ export function desiredSite(req: AppServicePlanRequest): SiteAttrs {
     location: o.location,
     plan: farmNameFor(req.name),
     httpsOnly: true,
+    allowedIps: svc.access === "private" ? [...(o.allowedIps ?? [])] : [],
     alwaysOn: o.alwaysOn && svc.scaling.min > 0,
     healthCheckPath: svc.health.path,
     image: svc.container?.image ?? "",

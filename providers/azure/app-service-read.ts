@@ -56,6 +56,7 @@ async function readSiteState(
     location: (site.location ?? "").toLowerCase().replace(/\s+/g, ""),
     plan: lastSegment(site.serverFarmId),
     httpsOnly: site.httpsOnly ?? false,
+    allowedIps: cfg.allowedIps,
     alwaysOn: cfg.alwaysOn,
     healthCheckPath: cfg.healthCheckPath,
     image: imageOf(cfg.linuxFxVersion),

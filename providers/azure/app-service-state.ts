@@ -11,6 +11,8 @@ export interface SiteAttrs {
   /** Name of the App Service plan. */
   plan: string;
   httpsOnly: boolean;
+  /** Access restrictions: the only CIDR blocks allowed in (default Deny); empty means open. */
+  allowedIps: string[];
   alwaysOn: boolean;
   healthCheckPath: string;
   /** `DOCKER|<image>`'s image. */

@@ -71,6 +71,20 @@ const appServiceOptions = z.strictObject({
         "Slot a release is deployed to and health-checked in before it is swapped into production; `false` deploys in place. Basic SKUs have no slots: there apiship deploys in place whatever this says.",
       examples: ["staging", false],
     }),
+  allowedIps: z
+    .array(
+      z.string().regex(/^(?:\d{1,3}\.){3}\d{1,3}\/(?:\d|[12]\d|3[0-2])$/, {
+        error: "must be an IPv4 CIDR block such as 10.0.0.0/16",
+      }),
+    )
+    .min(1)
+    .max(50)
+    .meta({
+      description:
+        "With `access: private`: the only source address ranges the site answers (access restrictions, siteConfig.ipSecurityRestrictions with default action Deny); every other caller gets 403. Required for private, refused with public.",
+      examples: [["10.0.0.0/16", "203.0.113.7/32"]],
+    })
+    .optional(),
   endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
 });
 export type AppServiceOptions = z.infer<typeof appServiceOptions>;

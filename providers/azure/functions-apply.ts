@@ -169,6 +169,14 @@ export function resultOf(ctx: AzCtx, state: FunctionsState): ApplyResult<Functio
     out.endpoint = `${ctx.clients.insecure ? "http" : "https"}://${state.app.hostName}`;
     outputs.url = out.endpoint;
   }
+  // Private: the trigger's `function` auth level wants a key (x-functions-key header or ?code=).
+  // The key is a secret, so no plan, log or state holds it: the outputs say where to get it, and
+  // the health check uses the platform's readiness, which needs no key.
+  if (state.app?.env.APISHIP_AUTH_LEVEL === "function") {
+    out.privateEndpoint = true;
+    outputs.auth = "function key: x-functions-key header or ?code=";
+    outputs.functionKey = `az functionapp keys list -g ${state.resourceGroup} -n ${state.name} --query functionKeys.default -o tsv`;
+  }
   if (state.release) out.release = state.release;
   return out;
 }

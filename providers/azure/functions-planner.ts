@@ -66,13 +66,19 @@ function check(req: FunctionsPlanRequest): void {
       hint: "use `service.function: { runtime, handler, source }` for an Azure Functions target",
     });
   }
-  if (req.service.access === "private") {
-    throw new ProviderError("azure/functions deploys public function apps only in this version", {
-      code: "UNSUPPORTED",
-      fault: "user",
-      target: req.target.name,
-      hint: "use access: public for this target",
-    });
+  // Private is the HTTP trigger's `function` auth level, which apiship sets only in the portable
+  // entry it generates (APISHIP_AUTH_LEVEL); a native package's own function.json decides its
+  // auth level, so apiship cannot promise it.
+  if (req.service.access === "private" && interfaceOf(req.service.function) === "native") {
+    throw new ProviderError(
+      "access: private on azure/functions needs the portable entry: a native package sets its own authLevel",
+      {
+        code: "UNSUPPORTED",
+        fault: "user",
+        target: req.target.name,
+        hint: 'use function.interface: portable (apiship sets the trigger\'s authLevel to "function"), or access: public and set authLevel in your function.json',
+      },
+    );
   }
 }
 

@@ -17,6 +17,7 @@ export interface SiteRef {
 
 export interface SiteConfigRead {
   linuxFxVersion: string;
+  allowedIps: string[];
   alwaysOn: boolean;
   healthCheckPath: string;
 }
@@ -43,8 +44,40 @@ export async function getConfig(ctx: AzCtx, r: SiteRef): Promise<SiteConfigRead>
       );
   return {
     linuxFxVersion: cfg.linuxFxVersion ?? "",
+    allowedIps: allowedIpsOf(cfg),
     alwaysOn: cfg.alwaysOn ?? false,
     healthCheckPath: cfg.healthCheckPath ?? "",
+  };
+}
+
+/**
+ * The site's access restrictions as apiship writes them: with default action Deny, the Allow
+ * rules' ranges. Open (no Deny default) reads as none, whatever rules are listed.
+ */
+export function allowedIpsOf(cfg: {
+  ipSecurityRestrictions?: { ipAddress?: string; action?: string }[];
+  ipSecurityRestrictionsDefaultAction?: string;
+}): string[] {
+  if (cfg.ipSecurityRestrictionsDefaultAction !== "Deny") return [];
+  return (cfg.ipSecurityRestrictions ?? [])
+    .filter((r) => r.action === "Allow" && typeof r.ipAddress === "string" && r.ipAddress !== "Any")
+    .map((r) => r.ipAddress ?? "");
+}
+
+/** siteConfig's access restrictions for `allowed`: allow each range, deny the rest; none: open. */
+export function restrictionsOf(allowed: readonly string[]) {
+  if (allowed.length === 0)
+    return { ipSecurityRestrictions: [], ipSecurityRestrictionsDefaultAction: "Allow" as const };
+  return {
+    ipSecurityRestrictions: allowed.map((ipAddress, i) => ({
+      ipAddress,
+      action: "Allow",
+      tag: "Default" as const,
+      priority: 100 + i,
+      name: `apiship-allow-${i + 1}`,
+      description: "apiship: allowedIps (access: private)",
+    })),
+    ipSecurityRestrictionsDefaultAction: "Deny" as const,
   };
 }
 
@@ -74,6 +107,7 @@ export function siteEnvelope(
     healthCheckPath: want.healthCheckPath,
     http20Enabled: true,
     minTlsVersion: "1.2",
+    ...restrictionsOf(want.allowedIps),
   };
   if (settings) siteConfig.appSettings = Object.entries(settings).map(([name, value]) => ({ name, value }));
   const site: Site = {
@@ -113,7 +147,10 @@ export async function putSite(ctx: AzCtx, r: SiteRef, body: Site): Promise<Site>
   }
 }
 
-/** Site-level settings that stay with production (never swapped): plan, HTTPS, Always On, health path. */
+/**
+ * Site-level settings that stay with production (never swapped): plan, HTTPS, access
+ * restrictions, Always On, health path.
+ */
 export async function patchSite(
   ctx: AzCtx,
   r: SiteRef,
@@ -124,7 +161,11 @@ export async function patchSite(
   const body = {
     serverFarmId: farmId(subscription, want.resourceGroup, want.plan),
     httpsOnly: want.httpsOnly,
-    siteConfig: { alwaysOn: want.alwaysOn, healthCheckPath: want.healthCheckPath },
+    siteConfig: {
+      alwaysOn: want.alwaysOn,
+      healthCheckPath: want.healthCheckPath,
+      ...restrictionsOf(want.allowedIps),
+    },
     ...(want.identity ? { identity: { type: "SystemAssigned" as const } } : {}),
   };
   ctx.progress.step(`update ${label(r)} settings`);

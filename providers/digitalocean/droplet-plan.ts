@@ -69,6 +69,11 @@ export function desiredServer(
       "digitalocean/droplet runs container images; the service has no `container`",
       "use `service.container: { image, port }`",
     );
+  if (svc.access === "private")
+    throw configError(
+      "a Droplet's container is published on its public reserved IP; `access: private` is not supported here",
+      "use access: public for this target (a VPC-only Droplet behind a firewall is not managed yet), or a platform that enforces it: kubernetes with expose: cluster-ip",
+    );
   for (const [k, v] of Object.entries(svc.env))
     if (/[\r\n]/.test(v))
       throw configError(

@@ -3,6 +3,7 @@
 // replaces every namespaced one (apply creates the new, then prunes the old).
 
 import { requireLocalSecrets } from "../_shared/plan.js";
+import { ProviderError } from "../../src/errors.js";
 import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import {
@@ -174,6 +175,19 @@ const DEPENDS_ON: Readonly<Record<ObjectKind, ObjectKind[]>> = {
 /** PURE. Changes in apply order; kinds that neither exist nor are wanted are left out. */
 export function planChanges(req: KubePlanRequest): PlanResponse {
   requireLocalSecrets(req.service.secrets, "kubernetes/kubernetes");
+  // A ClusterIP Service is reachable only inside the cluster: that is what private means here.
+  // A LoadBalancer gets a public address and an Ingress is the cluster's edge, so both are refused
+  // rather than silently published (an internal load balancer needs cloud annotations not managed).
+  if (req.service.access === "private" && req.target.options.expose !== "cluster-ip")
+    throw new ProviderError(
+      `access: private, but expose: ${req.target.options.expose} publishes the service outside the cluster`,
+      {
+        code: "UNSUPPORTED",
+        fault: "user",
+        target: req.target.name,
+        hint: "use expose: cluster-ip (the default) to keep the service inside the cluster, or access: public",
+      },
+    );
   const desired = desiredFor(req);
   const changes: ResourceChange[] = [];
   for (const kind of OBJECT_KINDS) {

@@ -3,7 +3,7 @@
 
 import type { PlanRequest, PlanResponse } from "../../src/core/provider.js";
 import { requireLocalSecrets } from "../_shared/plan.js";
-import { replaceOnlyChange, secretHashesOf } from "./shared.js";
+import { checkLocalAccess, replaceOnlyChange, secretHashesOf } from "./shared.js";
 
 export interface LocalContainerOptions {
   port?: number;
@@ -48,6 +48,7 @@ export function desiredContainer(req: ContainerPlanRequest): Record<string, unkn
 }
 
 export function planContainer(req: ContainerPlanRequest): PlanResponse {
+  checkLocalAccess(req.service.access, req.target.options.host, "local/container", req.target.name);
   const s = req.observed;
   const before = s
     ? {

@@ -7,7 +7,7 @@ import { codeIdentity } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { requireLocalSecrets } from "../_shared/plan.js";
 import { asgiTarget, interfaceOf, languageOf } from "../_shared/portable.js";
-import { replaceOnlyChange, secretHashesOf } from "./shared.js";
+import { checkLocalAccess, replaceOnlyChange, secretHashesOf } from "./shared.js";
 import type { LocalProcessState } from "./state.js";
 
 export interface LocalProcessOptions {
@@ -34,6 +34,7 @@ export function processEnv(req: Pick<LocalPlanRequest, "service">): Record<strin
 
 function check(req: LocalPlanRequest): void {
   requireLocalSecrets(req.service.secrets, "local/process");
+  checkLocalAccess(req.service.access, req.target.options.host, "local/process", req.target.name);
   for (const k of [...Object.keys(req.service.env), ...Object.keys(req.service.secrets)])
     if (RESERVED_ENV.includes(k))
       throw new ProviderError(`${k} is set by the local platform`, {

@@ -4,8 +4,30 @@
 
 import * as z from "zod";
 import type { ResourceChange } from "../../src/core/provider.js";
+import { ProviderError } from "../../src/errors.js";
 import { diffAttributes } from "../../src/plan/diff.js";
 import { changeReason } from "../_shared/plan.js";
+
+/** Loopback addresses: only this machine can connect. */
+export const isLoopback = (host: string) =>
+  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === "::1" || host === "localhost";
+
+/**
+ * `access: private` on this machine means listening on loopback only, which the default host
+ * does; a shared interface would let the network in, so that pair is refused at plan time.
+ */
+export function checkLocalAccess(access: string, host: string, platform: string, target: string): void {
+  if (access !== "private" || isLoopback(host)) return;
+  throw new ProviderError(
+    `access: private, but ${platform} listens on ${host}, which the network can reach`,
+    {
+      code: "UNSUPPORTED",
+      fault: "user",
+      target,
+      hint: "drop `host:` (127.0.0.1 by default) to keep the API on this machine, or use access: public to share it",
+    },
+  );
+}
 
 export const portOption = z
   .int()
