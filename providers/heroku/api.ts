@@ -16,6 +16,8 @@ import type {
   Dyno,
   Formation,
   FormationBatchUpdate,
+  LogSession,
+  LogSessionCreate,
   Release,
   Region,
   ReleaseRollback,
@@ -63,6 +65,22 @@ export class HerokuApi {
       if (isNotFound(e)) return undefined;
       throw e;
     }
+  }
+
+  /** POST /apps/{app}/log-sessions: a URL that streams the app's recent log lines. */
+  createLogSession(app: string, body: LogSessionCreate, signal: AbortSignal): Promise<LogSession> {
+    return this.call("POST", `/apps/${seg(app)}/log-sessions`, `open a log session of ${app}`, signal, body);
+  }
+
+  /** GET of a log session's logplex_url (absolute, without the API key): the lines as text. */
+  async readLogSession(url: string, signal: AbortSignal): Promise<string> {
+    const res = await this.send<unknown>({
+      method: "GET",
+      path: url,
+      op: { what: "read the log session", target: this.target },
+      signal,
+    });
+    return typeof res.data === "string" ? res.data : "";
   }
 
   /** GET /account: whose the API key is (`apiship doctor`). */

@@ -19,6 +19,7 @@ import { read, status } from "./read.js";
 import { buildTarball } from "./source.js";
 import type { HerokuState } from "./state.js";
 import { whoamiHeroku } from "./whoami.js";
+import { herokuLogs } from "./logs.js";
 
 // Languages of Heroku's official buildpacks, at versions they build today. The buildpack detects
 // the language from the source (package.json, requirements.txt, go.mod, ...); the runtime here
@@ -104,6 +105,7 @@ export const heroku = defineTarget<HerokuOptions, HerokuState, HerokuClients>({
   destroy,
   status,
   rollback,
+  logs: herokuLogs,
   // The app's dashboard Logs page (the live log tail).
   consoleUrl: (target, state, name) => {
     if (viaEndpoint(target.options)) return undefined;

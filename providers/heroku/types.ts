@@ -173,3 +173,22 @@ export interface Region {
   locale: string;
   provider: { name: string; region: string };
 }
+
+/** `#/definitions/log-session`: POST /apps/{app}/log-sessions. */
+export interface LogSessionCreate {
+  /** Lines of history to send (Heroku keeps the last 1500). */
+  lines?: number;
+  /** Keep the stream open for new lines. */
+  tail?: boolean;
+  /** Only this source: "app" or "heroku". */
+  source?: string;
+  dyno_name?: string;
+}
+
+export interface LogSession {
+  id: string;
+  /** Where the lines are read: its query string is the credential, no API key is sent. */
+  logplex_url: string;
+  created_at: string;
+  updated_at: string;
+}

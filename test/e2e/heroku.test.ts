@@ -8,7 +8,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeployCommandResult } from "../../src/cli/commands/deploy.js";
 import type { DestroyCommandResult } from "../../src/cli/commands/destroy.js";
+import type { LogsResult } from "../../src/cli/commands/logs.js";
 import type { StatusCommandResult } from "../../src/cli/commands/status.js";
+import { writeAppLog } from "../fakes/heroku/logs.js";
 import { startHerokuFake } from "../fakes/heroku/server.js";
 import type { HerokuFake } from "../fakes/heroku/server.js";
 import { jsonStream } from "./deploy-helpers.js";
@@ -103,6 +105,35 @@ describe.sequential("heroku through the built CLI", () => {
     expect(r.code, r.stderr).toBe(0);
     const t = envelope<StatusCommandResult>(r).result?.stacks[0]?.targets[0];
     expect([t?.target, t?.health, t?.endpoint]).toEqual(["paas", "ready", `${fake.url}/__router/${APP}/`]);
+  });
+
+  it("logs --json reads the app's log session, each process a stream", async () => {
+    const t0 = Date.now() - 60_000;
+    writeAppLog(fake.world, APP, [
+      { at: t0, source: "app", dyno: "web.1", text: "Booting worker" },
+      { at: t0 + 5, source: "heroku", dyno: "router", text: 'at=info method=GET path="/healthz" status=200' },
+    ]);
+    const r = await cli(["logs", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const { events, envelope: out } = jsonStream<LogsResult>(r);
+    expect(events.filter((e) => e.type === "log")).toEqual([
+      {
+        type: "log",
+        target: "paas",
+        time: new Date(t0).toISOString(),
+        stream: "web.1",
+        message: "Booting worker",
+      },
+      {
+        type: "log",
+        target: "paas",
+        time: new Date(t0 + 5).toISOString(),
+        stream: "router",
+        message: 'at=info method=GET path="/healthz" status=200',
+      },
+    ]);
+    expect(out.result).toEqual({ entries: 2, unavailable: [] });
+    expect(fake.rejected).toEqual([]);
   });
 
   it("an unchanged redeploy makes no mutating call, reports no drift, and reads with the GETs the docs name", async () => {

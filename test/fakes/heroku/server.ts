@@ -12,6 +12,7 @@ import { ACCOUNT_ROUTES } from "./account.js";
 import { APP_ROUTES, err } from "./apps.js";
 import type { Handler } from "./apps.js";
 import { BUILD_ROUTES, handleBlob } from "./builds.js";
+import { LOG_ROUTES, handleLogplex } from "./logs.js";
 import { validateRequest } from "./validate.js";
 import { HerokuWorld } from "./world.js";
 import type { WorldOptions } from "./world.js";
@@ -41,7 +42,12 @@ export interface HerokuFake extends RunningFake {
   mutations(): FakeRequest[];
 }
 
-const ROUTES: [string, RegExp, Handler][] = [...ACCOUNT_ROUTES, ...APP_ROUTES, ...BUILD_ROUTES];
+const ROUTES: [string, RegExp, Handler][] = [
+  ...ACCOUNT_ROUTES,
+  ...APP_ROUTES,
+  ...BUILD_ROUTES,
+  ...LOG_ROUTES,
+];
 // Version 3, or a variant of it ("version=3.docker-releases", "version=3.sdk").
 const ACCEPT = /^application\/vnd\.heroku\+json; version=3(?:\.([\w-]+))?$/;
 const rateLimited = (): FakeResponse => ({
@@ -123,7 +129,7 @@ export async function startHerokuFake(opts: HerokuFakeOptions = {}): Promise<Her
       body: { id: "unavailable", message: "Service Unavailable (injected)" },
     }),
     handler: (req) => {
-      const direct = router(world, req) ?? handleBlob(world, req);
+      const direct = router(world, req) ?? handleBlob(world, req) ?? handleLogplex(world, req);
       if (direct) return direct;
       // A test may change the limit on a running fake.
       if (limitSeen.capacity !== rateLimit.capacity || limitSeen.perSecond !== rateLimit.perSecond) {
@@ -140,11 +146,13 @@ export async function startHerokuFake(opts: HerokuFakeOptions = {}): Promise<Her
     },
   });
   world.baseUrl = running.url;
-  const isApi = (r: FakeRequest) => !/^\/__(router|blobs)\//.test(r.path);
+  const isApi = (r: FakeRequest) => !/^\/__(router|blobs|logplex)\//.test(r.path);
   return Object.assign(running, {
     world,
     rateLimit,
     rejected,
-    mutations: () => running.requests.filter((r) => isApi(r) && r.method !== "GET"),
+    // A log session changes nothing: it is a read that needs a POST.
+    mutations: () =>
+      running.requests.filter((r) => isApi(r) && r.method !== "GET" && !r.path.endsWith("/log-sessions")),
   });
 }
