@@ -8,6 +8,7 @@
 
 import type { FakeRequest, FakeResponse, FaultKnobs, RunningFake } from "../_shared/server.js";
 import { startFake } from "../_shared/server.js";
+import { hostKeys } from "./access.js";
 import { deleteGroup, getGroup, getSubscription, listResources, putGroup } from "./resources.js";
 import { EXTRA_ROUTES } from "./routes-extra.js";
 import type { Route } from "./routes-extra.js";
@@ -102,6 +103,7 @@ const ROUTES: Route[] = [
       }),
   ],
   ["GET", re(`${SITE}/config/web`), (w, _r, m) => withSite(w, m, (s) => web.configBody(s))],
+  ["POST", re(`${SITE}/host/default/listkeys`), (w, _r, m) => withSite(w, m, (s) => hostKeys(s))],
   ["POST", re(`${SITE}/config/appsettings/list`), (w, _r, m) => withSite(w, m, (s) => web.settingsBody(s))],
   [
     "PUT",

@@ -4,6 +4,7 @@
 // defaults and read-only fields a real control plane does; PUT and swap are long-running.
 
 import type { FakeRequest, FakeResponse } from "../_shared/server.js";
+import { checkRestrictions, keyMissing, restricted, restrictionsView } from "./access.js";
 import { accepted, armError, key, notFound } from "./world.js";
 export { deleteFarm, farmBody, putFarm } from "./farms.js";
 import type { Dict, FakeWorld, FarmRecord, SiteRecord, SiteSlot } from "./world.js";
@@ -116,7 +117,7 @@ function checkSiteBody(w: FakeWorld, s: Scope, body: Dict): FakeResponse | undef
   const fx = ((props.siteConfig ?? {}) as Dict).linuxFxVersion;
   if (typeof fx === "string" && fx !== "" && !f.reserved)
     return armError(400, "BadRequest", "linuxFxVersion needs a Linux App Service plan (reserved: true)");
-  return undefined;
+  return checkRestrictions(props.siteConfig as Dict | undefined);
 }
 
 export function putSite(w: FakeWorld, s: Scope, name: string, body: Dict): FakeResponse {
@@ -172,6 +173,8 @@ export function patchSite(w: FakeWorld, site: SiteRecord, body: Dict, slot?: str
   const target = slot ? site.slots.get(slot) : site;
   if (!target) return notFound("Microsoft.Web/sites/slots", `${site.name}/${slot ?? ""}`);
   const props = (body.properties ?? {}) as Dict;
+  const bad = checkRestrictions(props.siteConfig as Dict | undefined);
+  if (bad) return bad;
   if (!slot) {
     if (typeof props.serverFarmId === "string") site.serverFarmId = props.serverFarmId;
     if (typeof props.httpsOnly === "boolean") site.httpsOnly = props.httpsOnly;
@@ -193,6 +196,8 @@ export function putSlot(w: FakeWorld, site: SiteRecord, slot: string, body: Dict
     );
   const props = (body.properties ?? {}) as Dict;
   const cfg = (props.siteConfig ?? {}) as Dict;
+  const bad = checkRestrictions(cfg);
+  if (bad) return bad;
   const existing = site.slots.get(slot);
   const rec: SiteSlot = existing ?? {
     config: { ...CONFIG_DEFAULTS },
@@ -230,7 +235,7 @@ export function configBody(site: SiteRecord, slot?: string): FakeResponse {
       id: `${siteId(site, slot)}/config/web`,
       name: "web",
       type: "Microsoft.Web/sites/config",
-      properties: { ...s.config },
+      properties: { ...s.config, ...restrictionsView(s.config) },
     },
   };
 }
@@ -258,6 +263,8 @@ export function serveSite(w: FakeWorld, req: FakeRequest): FakeResponse {
   const site = w.sites.get(name.toLowerCase());
   const s = slot ? site?.slots.get(slot) : site;
   if (!site || !s) return { status: 404, body: "site not found" };
+  const denied = restricted(s) ?? (site.kind.includes("functionapp") ? keyMissing(site, req) : undefined);
+  if (denied) return denied;
   if (site.kind.includes("functionapp"))
     return site.packages.length > 0
       ? { status: 200, body: "ok" }
