@@ -3,8 +3,8 @@
 // (no Accept, no API key: the URL is the credential, as logplex's is) returns the app's last
 // `lines` lines (default 100; Heroku keeps the last 1500, so asking more gets those) as
 // `<time> <source>[<process>]: <text>`. Each session is read once (Heroku's stay readable for
-// about five minutes: apiship reads each once); a `tail: true` session answers what there is and ends (the fake
-// holds no stream open). What the app printed is written by tests with writeAppLog().
+// about five minutes; apiship reads each once); a `tail: true` session answers what there is
+// and ends (the fake holds no stream open). What the app printed is written by tests with writeAppLog().
 
 import { randomUUID } from "node:crypto";
 import type { FakeRequest, FakeResponse } from "../_shared/server.js";
