@@ -9,13 +9,15 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { stringify } from "yaml";
 import { healthUrl } from "../apply/health.js";
-import type { Stack } from "../manifest/types.js";
+import type { Access, Stack } from "../manifest/types.js";
 import { primaryBasePath } from "../openapi/paths.js";
 import type { JsonRecord } from "../openapi/values.js";
 import { isRecord } from "../openapi/values.js";
 import type { TargetRecord } from "../state/store.js";
 import type { EnvironmentEntry, LiveServer } from "./entities.js";
 import { apiEntity, componentEntity } from "./entities.js";
+import type { ServerAccess } from "./security.js";
+import { serverAccess } from "./security.js";
 
 export interface CatalogStack {
   stack: Stack;
@@ -42,7 +44,10 @@ export interface CatalogManifest {
 
 const yaml = (value: unknown) => stringify(value, { aliasDuplicateObjects: false, lineWidth: 0 });
 
-function liveServers(records: readonly TargetRecord[], basePath: string): LiveServer[] {
+/** A live server with what its platform enforces on callers. */
+export type AccessServer = LiveServer & { access?: ServerAccess };
+
+function liveServers(records: readonly TargetRecord[], basePath: string, access: Access): AccessServer[] {
   return records
     .filter((r) => r.endpoint !== undefined)
     .sort((a, b) => (a.target < b.target ? -1 : 1))
@@ -50,19 +55,49 @@ function liveServers(records: readonly TargetRecord[], basePath: string): LiveSe
       target: r.target,
       platform: r.platform,
       url: basePath ? healthUrl(r.endpoint ?? "", basePath) : (r.endpoint ?? ""),
+      access: serverAccess(r.platform, access, r.endpoint, r.outputs),
     }));
 }
 
-/** The document with `servers` naming where each target of the environment serves it. */
+/**
+ * The document with `servers` naming where each target of the environment serves it, and what
+ * each enforces: its scheme in components.securitySchemes (named on the server by
+ * `x-apiship-security`), `x-internal: true` where only a network reaches it. When every server
+ * takes a scheme and the document asks for none itself, `security` lists them as alternatives,
+ * since OpenAPI has no per-server security. A scheme the document already defines by that name
+ * is left as written.
+ */
 export function withServers(
   doc: JsonRecord,
   environment: string,
-  servers: readonly LiveServer[],
+  servers: readonly AccessServer[],
 ): JsonRecord {
-  return {
+  const out: JsonRecord = {
     ...doc,
-    servers: servers.map((s) => ({ url: s.url, description: `${s.target} (${s.platform}), ${environment}` })),
+    servers: servers.map((s) => {
+      const a = s.access ?? {};
+      const description = `${s.target} (${s.platform}), ${environment}${a.note ? `; ${a.note}` : ""}`;
+      return {
+        url: s.url,
+        description,
+        ...(a.internal ? { "x-internal": true } : {}),
+        ...(a.scheme ? { "x-apiship-security": a.scheme.name } : {}),
+      };
+    }),
   };
+  const schemes = servers.flatMap((s) => (s.access?.scheme ? [s.access.scheme] : []));
+  if (schemes.length === 0) return out;
+  const components = isRecord(doc.components) ? doc.components : {};
+  const written = isRecord(components.securitySchemes) ? components.securitySchemes : {};
+  out.components = {
+    ...components,
+    securitySchemes: { ...Object.fromEntries(schemes.map((s) => [s.name, s.value])), ...written },
+  };
+  if (doc.security === undefined && schemes.length === servers.length) {
+    const names = [...new Set(schemes.map((s) => s.name))];
+    out.security = names.map((n) => ({ [n]: [] }));
+  }
+  return out;
 }
 
 type Bundled = { bundled: JsonRecord };
@@ -88,7 +123,7 @@ export async function writeCatalog(
     const file = resolve(stack.baseDir ?? ".", rel);
     if (!cache.has(file)) cache.set(file, load(file));
     const { bundled } = await (cache.get(file) as Promise<Bundled>);
-    const servers = liveServers(records, primaryBasePath(bundled));
+    const servers = liveServers(records, primaryBasePath(bundled), stack.service.access);
     if (servers.length === 0) {
       environments.push({
         environment: env,
@@ -111,7 +146,8 @@ export async function writeCatalog(
       servers,
       definitionPath: `./${env}/${name}`,
     });
-    environments.push({ environment: env, document, servers });
+    const plain = servers.map(({ target, platform, url }) => ({ target, platform, url }));
+    environments.push({ environment: env, document, servers: plain });
   }
   if (entries.length === 0) return { app, entities: [], environments };
   const entities = [componentEntity(app, entries), ...entries.map((e) => apiEntity(app, e))];
