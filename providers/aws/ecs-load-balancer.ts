@@ -178,6 +178,21 @@ async function ensureTargetGroup(
   return out.TargetGroups?.[0]?.TargetGroupArn ?? "";
 }
 
+/**
+ * A shared ALB's scheme is the user's; apiship does not change it. `access: private` behind an
+ * internet-facing one would publish the service, so that is refused before its listener rule
+ * exists (the plan refuses it too once read() has seen the ALB).
+ */
+export function assertSharedScheme(want: Pick<LbWant, "shared" | "scheme">, scheme: string, target: string) {
+  if (want.shared && want.scheme === "internal" && scheme === "internet-facing")
+    throw new ProviderError("access: private, but the shared loadBalancer is internet-facing", {
+      code: "UNSUPPORTED",
+      fault: "user",
+      target,
+      hint: "use an internal ALB as loadBalancer.arn, drop loadBalancer: to let apiship make an internal one, or use access: public",
+    });
+}
+
 async function ensureAlb(ctx: EcsCtx, name: string, have: LoadBalancerState | undefined, want: LbWant) {
   const c = ctx.clients;
   if (want.shared) {
@@ -271,6 +286,7 @@ export async function ensureLoadBalancer(
 ): Promise<LoadBalancerState> {
   const tgArn = await ensureTargetGroup(ctx, name, have, want);
   const lb = await ensureAlb(ctx, name, have, want);
+  assertSharedScheme(want, lb.scheme, ctx.target.name);
   const state: LoadBalancerState = {
     region: want.region,
     vpc: want.vpc,

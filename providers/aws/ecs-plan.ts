@@ -8,6 +8,7 @@ import { ManifestError } from "../../src/errors.js";
 import { parseSecretRef } from "../../src/manifest/secrets.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import type { EcsOptions } from "./ecs-fargate.js";
+import { assertSharedScheme } from "./ecs-load-balancer.js";
 import { EXEC_POLICY, KNOWN_AFTER_APPLY, fargateSize, names, partition } from "./ecs-state.js";
 import type { EcsState, HealthCheckAttrs, TaskDefAttrs } from "./ecs-state.js";
 
@@ -272,6 +273,16 @@ function physical(req: EcsPlanRequest, type: EcsResource): string {
 
 /** PURE. Changes in dependency order; resources neither present nor wanted are left out. */
 export function planEcs(req: EcsPlanRequest): PlanResponse {
+  const shared = req.observed?.loadBalancer;
+  if (req.target.options.loadBalancer && shared && !shared.managed)
+    assertSharedScheme(
+      {
+        shared: req.target.options.loadBalancer,
+        scheme: req.service.access === "public" ? "internet-facing" : "internal",
+      },
+      shared.scheme,
+      req.target.name,
+    );
   const before = observedAttrs(req.observed);
   const tdDiff = diffAttributes(before["task-definition"], desiredTaskDef(req) as unknown as Attrs);
   const after = desiredAttrs(req, tdDiff.action !== "no-op");

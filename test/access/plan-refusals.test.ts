@@ -122,3 +122,48 @@ describe("access: private planned where the platform enforces it", () => {
       expect(run()?.changes.length).toBeGreaterThan(0);
     });
 });
+
+describe("aws/ecs-fargate behind a shared ALB", () => {
+  const shared = {
+    arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/shared/1",
+    listenerArn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared/1/2",
+  };
+  const opts = { region: "us-east-1", loadBalancer: shared };
+
+  it("plan refuses private once read() has seen the shared ALB is internet-facing", async () => {
+    const [provider, platform] = ["aws", "ecs-fargate"];
+    const adapter = (await createBuiltinRegistry().platform(provider, platform)) as TargetAdapter;
+    const options = adapter.options.parse(opts) as Record<string, unknown>;
+    const target = { name: "api", provider, platform, options } as TargetSpec;
+    const stack = {
+      id: "shop/dev",
+      app: "shop",
+      environment: "dev",
+      service: container,
+      targets: [target],
+    } as Stack;
+    const observed = { loadBalancer: { managed: false, scheme: "internet-facing" } };
+    const req = {
+      stack,
+      target,
+      service: container,
+      name: "shop-dev-api",
+      observed,
+      recorded: undefined,
+      secretHashes: {},
+    };
+    const plan = () => adapter.plan?.(req as unknown as PlanRequest<Record<string, unknown>, object>);
+    expect(plan).toThrow(/shared loadBalancer is internet-facing/);
+  });
+
+  it("apply refuses it before the listener rule exists, on a first deploy the plan could not see", async () => {
+    const { assertSharedScheme } = await import("../../providers/aws/ecs-load-balancer.js");
+    expect(() => assertSharedScheme({ shared, scheme: "internal" }, "internet-facing", "api")).toThrow(
+      ProviderError,
+    );
+    expect(() => assertSharedScheme({ shared, scheme: "internal" }, "internal", "api")).not.toThrow();
+    expect(() =>
+      assertSharedScheme({ shared, scheme: "internet-facing" }, "internet-facing", "api"),
+    ).not.toThrow();
+  });
+});
