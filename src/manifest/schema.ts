@@ -50,7 +50,7 @@ export const targetHealthSchema = z
       .optional()
       .meta({
         description:
-          "How the check after a deploy decides: `http` GETs service.health.path on the endpoint; `platform` uses the platform's own readiness signal (ALB/ECS rollout state, Kubernetes readiness, Cloud Run Ready) and makes no HTTP call; `none` skips it. Default: http, or platform where the endpoint is private (access: private, an internal load balancer, a ClusterIP Service).",
+          "How the check after a deploy decides: `http` GETs service.health.path on the endpoint; `platform` uses the platform's own readiness signal (ALB/ECS rollout state, Kubernetes readiness, Cloud Run Ready) and makes no HTTP call; `none` skips it. Default: http, or platform where the endpoint is private (access: private: an AWS_IAM Lambda URL, IAM-only Cloud Run or Cloud Functions, a key-protected Azure function, an App Service site behind access restrictions; an internal load balancer; a ClusterIP Service).",
         examples: ["platform"],
       }),
   })
