@@ -184,4 +184,3 @@ export function candidates(
   }
   return out;
 }
-

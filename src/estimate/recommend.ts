@@ -277,4 +277,3 @@ export function costCurve(
 ): { x: number; y: number }[] {
   return volumes.map((x) => ({ x, y: costAt(c, input.service, input.traffic, x, prices, input.freeTier) }));
 }
-
