@@ -21,6 +21,7 @@ import type {
   RollbackAppRequest,
   UpdateAppRequest,
   WhiskAction,
+  WhiskActivation,
 } from "./types.js";
 
 const PAGE = 200;
@@ -166,6 +167,24 @@ export class DoApi {
   async deleteAction(ns: NamespaceInfo, name: string, signal: AbortSignal): Promise<void> {
     const { c, auth } = this.host(ns);
     await c.request("DELETE", `/api/v1/namespaces/${enc(ns.namespace)}/actions/${enc(name)}`, {
+      headers: auth,
+      signal,
+    });
+  }
+
+  /**
+   * One page of the namespace's activations of `query.name`, newest first, with their `logs`
+   * (OpenWhisk's activations API; DigitalOcean's OpenAPI does not describe the namespace host).
+   */
+  async listActivations(
+    ns: NamespaceInfo,
+    query: { name: string; since?: number; limit: number; skip: number },
+    signal: AbortSignal,
+  ): Promise<WhiskActivation[]> {
+    const { c, auth } = this.host(ns);
+    const path = `/api/v1/namespaces/${enc(ns.namespace)}/activations`;
+    return c.request<WhiskActivation[]>("GET", path, {
+      query: { ...query, docs: true },
       headers: auth,
       signal,
     });

@@ -18,6 +18,7 @@ import {
   rollbackFunction,
   statusFunction,
 } from "./fn-apply.js";
+import { functionLogs } from "./fn-logs.js";
 import { planFunctions } from "./fn-plan.js";
 import type { FnOptions, FnState } from "./fn-plan.js";
 import { reachNamespaces, whoamiDo } from "./whoami.js";
@@ -79,6 +80,7 @@ export const functions = defineTarget<FnOptions, FnState, DoClients>({
   destroy: destroyFunction,
   status: statusFunction,
   rollback: rollbackFunction,
+  logs: functionLogs,
   // The namespace's activation logs page, by its "fn-<uuid>" id; before the namespace is
   // recorded, the Functions list.
   consoleUrl: (target, state) => {

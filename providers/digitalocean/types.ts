@@ -252,6 +252,19 @@ export interface WhiskKeyValue {
   init?: boolean;
 }
 
+/**
+ * OpenWhisk activation as GET /api/v1/namespaces/{ns}/activations?docs=true lists it: `start`
+ * and `end` in epoch ms, `logs` the run's lines "<RFC3339> stdout|stderr: <text>".
+ */
+export interface WhiskActivation {
+  activationId: string;
+  name: string;
+  namespace?: string;
+  start: number;
+  end?: number;
+  logs?: string[];
+}
+
 /** OpenWhisk action (PUT /api/v1/namespaces/{ns}/actions/{name}). */
 export interface WhiskAction {
   namespace?: string;

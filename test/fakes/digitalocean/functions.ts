@@ -7,7 +7,7 @@ import type { FakeRequest, FakeResponse } from "../_shared/server.js";
 import type { WhiskAction } from "../../../providers/digitalocean/types.js";
 import { err, notFound } from "./apps.js";
 import type { Handler } from "./apps.js";
-import type { DoWorld, FakeNamespace } from "./world.js";
+import type { DoWorld, FakeActivation, FakeNamespace } from "./world.js";
 
 // The runtimes DigitalOcean Functions runs (docs: products/functions/reference/runtimes).
 const KINDS = new Set([
@@ -96,8 +96,74 @@ export const FUNCTION_ROUTES: [string, RegExp, Handler][] = [
   ],
 ];
 
+/**
+ * An activation of `name` in the namespace `nsId`, as the action's run would leave it: each line
+ * stamped as OpenWhisk stamps them (nanoseconds), on stdout unless `stderr`.
+ */
+export function writeActivation(
+  w: DoWorld,
+  nsId: string,
+  a: { name: string; start: number; lines: { at: number; text: string; stderr?: boolean }[] },
+): FakeActivation {
+  const ns = w.namespaces.get(nsId);
+  if (!ns) throw new Error(`no namespace ${nsId}`);
+  const stamp = (at: number) => new Date(at).toISOString().replace("Z", "123456Z");
+  const act: FakeActivation = {
+    activationId: w.uuid().replace(/-/g, ""),
+    name: a.name,
+    namespace: ns.info.namespace,
+    start: a.start,
+    end: Math.max(a.start, ...a.lines.map((l) => l.at)),
+    logs: a.lines.map((l) => `${stamp(l.at)} ${l.stderr ? "stderr" : "stdout"}: ${l.text}`),
+  };
+  (ns.activations ??= []).push(act);
+  ns.activations.sort((x, y) => x.start - y.start);
+  return act;
+}
+
+const ACTIVATION_LIMIT = 200;
+
+/**
+ * GET /api/v1/namespaces/{ns}/activations as OpenWhisk serves it: newest first, `limit` (default
+ * 30, at most 200, more is refused), `skip`, `since`/`upto` on the start time in epoch ms,
+ * `name` of the action; `docs=true` includes each activation's `logs`, without it they are left
+ * out, as the real list does.
+ */
+function listActivations(ns: FakeNamespace, q: URLSearchParams): FakeResponse {
+  const num = (k: string) => (q.has(k) ? Number(q.get(k)) : undefined);
+  const limit = num("limit") ?? 30;
+  if (!Number.isInteger(limit) || limit < 0 || limit > ACTIVATION_LIMIT)
+    return { status: 400, body: { error: `The value '${q.get("limit")}' is not in the range of 0 to 200.` } };
+  const skip = num("skip") ?? 0;
+  const since = num("since");
+  const upto = num("upto");
+  const name = q.get("name");
+  const docs = q.get("docs") === "true";
+  const list = [...(ns.activations ?? [])]
+    .reverse()
+    .filter(
+      (a) =>
+        (name === null || a.name === name) &&
+        (since === undefined || a.start >= since) &&
+        (upto === undefined || a.start <= upto),
+    )
+    .slice(skip, skip + (limit === 0 ? ACTIVATION_LIMIT : limit))
+    .map(({ logs, ...a }) => (docs ? { ...a, logs } : a));
+  return { status: 200, body: list };
+}
+
 /** The namespace API host: /api/v1/namespaces/{ns}/actions/{name} and /api/v1/web/{ns}/default/{name}. */
 export function serveHost(w: DoWorld, req: FakeRequest): FakeResponse | undefined {
+  const acts = /^\/api\/v1\/namespaces\/([^/]+)\/activations$/.exec(req.path);
+  if (acts && req.method === "GET") {
+    const ns = nsByName(w, acts[1] as string);
+    return ns
+      ? listActivations(ns, req.query)
+      : {
+          status: 403,
+          body: { error: "The supplied authentication is not authorized to access this resource." },
+        };
+  }
   const web = /^\/api\/v1\/web\/([^/]+)\/default\/([^/]+)(\/.*)?$/.exec(req.path);
   if (web) {
     const a = nsByName(w, web[1] as string)?.actions.get(web[2] as string);

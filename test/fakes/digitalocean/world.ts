@@ -50,9 +50,23 @@ export interface FakeApp {
   pinned?: string;
 }
 
+/** One OpenWhisk activation as the namespace's API host lists it (`docs=true` adds `logs`). */
+export interface FakeActivation {
+  activationId: string;
+  name: string;
+  namespace: string;
+  /** Epoch milliseconds. */
+  start: number;
+  end: number;
+  /** OpenWhisk's lines: "<RFC3339 with nanoseconds> stdout|stderr: <text>". */
+  logs: string[];
+}
+
 export interface FakeNamespace {
   info: NamespaceInfo;
   actions: Map<string, WhiskAction & { codeSha256: string; updated: number }>;
+  /** Oldest first; the host lists them newest first. Tests add them with writeActivation. */
+  activations?: FakeActivation[];
 }
 
 export interface FakeDroplet {
