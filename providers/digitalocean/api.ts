@@ -103,6 +103,17 @@ export class DoApi {
     return this.http.request<LogsResponse>("GET", path, { query: { type, follow: false }, signal });
   }
 
+  /** apps_get_logs_active_deployment: links to the active deployment's logs of one component. */
+  async activeLogs(
+    appId: string,
+    component: string,
+    type: "BUILD" | "DEPLOY" | "RUN" | "RUN_RESTARTED",
+    signal: AbortSignal,
+  ): Promise<LogsResponse> {
+    const path = `/v2/apps/${enc(appId)}/components/${enc(component)}/logs`;
+    return this.http.request<LogsResponse>("GET", path, { query: { type, follow: false }, signal });
+  }
+
   // ---- Functions namespaces (functions_*) ----
   async listNamespaces(signal: AbortSignal): Promise<NamespaceInfo[]> {
     const r = await this.http.request<{ namespaces?: NamespaceInfo[] }>("GET", "/v2/functions/namespaces", {

@@ -4,6 +4,7 @@
 // to a previous deployment (DESIGN.md §7).
 
 import * as z from "zod";
+import { appLogs } from "./app-logs.js";
 import { defineTarget } from "../../src/core/provider.js";
 import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
 import { endpointOption } from "../_shared/options.js";
@@ -133,6 +134,7 @@ export const appPlatform = defineTarget<AppOptions, AppState, DoClients>({
   destroy: destroyApp,
   status: statusApp,
   rollback: rollbackApp,
+  logs: appLogs,
   // The app's Runtime Logs page; before the app has an id, the Apps list.
   consoleUrl: (target, state) => {
     if (viaEndpoint(target.options)) return undefined;

@@ -212,6 +212,60 @@ const logs: Handler = (w, _req, m) => {
   return { status: 200, body: { live_url: url.replace(/^http/, "ws"), historic_urls: [url] } };
 };
 
+/**
+ * Lines the app's component printed while running, as App Platform's log archive serves them:
+ * "<component> <RFC3339 with nanoseconds> <text>" (`at` undefined: a line without the stamp).
+ */
+export function writeRunLog(
+  w: DoWorld,
+  appId: string,
+  component: string,
+  lines: { at?: number; text: string }[],
+): void {
+  const key = `${appId}/${component}`;
+  const stamp = (at: number) => new Date(at).toISOString().replace("Z", "123456Z");
+  const out = w.runLogs.get(key) ?? [];
+  for (const l of lines) out.push(l.at === undefined ? l.text : `${component} ${stamp(l.at)} ${l.text}`);
+  w.runLogs.set(key, out);
+}
+
+/** Lines per historic URL of the fake's run log: a long log is several files, as archives are. */
+export const RUN_LOG_CHUNK = 100;
+const LOG_TYPES = new Set(["BUILD", "DEPLOY", "RUN", "RUN_RESTARTED"]);
+
+// apps_get_logs_active_deployment: the active deployment's logs of one component. RUN with
+// follow=false answers historic URLs (one per RUN_LOG_CHUNK lines); follow=true only the
+// websocket live_url, which the fake does not serve.
+const activeLogs: Handler = (w, req, m) => {
+  const fa = appOf(w, m[1] as string);
+  if (!fa) return notFound("app");
+  const type = req.query.get("type") ?? "UNSPECIFIED";
+  if (!LOG_TYPES.has(type)) return err(400, "bad_request", `invalid log type ${type}`);
+  if (!fa.app.active_deployment) return notFound("active deployment");
+  const base = `${w.url}/__runlogs/${m[1]}/${m[2]}`;
+  const live_url = `${base.replace(/^http/, "ws")}/live`;
+  if (req.query.get("follow") === "true") return { status: 200, body: { live_url } };
+  const lines = type === "RUN" ? (w.runLogs.get(`${m[1]}/${m[2]}`) ?? []) : [];
+  const n = Math.max(1, Math.ceil(lines.length / RUN_LOG_CHUNK));
+  return {
+    status: 200,
+    body: { live_url, historic_urls: Array.from({ length: n }, (_, i) => `${base}/${i}.log`) },
+  };
+};
+
+/** A historic URL of the run log: its chunk of lines, plain text. */
+export function serveRunLog(w: DoWorld, req: FakeRequest): FakeResponse | undefined {
+  const m = /^\/__runlogs\/([^/]+)\/([^/]+)\/(\d+)\.log$/.exec(req.path);
+  if (!m || req.method !== "GET") return undefined;
+  const i = Number(m[3]);
+  const lines = (w.runLogs.get(`${m[1]}/${m[2]}`) ?? []).slice(i * RUN_LOG_CHUNK, (i + 1) * RUN_LOG_CHUNK);
+  return {
+    status: 200,
+    headers: { "content-type": "text/plain" },
+    body: lines.map((l) => `${l}\n`).join(""),
+  };
+}
+
 export const APP_ROUTES: [string, RegExp, Handler][] = [
   [
     "GET",
@@ -259,6 +313,7 @@ export const APP_ROUTES: [string, RegExp, Handler][] = [
   ],
   ["POST", /^\/v2\/apps\/([^/]+)\/deployments$/, deploy],
   ["GET", /^\/v2\/apps\/([^/]+)\/deployments\/([^/]+)\/components\/([^/]+)\/logs$/, logs],
+  ["GET", /^\/v2\/apps\/([^/]+)\/components\/([^/]+)\/logs$/, activeLogs],
   ["POST", /^\/v2\/apps\/([^/]+)\/rollback$/, rollback],
 ];
 

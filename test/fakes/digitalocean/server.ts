@@ -8,7 +8,7 @@
 import type { FakeRequest, FakeResponse, FaultKnobs, RunningFake } from "../_shared/server.js";
 import { startFake } from "../_shared/server.js";
 import { ACCOUNT_ROUTES } from "./account.js";
-import { APP_ROUTES, err, serveLive } from "./apps.js";
+import { APP_ROUTES, err, serveLive, serveRunLog } from "./apps.js";
 import type { Handler } from "./apps.js";
 import { Responders, dropletAnswer, dropletRoutes } from "./droplets.js";
 import { FUNCTION_ROUTES, serveHost } from "./functions.js";
@@ -58,6 +58,8 @@ async function route(
 ): Promise<FakeResponse> {
   const live = serveLive(w, req) ?? (req.path.startsWith("/api/v1/web/") ? serveHost(w, req) : undefined);
   if (live) return live;
+  const runLog = serveRunLog(w, req);
+  if (runLog) return runLog;
   if (req.path.startsWith("/__logs/")) return { status: 200, body: "fake build log\n" };
   if (req.body.length > 0 && !/^application\/json/.test(req.headers["content-type"] ?? ""))
     return err(415, "unsupported_media_type", "content-type must be application/json");

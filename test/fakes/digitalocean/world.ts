@@ -81,6 +81,8 @@ export class DoWorld {
   /** By namespace id ("fn-<uuid>"), the key the API addresses them by. */
   readonly namespaces = new Map<string, FakeNamespace>();
   readonly droplets = new Map<number, FakeDroplet>();
+  /** "<appId>/<component>" → the component's run log lines, oldest first (writeRunLog). */
+  readonly runLogs = new Map<string, string[]>();
   readonly reservedIps = new Map<string, ReservedIp & { dropletId: number | null }>();
   readonly actions = new Map<
     number,
