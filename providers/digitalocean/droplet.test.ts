@@ -184,6 +184,15 @@ describe("digitalocean/droplet", () => {
   });
 });
 
+describe("digitalocean/droplet logs", () => {
+  it("has no logs(): the hint says the container's output is on the Droplet, read with docker logs", () => {
+    expect(droplet.logs).toBeUndefined();
+    const state = { name: "x", tag: "t", reservedIp: { ip: "203.0.113.7", region: "fra1" } } as DropletState;
+    expect(droplet.logsHint?.(state)).toMatch(/on the Droplet: ssh root@203\.0\.113\.7 docker logs .*-f api/);
+    expect(droplet.logsHint?.(undefined)).toContain("ssh root@<droplet-ip>");
+  });
+});
+
 describe("digitalocean/droplet probe and APISHIP_CONNECT_TO", () => {
   it("checks the new Droplet at the address the rule names, keeping its IP in the URL and Host header", async () => {
     const hosts: string[] = [];

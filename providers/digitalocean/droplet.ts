@@ -87,6 +87,13 @@ export const droplet = defineTarget<DropletOptions, DropletState, DoClients>({
   rollback: rollbackDroplet,
   // The serving Droplet's page (its graphs and console: Docker's logs are read on the Droplet);
   // before one is recorded, the Droplets list.
+  // DigitalOcean keeps no log of what runs on a Droplet: the container's output stays on the
+  // machine. The cloud-config runs it as the Docker container `api` with Docker's default
+  // json-file log driver, so it is `docker logs`, not a systemd unit's journal, that holds it.
+  logsHint: (state) => {
+    const ip = state?.reservedIp?.ip ?? state?.droplet?.ip;
+    return `the container's output is on the Droplet: ssh root@${ip ?? "<droplet-ip>"} docker logs --since 10m -f api (the Docker daemon's own journal: journalctl -u docker)`;
+  },
   consoleUrl: (target, state) => {
     if (viaEndpoint(target.options)) return undefined;
     const id = state?.droplet?.id;

@@ -16,9 +16,10 @@ import { stackLogs } from "./logs.js";
 import type { LogsUnavailable, TargetLogEntry } from "./logs.js";
 
 /** The test provider's platform (which has no logs()), with or without a consoleUrl. */
-function providerWith(consoleUrl: boolean): ProviderModule {
+function providerWith(consoleUrl: boolean, logsHint?: string): ProviderModule {
   const target = defineTarget({
     ...service,
+    ...(logsHint ? { logsHint: () => logsHint } : {}),
     ...(consoleUrl
       ? {
           consoleUrl: (t, state, name) =>
@@ -100,6 +101,21 @@ describe("stackLogs for a platform without logs()", () => {
       expect(u.reason).toBe("apiship cannot read test/service logs yet");
       expect(u).not.toHaveProperty("consoleUrl");
     }
+  });
+});
+
+describe("stackLogs for a platform that says how to read its logs by hand", () => {
+  it("reports its logsHint beside the console URL", async () => {
+    const { unavailable } = await deployedLogs(providerWith(true, "ssh in and run docker logs"), ["t00"]);
+    expect(unavailable).toEqual([
+      {
+        target: "t00",
+        platform: "test/service",
+        reason: "apiship cannot read test/service logs yet",
+        hint: "ssh in and run docker logs",
+        consoleUrl: "https://console.test/local-1/shop-dev-t00/shop-dev-t00/logs",
+      },
+    ]);
   });
 });
 

@@ -60,10 +60,12 @@ export async function stackLogs(opts: StackLogsOptions): Promise<LogsUnavailable
           recorded,
           handle.baseName,
         );
+        const hint = adapter.logsHint?.(recorded);
         unavailable.push({
           target: name,
           platform: adapter.id,
           reason: `apiship cannot read ${adapter.id} logs yet`,
+          ...(hint ? { hint } : {}),
           ...(url ? { consoleUrl: url } : {}),
         });
         return;

@@ -257,6 +257,11 @@ export interface TargetBehaviour<Opts, State extends object, C> {
    * which of the two failed. A platform without it is reported "not checked", never passed.
    */
   whoami?(ctx: Ctx<C>): Promise<Identity>;
+  /**
+   * For a platform without logs(): how to read them by hand (a command to run on the machine),
+   * shown beside the console URL. PURE.
+   */
+  logsHint?(state: State | undefined): string | undefined;
   /** Where the cloud's own console shows this target (its logs tab, where there is one). PURE. */
   consoleUrl?(
     target: TargetSpec & { options: Opts },
