@@ -14,6 +14,7 @@ import { readAppService, statusAppService } from "./app-service-read.js";
 import type { AppServiceState } from "./app-service-state.js";
 import type { AzureClients } from "./clients.js";
 import { createAzureClients } from "./clients.js";
+import { kuduLogs, notDeployed, scmHostFor } from "./kudu-logs.js";
 import { whoamiAzure } from "./whoami.js";
 
 export type { AppServiceState } from "./app-service-state.js";
@@ -117,6 +118,11 @@ export const appService = defineTarget<AppServiceOptions, AppServiceState, Azure
   destroy: destroyAppService,
   status: statusAppService,
   rollback: rollbackAppService,
+  // The container log files Kudu keeps (kudu-logs.ts).
+  async *logs(ctx, state, query) {
+    if (!state.site) throw notDeployed(ctx, state.name);
+    yield* kuduLogs(ctx, scmHostFor(state.site.hostName), query);
+  },
   // The site's Log stream blade in the portal (container and application logs, live).
   consoleUrl: (target, state, name) =>
     webSiteLogStreamUrl(target.options, state as Record<string, unknown> | undefined, name),

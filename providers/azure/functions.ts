@@ -21,6 +21,7 @@ import { applyFunctions, buildFunctions, destroyFunctions, rollbackFunctions } f
 import { planFunctions } from "./functions-planner.js";
 import { readFunctions, statusFunctions } from "./functions-read.js";
 import type { FunctionsState } from "./functions-state.js";
+import { kuduLogs, notDeployed } from "./kudu-logs.js";
 import { whoamiAzure } from "./whoami.js";
 
 export type { FunctionsState } from "./functions-state.js";
@@ -124,6 +125,11 @@ export const functions = defineTarget<FunctionsOptions, FunctionsState, AzureCli
   destroy: destroyFunctions,
   status: statusFunctions,
   rollback: rollbackFunctions,
+  // The function host's container log files on the app's Kudu host (kudu-logs.ts).
+  async *logs(ctx, state, query) {
+    if (!state.app) throw notDeployed(ctx, state.name);
+    yield* kuduLogs(ctx, state.app.scmHost, query);
+  },
   // The function app's Log stream blade in the portal (a function app is a Microsoft.Web site).
   consoleUrl: (target, state, name) =>
     webSiteLogStreamUrl(target.options, state as Record<string, unknown> | undefined, name),

@@ -21,8 +21,8 @@ export default class LogsCommand extends BaseCommand<LogsResult> {
   static override description =
     "Reads each target's logs from its platform: CloudWatch Logs (Lambda, ECS Fargate), pod logs " +
     "(Kubernetes, AKS, GKE), Cloud Logging (Cloud Run, Cloud Functions, Firebase), Heroku log " +
-    "sessions, DigitalOcean Functions activations and App Platform run logs, and a local " +
-    "target's own output. A platform apiship cannot read yet is named with " +
+    "sessions, DigitalOcean Functions activations and App Platform run logs, the container log " +
+    "files Kudu keeps for Azure App Service and Function Apps, and a local target's own output. A platform apiship cannot read yet is named with " +
     "its console URL. --since takes a duration (10m, 2h) or an ISO time. --grep keeps the " +
     "entries whose message contains the text (case-sensitive) or matches /regex/flags. --follow " +
     "polls each platform, backing off to a few seconds while nothing arrives. With --json, each " +

@@ -80,6 +80,55 @@ function withAccount(w: FakeWorld, m: string[], run: (a: StorageRecord) => FakeR
 }
 
 /**
+ * Lines a Linux site's container printed, as Kudu keeps them: one file per instance
+ * (`<date>_<machine>_default_docker.log`), each line "<RFC3339 with 7 fraction digits> <text>".
+ */
+export function writeDockerLog(
+  w: FakeWorld,
+  siteName: string,
+  machine: string,
+  lines: { at: number; text: string }[],
+): void {
+  const site = w.sites.get(siteName.toLowerCase());
+  if (!site) throw new Error(`no site ${siteName}`);
+  const logs = (site.dockerLogs ??= []);
+  let f = logs.find((x) => x.machine === machine);
+  if (!f)
+    logs.push((f = { file: `2026_12_07_${machine}_default_docker.log`, machine, lines: [], updated: 0 }));
+  for (const l of lines) f.lines.push(`${new Date(l.at).toISOString().replace("Z", "0000Z")} ${l.text}`);
+  f.updated = Math.max(f.updated, ...lines.map((l) => l.at));
+}
+
+/** GET /api/logs/docker: the current container log files, with hrefs on the Kudu host. */
+function dockerLogList(w: FakeWorld, req: FakeRequest, m: string[]): FakeResponse {
+  const site = w.sites.get((m[0] ?? "").toLowerCase());
+  if (!site) return { status: 404, body: "site not found" };
+  const host = req.headers.host ?? "localhost";
+  return {
+    status: 200,
+    body: (site.dockerLogs ?? []).map((f) => ({
+      machineName: f.machine,
+      lastUpdated: new Date(f.updated).toISOString(),
+      size: f.lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0),
+      href: `https://${host}/api/vfs/LogFiles/${f.file}`,
+      path: `/home/LogFiles/${f.file}`,
+    })),
+  };
+}
+
+/** GET /api/vfs/LogFiles/{file}: the file's text. */
+function dockerLogFile(w: FakeWorld, _req: FakeRequest, m: string[]): FakeResponse {
+  const site = w.sites.get((m[0] ?? "").toLowerCase());
+  const f = site?.dockerLogs?.find((x) => x.file === m[1]);
+  if (!f) return { status: 404, body: "file not found" };
+  return {
+    status: 200,
+    headers: { "content-type": "text/plain" },
+    body: f.lines.map((l) => `${l}\n`).join(""),
+  };
+}
+
+/**
  * POST /api/publish (OneDeploy): 202 and a deployment that runs for `deployPolls` status polls.
  * Kudu runs one deployment at a time and answers 409 to another meanwhile; the package only
  * serves once its deployment succeeded.
@@ -220,6 +269,8 @@ export const EXTRA_ROUTES: Route[] = [
       };
     },
   ],
+  ["GET", re("/__scm/([^/]+)/api/logs/docker"), dockerLogList],
+  ["GET", re("/__scm/([^/]+)/api/vfs/LogFiles/([^/]+)"), dockerLogFile],
   ["POST", re("/__scm/([^/]+)/api/publish"), publish],
   ["GET", re("/__scm/([^/]+)/api/deployments/latest"), (w, _r, m) => latest(w, m)],
 ];

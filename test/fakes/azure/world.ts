@@ -47,6 +47,8 @@ export interface SiteRecord extends SiteSlot {
   slots: Map<string, SiteSlot>;
   /** Zip packages deployed through OneDeploy, newest last (sha256 hex). */
   packages: string[];
+  /** The container log files Kudu lists under /api/logs/docker (writeDockerLog). */
+  dockerLogs?: { file: string; machine: string; lines: string[]; updated: number }[];
   /** The host's default function key, made on first use. */
   functionKey?: string;
   /** The OneDeploy deployment Kudu is running now, if any. */
