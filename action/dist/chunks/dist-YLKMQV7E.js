@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a as o}from"./chunk-SBK7GGQB.js";import"./chunk-SHBOLWJH.js";import"./chunk-EOOWMJNY.js";import{c as e}from"./chunk-V647AVCW.js";var t,s,n,p,r=e(()=>{t=o(),s=t,n=t.HttpsProxyAgent,p=t.__esModule});r();export{n as HttpsProxyAgent,p as __esModule,s as default};

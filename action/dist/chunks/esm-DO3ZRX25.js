@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a,b,c,d,e,f,g,h,i,j,k}from"./chunk-FSA5TJHO.js";import"./chunk-BQP3C2GW.js";import"./chunk-Z7IEYX2U.js";import"./chunk-V647AVCW.js";export{a as Separator,b as checkbox,d as confirm,c as editor,g as expand,e as input,f as number,i as password,h as rawlist,j as search,k as select};

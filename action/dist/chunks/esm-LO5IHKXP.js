@@ -1,2 +1,0 @@
-import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
-import{a,b,c,d,e,f,g,h,i,j,k,l}from"./chunk-LRV6DM3G.js";import"./chunk-V647AVCW.js";export{a as Client,c as Connection,f as DatabaseError,b as Pool,e as Query,i as Result,j as TypeOverrides,l as default,k as defaults,g as escapeIdentifier,h as escapeLiteral,d as types};

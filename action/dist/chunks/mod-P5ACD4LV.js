@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a as t}from"./chunk-DZYOKBPX.js";import"./chunk-V647AVCW.js";var e=t(),o=e,s=e.__esModule,c=e.closest,n=e.distance;export{s as __esModule,c as closest,o as default,n as distance};
