@@ -16,7 +16,7 @@ import { Buffer } from "node:buffer";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
@@ -134,15 +134,18 @@ const cjsImportPlugin = {
         pluginData: { inner: true },
       });
       if (real.errors.length > 0 || real.external || !isCommonJs(real.path)) return undefined;
-      return { path: real.path, namespace: "cjs-import" };
+      // Relative to the checkout: a path in a plugin namespace goes into esbuild's chunk hashes
+      // as written, so an absolute one made the bundle differ with the checkout's location.
+      return { path: relative(ROOT, real.path).split(sep).join("/"), namespace: "cjs-import" };
     });
     b.onLoad({ filter: /.*/, namespace: "cjs-import" }, async (args) => {
-      const names = namedExports(args.path).filter((n) => n !== "default" && /^[A-Za-z_$][\w$]*$/.test(n));
+      const file = resolve(ROOT, args.path);
+      const names = namedExports(file).filter((n) => n !== "default" && /^[A-Za-z_$][\w$]*$/.test(n));
       return {
-        resolveDir: dirname(args.path),
+        resolveDir: dirname(file),
         loader: "js",
         contents: [
-          `const m = require(${JSON.stringify(args.path)});`,
+          `const m = require(${JSON.stringify(`./${basename(file)}`)});`,
           "export default m;",
           ...names.map((n) => `export const ${n} = m.${n};`),
         ].join("\n"),
