@@ -14,9 +14,9 @@
 import { grepFilter } from "../../src/core/log-grep.js";
 import type { LogEntry, LogQuery } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import { createHttpClient } from "../_shared/http.js";
 import type { HttpClient, HttpError } from "../_shared/http.js";
 import { followLogs, newest } from "../_shared/log-follow.js";
+import { kuduClient } from "./one-deploy.js";
 import type { AzCtx } from "./resource-group.js";
 
 interface DockerLogFile {
@@ -42,15 +42,10 @@ export function parseDockerLine(raw: string, stream: string, prior: number): Lin
 }
 
 function kudu(ctx: AzCtx, scmHost: string): HttpClient {
-  const c = ctx.clients;
-  return createHttpClient({
-    baseUrl: `${c.insecure ? "http" : "https"}://${scmHost}`,
-    fetch: c.fetch,
-    retry: c.retry,
-    token: () => c.token(),
-    signal: ctx.signal,
-    headers: { "user-agent": "apiship" },
-    mapError: (e: HttpError) =>
+  return kuduClient(
+    ctx,
+    scmHost,
+    (e: HttpError) =>
       new ProviderError(`reading the container logs on ${scmHost} failed: ${e.message}`, {
         code:
           e.status === 401 || e.status === 403
@@ -66,7 +61,7 @@ function kudu(ctx: AzCtx, scmHost: string): HttpClient {
             ? "Kudu lists container logs of Linux apps only; turn on container logging (az webapp log config --docker-container-logging filesystem)"
             : "the identity needs a role that can read the site's SCM host (Website Contributor)",
       }),
-  });
+  );
 }
 
 export async function* kuduLogs(ctx: AzCtx, scmHost: string, query: LogQuery): AsyncIterable<LogEntry> {

@@ -45,7 +45,11 @@ function failure(what: string, status: number | undefined, target: string, detai
   });
 }
 
-function kuduClient(ctx: AzCtx, scmHost: string): HttpClient {
+/**
+ * A client of the app's SCM (Kudu) host: the deploy upload here, the container log files in
+ * kudu-logs.ts. Same token, transport and retries; each caller maps its own errors.
+ */
+export function kuduClient(ctx: AzCtx, scmHost: string, mapError?: (e: HttpError) => Error): HttpClient {
   const c = ctx.clients;
   return createHttpClient({
     baseUrl: `${c.insecure ? "http" : "https"}://${scmHost}`,
@@ -54,8 +58,10 @@ function kuduClient(ctx: AzCtx, scmHost: string): HttpClient {
     token: () => c.token(),
     signal: ctx.signal,
     headers: { "user-agent": "apiship" },
-    mapError: (e: HttpError) =>
-      failure(e.path.endsWith("/publish") ? "publish" : "status", e.status, ctx.target.name, e.message),
+    mapError:
+      mapError ??
+      ((e: HttpError) =>
+        failure(e.path.endsWith("/publish") ? "publish" : "status", e.status, ctx.target.name, e.message)),
   });
 }
 
