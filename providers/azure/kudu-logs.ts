@@ -11,11 +11,11 @@
 // --follow lists the files again on each poll, reads those whose size or time changed, and
 // drops the lines it printed: those at or before the newest time seen, compared whole.
 
-import { grepFilter } from "../../src/core/log-grep.js";
 import type { LogEntry, LogQuery } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import type { HttpClient, HttpError } from "../_shared/http.js";
-import { followLogs, newest } from "../_shared/log-follow.js";
+import { snapshotLogs } from "../_shared/log-follow.js";
+import type { TimedLine } from "../_shared/log-follow.js";
 import { kuduClient } from "./one-deploy.js";
 import type { AzCtx } from "./resource-group.js";
 
@@ -28,13 +28,8 @@ interface DockerLogFile {
 
 const LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?(.*)$/s;
 
-interface Line extends LogEntry {
-  at: number;
-  raw: string;
-}
-
 /** One line of a container log; `prior` is the time of the line before (for one without a stamp). */
-export function parseDockerLine(raw: string, stream: string, prior: number): Line {
+export function parseDockerLine(raw: string, stream: string, prior: number): TimedLine {
   const m = LINE.exec(raw);
   const at = m ? Date.parse((m[1] as string).replace(/(\.\d{3})\d+/, "$1")) : Number.NaN;
   if (!m || Number.isNaN(at)) return { stream, message: raw, at: prior, raw };
@@ -66,15 +61,13 @@ function kudu(ctx: AzCtx, scmHost: string): HttpClient {
 
 export async function* kuduLogs(ctx: AzCtx, scmHost: string, query: LogQuery): AsyncIterable<LogEntry> {
   const c = kudu(ctx, scmHost);
-  const matches = grepFilter(query.grep);
   const since = query.since?.getTime();
-  const after = (l: Line) => since === undefined || !(l.at < since);
   const versions = new Map<string, string>();
 
   /** The lines of the files changed since the last read (all of them the first time). */
-  const read = async (): Promise<Line[]> => {
+  const read = async (): Promise<TimedLine[]> => {
     const files = await c.request<DockerLogFile[]>("GET", "/api/logs/docker");
-    const out: Line[] = [];
+    const out: TimedLine[] = [];
     for (const f of files) {
       const updated = f.lastUpdated ? Date.parse(f.lastUpdated) : Number.NaN;
       if (since !== undefined && updated < since) continue;
@@ -95,29 +88,10 @@ export async function* kuduLogs(ctx: AzCtx, scmHost: string, query: LogQuery): A
     return out.sort((a, b) => a.at - b.at);
   };
 
-  const first = await read();
-  yield* newest(
-    first.filter((l) => after(l) && matches(l)),
-    query.tail,
-  ).map(({ at: _a, raw: _r, ...e }) => e);
-  if (!query.follow) return;
-
-  let cursor = first.reduce((t, l) => (l.at > t ? l.at : t), since ?? 0);
-  let atCursor = new Set(first.filter((l) => l.at === cursor).map((l) => l.raw));
-  yield* followLogs(
-    async () => {
-      const fresh = (await read()).filter((l) => l.at > cursor || (l.at === cursor && !atCursor.has(l.raw)));
-      for (const l of fresh) {
-        if (l.at > cursor) {
-          cursor = l.at;
-          atCursor = new Set();
-        }
-        if (l.at === cursor) atCursor.add(l.raw);
-      }
-      return fresh.filter((l) => after(l) && matches(l)).map(({ at: _a, raw: _r, ...e }) => e);
-    },
-    { signal: ctx.signal, minMs: Math.max(1, ctx.clients.pollIntervalMs / 2) },
-  );
+  yield* snapshotLogs(read, query, {
+    signal: ctx.signal,
+    minMs: Math.max(1, ctx.clients.pollIntervalMs / 2),
+  });
 }
 
 /** The Kudu host of a site: <name>.scm.<domain> from its default host name. */

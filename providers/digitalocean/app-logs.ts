@@ -10,32 +10,27 @@
 // hold. --follow asks for the links again on each poll and drops what it printed: the lines at
 // or before the newest time seen, compared whole (as Heroku's are).
 
-import { grepFilter } from "../../src/core/log-grep.js";
 import type { Ctx, LogEntry, LogQuery } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import { followLogs, newest } from "../_shared/log-follow.js";
+import { snapshotLogs } from "../_shared/log-follow.js";
+import type { TimedLine } from "../_shared/log-follow.js";
 import type { AppState } from "./app-plan.js";
 import { COMPONENT } from "./app-spec.js";
 import type { DoClients } from "./clients.js";
 
 const LINE = /^(\S+) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) ?(.*)$/s;
 
-interface Line extends LogEntry {
-  at: number;
-  raw: string;
-}
-
 /** One line of a run log; `prior` is the time of the line before (for one without a stamp). */
-export function parseRunLine(raw: string, prior: number): Line {
+export function parseRunLine(raw: string, prior: number): TimedLine {
   const m = LINE.exec(raw);
   const at = m ? Date.parse((m[2] as string).replace(/(\.\d{3})\d+/, "$1")) : Number.NaN;
   if (!m || Number.isNaN(at)) return { message: raw, at: prior, raw };
   return { time: new Date(at).toISOString(), stream: m[1] as string, message: m[3] as string, at, raw };
 }
 
-async function readRunLog(ctx: Ctx<DoClients>, appId: string): Promise<Line[]> {
+async function readRunLog(ctx: Ctx<DoClients>, appId: string): Promise<TimedLine[]> {
   const links = await ctx.clients.api.activeLogs(appId, COMPONENT, "RUN", ctx.signal);
-  const out: Line[] = [];
+  const out: TimedLine[] = [];
   let prior = 0;
   for (const url of links.historic_urls ?? []) {
     // Pre-signed links: the token is not sent with them.
@@ -58,39 +53,13 @@ async function readRunLog(ctx: Ctx<DoClients>, appId: string): Promise<Line[]> {
   return out;
 }
 
-const entry = ({ at: _at, raw: _raw, ...e }: Line): LogEntry => e;
-
 export async function* appLogs(
   ctx: Ctx<DoClients>,
   state: AppState,
   query: LogQuery,
 ): AsyncIterable<LogEntry> {
-  const matches = grepFilter(query.grep);
-  const since = query.since?.getTime();
-  const after = (l: Line) => since === undefined || !(l.at < since);
-  const first = await readRunLog(ctx, state.appId);
-  yield* newest(
-    first.filter((l) => after(l) && matches(l)),
-    query.tail,
-  ).map(entry);
-  if (!query.follow) return;
-
-  let cursor = first.reduce((t, l) => (l.at > t ? l.at : t), since ?? 0);
-  let atCursor = new Set(first.filter((l) => l.at === cursor).map((l) => l.raw));
-  yield* followLogs(
-    async () => {
-      const fresh = (await readRunLog(ctx, state.appId)).filter(
-        (l) => l.at > cursor || (l.at === cursor && !atCursor.has(l.raw)),
-      );
-      for (const l of fresh) {
-        if (l.at > cursor) {
-          cursor = l.at;
-          atCursor = new Set();
-        }
-        if (l.at === cursor) atCursor.add(l.raw);
-      }
-      return fresh.filter((l) => after(l) && matches(l)).map(entry);
-    },
-    { signal: ctx.signal, minMs: Math.max(1, ctx.clients.timing.pollMs / 2) },
-  );
+  yield* snapshotLogs(() => readRunLog(ctx, state.appId), query, {
+    signal: ctx.signal,
+    minMs: Math.max(1, ctx.clients.timing.pollMs / 2),
+  });
 }
