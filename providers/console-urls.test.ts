@@ -176,10 +176,18 @@ const CASES: Record<string, Case> = {
   },
 };
 
+/** A built-in platform whole: the registry lists descriptors, consoleUrl is behaviour. */
+async function platform(provider: string, name: string): Promise<TargetAdapter> {
+  const t = await createBuiltinRegistry().platform(provider, name);
+  if (!t) throw new Error(`no ${provider}/${name}`);
+  return t;
+}
+
 async function cloudPlatforms(): Promise<TargetAdapter[]> {
   const mods = await createBuiltinRegistry().all();
   // local/* reads its logs itself (logs()), and has no console.
-  return mods.filter((m) => m.id !== "local").flatMap((m) => Object.values(m.targets));
+  const infos = mods.filter((m) => m.id !== "local").flatMap((m) => Object.values(m.targets));
+  return Promise.all(infos.map((t) => platform(t.provider, t.platform)));
 }
 
 function targetOf(t: TargetAdapter, raw: Record<string, unknown>) {
@@ -236,18 +244,14 @@ describe("consoleUrl", () => {
   });
 
   it("heroku names the app the options give when nothing is recorded", async () => {
-    const mods = await createBuiltinRegistry().all();
-    const heroku = mods.find((m) => m.id === "heroku")?.targets.heroku;
-    if (!heroku) throw new Error("no heroku/heroku");
+    const heroku = await platform("heroku", "heroku");
     expect(urlOf(heroku, { app: "acme-api" }, undefined)).toBe(
       "https://dashboard.heroku.com/apps/acme-api/logs",
     );
   });
 
   it("gcp/gke names the cluster's page when no namespace is known", async () => {
-    const mods = await createBuiltinRegistry().all();
-    const gke = mods.find((m) => m.id === "gcp")?.targets.gke;
-    if (!gke) throw new Error("no gcp/gke");
+    const gke = await platform("gcp", "gke");
     // Options as recorded before their schema filled `namespace` (no parse here).
     const target = {
       name: "api",

@@ -2,61 +2,20 @@
 // and hands a kubeconfig (with an ADC token) to the kubernetes platform, whose behaviour does
 // the deploying (DESIGN.md §1, §7): gke-cluster.ts builds the clients, the rest is composed.
 
-import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { gcpConsoleUrl, pathSegment, text, viaEndpoint } from "../_shared/console.js";
-import { checkExposure, endpointOption, gcpProject, kubernetesExposure } from "../_shared/options.js";
 import { kubernetes } from "../kubernetes/kubernetes.js";
 import { createGkeClients, kubeCtx } from "./gke-cluster.js";
 import type { GkeClients, GkeOptions, KubeState } from "./gke-cluster.js";
 import { whoamiGke } from "./whoami.js";
+import { gkeInfo } from "./gke-info.js";
 
 // The kubernetes platform's behaviour, required rather than optional.
 const k8s = kubernetes as Required<typeof kubernetes>;
 type K8sReq = Parameters<typeof k8s.plan>[0];
 type K8sChange = Parameters<typeof k8s.apply>[1];
-
 export const gke = defineTarget<Record<string, unknown>, KubeState, GkeClients>({
-  id: "gcp/gke",
-  provider: "gcp",
-  platform: "gke",
-  summary: "Deployment and Service on an existing GKE cluster (Autopilot or Standard)",
-  kinds: ["container"],
-  options: z
-    .strictObject({
-      project: gcpProject,
-      location: z
-        .string()
-        .regex(/^[a-z]+-[a-z]+\d+(-[a-z])?$/, {
-          error: 'must be a region ("europe-west1") or a zone ("europe-west1-b")',
-        })
-        .meta({
-          description: "Region of a regional cluster or zone of a zonal one.",
-          examples: ["europe-west1", "us-central1-a"],
-        }),
-      cluster: z
-        .string()
-        .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
-          error:
-            "must be a GKE cluster name: up to 40 lowercase letters, digits or '-', starting with a letter",
-        })
-        .meta({ description: "Name of the existing GKE cluster.", examples: ["apis-prod"] }),
-      ...kubernetesExposure,
-      endpoint: endpointOption("GKE (container.googleapis.com)", "http://127.0.0.1:8087").optional(),
-    })
-    .superRefine(checkExposure),
-  // Sizes, timeouts and instance counts are the cluster's, not the platform's.
-  limits: {},
-  // Rollback re-applies the previous release's objects; the Deployment then rolls out again.
-  capabilities: { nativeRollback: null, coldStart: "replicas", scalesToZero: false },
-  naming: {
-    resource: "Kubernetes object",
-    maxLength: 63,
-    lowercase: true,
-    extraChars: "-",
-    startsWithLetter: true,
-  },
-  concurrency: 8,
+  ...gkeInfo,
   createClients: createGkeClients,
   whoami: whoamiGke,
   read: async (ctx, prior, name) => k8s.read(await kubeCtx(ctx), prior, name),

@@ -5,14 +5,12 @@
 // Behaviour: clients.ts (fetch client, credentials), plan.ts (pure), read.ts, apply.ts.
 // Nothing here loads the HTTP client: clients.ts imports it inside createClients.
 
-import * as z from "zod";
 import { defineTarget } from "../../src/core/provider.js";
 import { pathSegment, text, viaEndpoint } from "../_shared/console.js";
-import { endpointOption, mapRuntime } from "../_shared/options.js";
+import { mapRuntime } from "../_shared/options.js";
 import { apply, destroy, rollback } from "./apply.js";
 import { createHerokuClients } from "./clients.js";
 import type { HerokuClients } from "./clients.js";
-import { DYNO_SIZES } from "./dynos.js";
 import type { HerokuOptions } from "./plan.js";
 import { planChanges } from "./plan.js";
 import { read, status } from "./read.js";
@@ -20,82 +18,11 @@ import { buildTarball } from "./source.js";
 import type { HerokuState } from "./state.js";
 import { whoamiHeroku } from "./whoami.js";
 import { herokuLogs } from "./logs.js";
-
-// Languages of Heroku's official buildpacks, at versions they build today. The buildpack detects
-// the language from the source (package.json, requirements.txt, go.mod, ...); the runtime here
-// is checked against what Heroku supports and names the buildpack expected.
-export const HEROKU_RUNTIMES = [
-  "nodejs20",
-  "nodejs22",
-  "python3.11",
-  "python3.12",
-  "go1.22",
-  "java17",
-  "java21",
-  "ruby3.3",
-  "php8.3",
-] as const;
+import { herokuInfo, HEROKU_RUNTIMES } from "./heroku-info.js";
+export { HEROKU_RUNTIMES } from "./heroku-info.js";
 
 export const heroku = defineTarget<HerokuOptions, HerokuState, HerokuClients>({
-  id: "heroku/heroku",
-  provider: "heroku",
-  platform: "heroku",
-  summary: "Heroku app: a container image, or function.source built by Heroku's buildpacks",
-  kinds: ["container", "function"],
-  runtimes: HEROKU_RUNTIMES,
-  options: z.strictObject({
-    app: z
-      .string()
-      // The schema's app name pattern.
-      .regex(/^[a-z][a-z0-9-]{1,28}[a-z0-9]$/, {
-        error: "must be 3-30 lowercase letters, digits or '-', starting with a letter",
-      })
-      .meta({
-        description: "App name, which is also its herokuapp.com host. Default: the stack's physical name.",
-        examples: ["sentiment-api-prod"],
-      })
-      .optional(),
-    region: z
-      .enum(["us", "eu"])
-      .default("us")
-      .meta({ description: "Common Runtime region of the app.", examples: ["eu"] }),
-    stack: z
-      .enum(["container", "heroku-24", "heroku-22"])
-      .default("container")
-      .meta({
-        description:
-          "Stack of the app. `container` runs the pushed image; heroku-24/22 are the buildpack stacks.",
-        examples: ["container"],
-      }),
-    dynoSize: z
-      .enum(DYNO_SIZES)
-      .default("basic")
-      .meta({
-        description:
-          "Dyno size of the web process. `eco` dynos sleep after 30 idle minutes; private-*/shield-* need a Private Space.",
-        examples: ["standard-1x", "performance-m"],
-      }),
-    team: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]*$/, { error: "must be a team name: lowercase letters, digits and '-'" })
-      .meta({
-        description: "Team that owns the app. Default: the authenticated user's personal account.",
-        examples: ["acme"],
-      })
-      .optional(),
-    endpoint: endpointOption("Heroku Platform", "http://127.0.0.1:8089").optional(),
-  }),
-  // The router ends a request that has not started its response within 30 s (H12); a process
-  // type scales to 100 dynos.
-  limits: { memory: [512, 65536], timeoutMs: 30_000, maxInstances: 100 },
-  capabilities: {
-    nativeRollback: "release rollback",
-    coldStart: "dyno type (eco dynos sleep when idle)",
-    scalesToZero: false,
-  },
-  // app.name: ^[a-z][a-z0-9-]{1,28}[a-z0-9]$
-  naming: { resource: "Heroku app", maxLength: 30, lowercase: true, extraChars: "-", startsWithLetter: true },
-  concurrency: 8,
+  ...herokuInfo,
   createClients: createHerokuClients,
   whoami: whoamiHeroku,
   build: buildTarball,

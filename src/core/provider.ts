@@ -64,6 +64,12 @@ export interface PlatformInfo<Opts = Record<string, unknown>> {
   readonly naming: NameRule;
   /** Most targets of this platform deployed at once (the provider's API limits). */
   readonly concurrency?: number;
+  /**
+   * Where the behaviour lives when this object is the descriptor alone (lazyTarget): the
+   * registry imports it on the first registry.platform(), so validating a manifest never loads
+   * the code that plans, deploys or reads a platform.
+   */
+  readonly load?: () => Promise<TargetAdapter<Opts>>;
 }
 
 export interface Logger {
@@ -354,6 +360,26 @@ export function defineProvider(p: {
   return { id: p.id, summary: p.summary, targets, defaultPlatform: p.defaultPlatform ?? only };
 }
 
+/**
+ * A platform as its descriptor and a loader of the module that defines the whole of it. The
+ * built-in providers' index.ts files list their platforms this way: `validate`, `schema` and
+ * `providers` import only the *-info.ts descriptors, and plan/deploy import a platform's
+ * behaviour (and its helpers) when a target uses it.
+ */
+export function lazyTarget<Opts>(
+  info: PlatformInfo<Opts>,
+  // Each platform's State/C differ; the registry only sees the erased shape.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  load: () => Promise<TargetAdapter<Opts, any, any>>,
+): TargetAdapter<Opts> {
+  return { ...info, load };
+}
+
 export function isDeployable(t: TargetAdapter): t is DeployableTarget {
   return typeof t.read === "function" && typeof t.plan === "function" && typeof t.apply === "function";
+}
+
+/** True when the platform deploys: its behaviour is here, or loaded on first use. */
+export function hasBehaviour(t: TargetAdapter): boolean {
+  return isDeployable(t) || t.load !== undefined;
 }

@@ -12,6 +12,7 @@ export type ProviderLoader = () => Promise<ProviderModule>;
 export class Registry {
   private readonly loaders = new Map<string, ProviderLoader>();
   private readonly loaded = new Map<string, Promise<ProviderModule>>();
+  private readonly behaviours = new WeakMap<TargetAdapter, Promise<TargetAdapter>>();
 
   constructor(builtins: Record<string, ProviderLoader>) {
     for (const [id, load] of Object.entries(builtins)) this.loaders.set(id, load);
@@ -39,11 +40,25 @@ export class Registry {
     return p;
   }
 
-  /** The platform a target names, or undefined when the provider has no such platform. */
+  /**
+   * The platform a target names, whole (its behaviour imported when the provider lists it as a
+   * lazyTarget), or undefined when the provider has no such platform. provider() and all() give
+   * the descriptors only, which is all validation needs.
+   */
   async platform(provider: string, platform: string | undefined): Promise<TargetAdapter | undefined> {
     const mod = await this.provider(provider);
     const name = platform ?? mod.defaultPlatform;
-    return name === undefined ? undefined : mod.targets[name];
+    const info = name === undefined ? undefined : mod.targets[name];
+    if (!info?.load) return info;
+    let whole = this.behaviours.get(info);
+    if (!whole) {
+      whole = info.load().then((t) => {
+        if (t.id !== info.id) throw new Error(`platform ${info.id} loaded the module of ${t.id}`);
+        return t;
+      });
+      this.behaviours.set(info, whole);
+    }
+    return whole;
   }
 
   async all(): Promise<ProviderModule[]> {

@@ -67,6 +67,34 @@ describe("lazy loading", () => {
     expect(loadsParser(withDoc.lines)).toBe(true);
   });
 
+  it("validate loads the platforms' descriptors, never their behaviour (lazyTarget)", async () => {
+    // aws/lambda's apply code is bundled into a chunk of its own: found by a message only it holds.
+    const chunks = join(ROOT, "dist/chunks");
+    const behaviour = readdirSync(chunks).filter((f) =>
+      readFileSync(join(chunks, f), "utf8").includes("deploys functions; the service has no `function`"),
+    );
+    expect(behaviour.length).toBeGreaterThan(0);
+    const loadsBehaviour = (lines: string[]) =>
+      lines.some((l) => behaviour.some((c) => l.includes(`/chunks/${c}`)));
+    const lambda = join(ROOT, "examples/hello-fn/apiship.yaml");
+    const validated = await recorded(["validate", "-f", lambda]);
+    expect(validated.r.code, validated.r.stderr).toBe(0);
+    expect(loadsBehaviour(validated.lines)).toBe(false);
+    // An offline plan of the same manifest plans aws/lambda, so the same check sees it load.
+    const planned = await recorded([
+      "plan",
+      "--offline",
+      "--env",
+      "production",
+      "-f",
+      lambda,
+      "--state",
+      "memory:",
+    ]);
+    expect(planned.r.code, planned.r.stderr).toBe(0);
+    expect(loadsBehaviour(planned.lines)).toBe(true);
+  });
+
   it("plan --offline of every example loads no cloud SDK (the state driver it needs, it loads)", async () => {
     const dir = tempDir("apiship-lazy-state-");
     const { r, packages } = await recorded([

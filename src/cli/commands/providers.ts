@@ -1,5 +1,5 @@
 import type { Kind } from "../../manifest/types.js";
-import { isDeployable } from "../../core/provider.js";
+import { hasBehaviour } from "../../core/provider.js";
 import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
 import { registryWithPlugins } from "../context.js";
@@ -42,7 +42,7 @@ export default class Providers extends BaseCommand<PlatformRow[]> {
           nativeRollback: t.capabilities.nativeRollback,
           coldStart: t.capabilities.coldStart,
           scalesToZero: t.capabilities.scalesToZero,
-          deployable: isDeployable(t),
+          deployable: hasBehaviour(t),
         });
       }
     }
