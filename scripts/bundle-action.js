@@ -20,6 +20,7 @@ import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { writeOclifManifest } from "./oclif-manifest.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const read = (p) => JSON.parse(readFileSync(join(ROOT, p), "utf8"));
@@ -265,24 +266,6 @@ async function vendorRuntimeDependencies(outdir) {
   }
 }
 
-/** oclif.manifest.json, as scripts/oclif-manifest.js writes it for dist/, from the bundled commands. */
-async function writeOclifManifest(outdir) {
-  const { Config } = await import("@oclif/core");
-  const config = await Config.load({ root: outdir, devPlugins: false, userPlugins: false });
-  const commands = {};
-  for (const c of config.commands
-    .filter((x) => x.pluginName === config.name)
-    .sort((a, b) => a.id.localeCompare(b.id))) {
-    const cached = { ...c };
-    delete cached.load;
-    commands[c.id] = cached;
-  }
-  writeFileSync(
-    join(outdir, "oclif.manifest.json"),
-    JSON.stringify({ commands, version: config.version }, null, 2) + "\n",
-  );
-}
-
 /** Every file under dir, relative, sorted: the freshness test hashes the same list. */
 export function listFiles(dir, base = dir) {
   return readdirSync(dir, { withFileTypes: true })
@@ -310,7 +293,13 @@ export async function bundleAction(outdir = join(ROOT, "action/dist")) {
     absWorkingDir: ROOT,
     // bin/run.js sits one folder down, as in the package, since the CLI finds oclif.manifest.json
     // at ../ from its entry.
-    entryPoints: { index: "src/ci/action.ts", "bin/run": "src/ci/cli.ts", apiship: "src/cli/main.ts" },
+    // commands.js: the real command classes, from which the oclif manifest is written.
+    entryPoints: {
+      index: "src/ci/action.ts",
+      "bin/run": "src/ci/cli.ts",
+      apiship: "src/cli/main.ts",
+      commands: "src/cli/commands/index.ts",
+    },
     outdir,
     chunkNames: "chunks/[name]-[hash]",
     bundle: true,
@@ -343,7 +332,7 @@ export async function bundleAction(outdir = join(ROOT, "action/dist")) {
   writeFileSync(join(outdir, "package.json"), JSON.stringify(packageJson(), null, 2) + "\n");
   copyRuntimeFiles(outdir);
   await vendorRuntimeDependencies(outdir);
-  await writeOclifManifest(outdir);
+  await writeOclifManifest(outdir, "./commands.js");
   return result;
 }
 

@@ -8,7 +8,13 @@ import { build } from "esbuild";
 
 const result = await build({
   metafile: true,
-  entryPoints: { apiship: "src/cli/main.ts", oclif: "src/cli/oclif.ts" },
+  // commands.js is the table of the real command classes, read only by scripts/oclif-manifest.js
+  // (apiship.js holds stand-ins that import each command when it runs).
+  entryPoints: {
+    apiship: "src/cli/main.ts",
+    oclif: "src/cli/oclif.ts",
+    commands: "src/cli/commands/index.ts",
+  },
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
   bundle: true,

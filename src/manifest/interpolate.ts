@@ -72,7 +72,7 @@ export function interpolateString(s: string, environ: Record<string, string | un
       i = at + 1;
     }
   }
-  out.whole = refs === 1 && /^\$\{[^}]*\}$/.test(s);
+  out.whole = refs === 1 && WHOLE.test(s);
   return out;
 }
 
@@ -107,6 +107,19 @@ function resolveRef(
     hint: `set ${name}, or give a default: \${env:${name}:-value}`,
   });
   return raw;
+}
+
+/** A value that is one reference and nothing else, such as `${env:PORT}`. */
+const WHOLE = /^\$\{[^}]*\}$/;
+
+/**
+ * True when interpolating `value` may ask the position index whether a scalar was unquoted
+ * (a value that is one whole reference), so the loader prepares the index only then.
+ */
+export function asksPositions(value: unknown): boolean {
+  if (typeof value === "string") return WHOLE.test(value);
+  if (Array.isArray(value)) return value.some(asksPositions);
+  return value !== null && typeof value === "object" && Object.values(value).some(asksPositions);
 }
 
 /** Interpolates every string value of a parsed manifest, collecting every error. */

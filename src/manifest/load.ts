@@ -10,13 +10,14 @@ import { pluginsFromEnv } from "../core/registry.js";
 import type { Registry } from "../core/registry.js";
 import type { Manifest } from "./types.js";
 import { plural, problemsError } from "./format.js";
-import { interpolate } from "./interpolate.js";
+import { asksPositions, interpolate } from "./interpolate.js";
 import { checkOpenApiDocuments } from "./openapi.js";
 import type { Substitution } from "./interpolate.js";
 import type { PositionIndex } from "./positions.js";
 import { validateDocument } from "./validate.js";
 import type { ValidateOptions, ValidateResult } from "./validate.js";
-import { parseManifestText, readManifestFile } from "./yaml.js";
+import { parseManifest } from "./parse.js";
+import { readManifestFile } from "./read.js";
 
 export type Validator = (doc: unknown, opts: ValidateOptions) => Promise<ValidateResult>;
 
@@ -49,26 +50,29 @@ export async function loadManifest(
   text: Promise<string> = readManifestFile(file),
 ): Promise<LoadResult> {
   const environ = opts.environ ?? process.env;
-  const parsed = parseManifestText(await text, file);
+  const parsed = await parseManifest(await text, file);
   await loadPlugins(parsed.value, file, opts.registry, environ, parsed.positions);
+  if (asksPositions(parsed.value)) await parsed.positions.ready();
   const interp = interpolate(parsed.value, { environ, positions: parsed.positions });
   const validate = opts.validate ?? validateDocument;
   const checked = await validate(interp.value, { file, env: opts.env, registry: opts.registry });
   // A value left uninterpolated would only fail validation again at the same place.
   const broken = new Set(interp.diagnostics.map((d) => d.path));
-  const diagnostics = [
-    ...parsed.warnings,
-    ...interp.diagnostics,
-    ...checked.diagnostics.filter((d) => !broken.has(d.path)),
-  ]
-    .map((d) => redact(d, interp.substituted))
-    .map((d) => place(d, file, parsed.positions));
+  const diagnostics = await placeAll(
+    [
+      ...parsed.warnings,
+      ...interp.diagnostics,
+      ...checked.diagnostics.filter((d) => !broken.has(d.path)),
+    ].map((d) => redact(d, interp.substituted)),
+    file,
+    parsed.positions,
+  );
   sortByPosition(diagnostics);
   // Only a valid manifest says which documents each environment uses; their problems follow
   // the manifest's own, each in its file.
   if (opts.openapi && checked.manifest && !diagnostics.some((d) => d.severity === "error")) {
     const found = await checkOpenApiDocuments(checked.manifest, interp.value);
-    diagnostics.push(...found.map((d) => place(d, file, parsed.positions)));
+    diagnostics.push(...(await placeAll(found, file, parsed.positions)));
   }
   if (diagnostics.some((d) => d.severity === "error")) throw problemsError(file, diagnostics);
   if (!checked.manifest) {
@@ -202,15 +206,27 @@ async function loadPlugins(
       await registry.addPlugins([job.spec], job.baseDir);
     } catch (e) {
       if (!(e instanceof ManifestError)) throw e;
-      for (const d of e.diagnostics) {
-        // A plugin named in the environment has no place in the file to point at.
-        if (job.viaEnv)
+      // A plugin named in the environment has no place in the file to point at.
+      if (job.viaEnv) {
+        for (const d of e.diagnostics)
           diagnostics.push({ ...d, message: `${d.message} (named in APISHIP_PLUGINS)`, path: "", file });
-        else diagnostics.push(place({ ...d, path: job.path }, file, positions));
+      } else {
+        const at = e.diagnostics.map((d) => ({ ...d, path: job.path }));
+        diagnostics.push(...(await placeAll(at, file, positions)));
       }
     }
   }
   if (diagnostics.length > 0) throw problemsError(file, diagnostics);
+}
+
+/**
+ * place() for each diagnostic. The position index is made ready (the `yaml` library imported,
+ * parse.ts) only when there is one to place: a clean manifest never builds it.
+ */
+async function placeAll(ds: Diagnostic[], file: string, positions: PositionIndex): Promise<Diagnostic[]> {
+  if (ds.length === 0) return [];
+  await positions.ready();
+  return ds.map((d) => place(d, file, positions));
 }
 
 /** Gives a diagnostic its file and the line/column of its path (or of the nearest parent that exists). */

@@ -12,6 +12,33 @@
 
 import jsyaml from "js-yaml";
 
+/** No manifest nests this deep, and yaml's recursive composer can exhaust the stack (even abort
+ * V8) on a few KiB of `- - - …`, so deeper input is refused on the iterative CST first. */
+export const MAX_NESTING = 64;
+
+/**
+ * A cheap upper bound on the nesting depth, so the exact check below (a second, CST-level parse)
+ * runs only for text that could be too deep. Each block level needs more indentation or an
+ * indicator (`-`, `?`) than its parent, except a sequence under a key at the same indentation
+ * (hence the factor 2); each flow level needs a bracket.
+ */
+export function mayNestTooDeep(source: string): boolean {
+  let brackets = 0;
+  let worst = 0;
+  for (const line of source.split("\n")) {
+    let indent = 0;
+    while (indent < line.length && (line[indent] === " " || line[indent] === "\t")) indent++;
+    let indicators = 0;
+    for (let i = indent; i < line.length; i++) {
+      const ch = line[i];
+      if (ch === "[" || ch === "{") brackets++;
+      else if (ch === "-" || ch === "?") indicators++;
+    }
+    worst = Math.max(worst, indent + indicators);
+  }
+  return 2 * (worst + 1) + brackets > MAX_NESTING;
+}
+
 const nullType = new jsyaml.Type("tag:yaml.org,2002:null", {
   kind: "scalar",
   resolve: (s: string) => /^(?:~|[Nn]ull|NULL)?$/.test(s),

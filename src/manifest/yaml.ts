@@ -3,22 +3,21 @@
 // file:line:column. Everything a user can get wrong here becomes a positioned Diagnostic.
 // Plain YAML takes the fast path of yaml-fast.ts; the position index is then built on demand.
 
-import { open } from "node:fs/promises";
 import { LineCounter, Parser, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { Document, Node, YAMLError } from "yaml";
 import type { Diagnostic } from "../errors.js";
-import { ManifestError } from "../errors.js";
 import { problemsError } from "./format.js";
-import { PositionIndex, buildPositionIndex, nodePos } from "./positions.js";
-import type { Position } from "./positions.js";
-import { fastParse } from "./yaml-fast.js";
+import { PositionIndex } from "./positions.js";
+import { buildPositionIndex, nodePos } from "./yaml-positions.js";
+import { MAX_NESTING, fastParse, mayNestTooDeep } from "./yaml-fast.js";
 
-export const MAX_MANIFEST_BYTES = 1024 * 1024;
+import { diag } from "./read.js";
+
+export { MAX_MANIFEST_BYTES, invalidUtf8Offset, readManifestFile } from "./read.js";
+
 /** Expanded aliases allowed; a real manifest reuses a block a handful of times. */
 export const MAX_ALIAS_COUNT = 100;
-/** No manifest nests this deep, and yaml's recursive composer can exhaust the stack (even abort
- * V8) on a few KiB of `- - - …`, so deeper input is refused on the iterative CST first. */
-export const MAX_NESTING = 64;
+export { MAX_NESTING } from "./yaml-fast.js";
 
 export interface ParsedManifest {
   value: Record<string, unknown>;
@@ -27,110 +26,7 @@ export interface ParsedManifest {
   warnings: Diagnostic[];
 }
 
-type Where = Partial<Position>;
-
-function diag(file: string, code: string, message: string, hint: string, where: Where = {}): Diagnostic {
-  return { severity: "error", code, message, path: "", file, ...where, hint };
-}
-
 const fail = problemsError;
-
-/** Reads a manifest as UTF-8 text, refusing a file that is missing, over 1 MiB or not UTF-8. */
-export async function readManifestFile(file: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    const handle = await open(file, "r");
-    try {
-      const info = await handle.stat();
-      if (info.isDirectory()) throw notAFile(file);
-      if (info.size > MAX_MANIFEST_BYTES) throw tooBig(file, info.size);
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  } catch (e) {
-    throw readError(file, e);
-  }
-  // The file may have grown between stat and read.
-  if (bytes.byteLength > MAX_MANIFEST_BYTES) throw tooBig(file, bytes.byteLength);
-  return decodeUtf8(bytes, file);
-}
-
-function readError(file: string, e: unknown): ManifestError {
-  if (e instanceof ManifestError) return e;
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ENOENT") {
-    const hint = `check the path (relative paths start from ${process.cwd()}), or pass the manifest with -f FILE`;
-    return fail(file, [diag(file, "file-not-found", `manifest not found: ${file}`, hint)]);
-  }
-  if (code === "EISDIR") return notAFile(file);
-  const detail = e instanceof Error ? e.message : String(e);
-  return fail(file, [
-    diag(file, "file-unreadable", `cannot read ${file}: ${detail}`, "check the file's permissions"),
-  ]);
-}
-
-function notAFile(file: string): ManifestError {
-  const hint = "pass the manifest file itself, e.g. -f services/api/apiship.yaml";
-  return fail(file, [diag(file, "not-a-file", `${file} is a directory, not a manifest file`, hint)]);
-}
-
-function tooBig(file: string, size: number): ManifestError {
-  const message = `manifest is too large: ${size} bytes, the limit is ${MAX_MANIFEST_BYTES} bytes (1 MiB)`;
-  const hint = "a manifest describes one service; give each service its own apiship.yaml";
-  return fail(file, [diag(file, "file-too-large", message, hint)]);
-}
-
-function decodeUtf8(bytes: Uint8Array, file: string): string {
-  try {
-    // ignoreBOM is false by default: a leading UTF-8 BOM (Windows editors add one) is dropped.
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-    const offset = invalidUtf8Offset(bytes);
-    const where: Where = offset < 0 ? {} : bytePosition(bytes, offset);
-    const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
-    const at = offset < 0 ? "" : ` (byte 0x${byte} at byte offset ${offset}, line ${where.line ?? "?"})`;
-    const hint = "re-save the file with UTF-8 encoding (in most editors: Save with Encoding → UTF-8)";
-    throw fail(file, [diag(file, "not-utf8", `manifest is not valid UTF-8${at}`, hint, where)]);
-  }
-}
-
-/** Offset of the first byte that does not start a well-formed UTF-8 sequence, or -1. */
-export function invalidUtf8Offset(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i] ?? 0;
-    if (c < 0x80) {
-      i += 1;
-      continue;
-    }
-    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
-    if (n === 0 || i + n >= b.length) return i;
-    let cp = c & (0x3f >> n);
-    for (let k = 1; k <= n; k++) {
-      const cc = b[i + k] ?? 0;
-      if ((cc & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    const min = [0, 0x80, 0x800, 0x10000][n] ?? 0;
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += n + 1;
-  }
-  return -1;
-}
-
-function bytePosition(bytes: Uint8Array, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    if (bytes[i] === 0x0a) {
-      line += 1;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
 
 /** Parses manifest text into a plain value and a position index; throws ManifestError with every problem. */
 export function parseManifestText(text: string, file: string): ParsedManifest {
@@ -140,10 +36,7 @@ export function parseManifestText(text: string, file: string): ParsedManifest {
   if (fast) {
     // Text js-yaml read without complaint holds nothing the `yaml` path would warn about
     // (yaml-fast.ts): it is parsed again, with positions, only if a position is asked for.
-    const positions = new PositionIndex((index) => {
-      const lc = new LineCounter();
-      buildPositionIndex(parseDocument(source, documentOptions(lc)), lc, file, index);
-    });
+    const positions = new PositionIndex((index) => indexPositions(source, file, index));
     return { value: fast, positions, warnings: [] };
   }
   const lc = new LineCounter();
@@ -168,6 +61,12 @@ export function parseManifestText(text: string, file: string): ParsedManifest {
   return { value: value as Record<string, unknown>, positions, warnings: diags };
 }
 
+/** Fills `index` with where each path of `source` (text the fast path read) sits. */
+export function indexPositions(source: string, file: string, index: PositionIndex): void {
+  const lc = new LineCounter();
+  buildPositionIndex(parseDocument(source, documentOptions(lc)), lc, file, index);
+}
+
 function documentOptions(lineCounter: LineCounter) {
   return {
     lineCounter,
@@ -177,29 +76,6 @@ function documentOptions(lineCounter: LineCounter) {
     // `<<: *base` is how compose files reuse a block; users bring the habit along.
     merge: true,
   } as const;
-}
-
-/**
- * A cheap upper bound on the nesting depth, so the exact check below (a second, CST-level parse)
- * runs only for text that could be too deep. Each block level needs more indentation or an
- * indicator (`-`, `?`) than its parent, except a sequence under a key at the same indentation
- * (hence the factor 2); each flow level needs a bracket.
- */
-function mayNestTooDeep(source: string): boolean {
-  let brackets = 0;
-  let worst = 0;
-  for (const line of source.split("\n")) {
-    let indent = 0;
-    while (indent < line.length && (line[indent] === " " || line[indent] === "\t")) indent++;
-    let indicators = 0;
-    for (let i = indent; i < line.length; i++) {
-      const ch = line[i];
-      if (ch === "[" || ch === "{") brackets++;
-      else if (ch === "-" || ch === "?") indicators++;
-    }
-    worst = Math.max(worst, indent + indicators);
-  }
-  return 2 * (worst + 1) + brackets > MAX_NESTING;
 }
 
 /** Offset of the first collection nested deeper than MAX_NESTING, walking the CST without recursion. */
