@@ -11,7 +11,7 @@ import {
   kubernetesExposure,
 } from "../_shared/options.js";
 import type { KubernetesOptions } from "../kubernetes/kubernetes.js";
-import type { PlatformInfo } from "../../src/core/provider.js";
+import { platformInfo } from "../../src/core/provider.js";
 
 export type AksOptions = KubernetesOptions & {
   subscription: string;
@@ -19,29 +19,30 @@ export type AksOptions = KubernetesOptions & {
   cluster: string;
   endpoint?: string;
 };
-export const aksInfo: PlatformInfo<AksOptions> = {
+export const aksInfo = platformInfo<AksOptions>({
   id: "azure/aks",
   provider: "azure",
   platform: "aks",
   summary: "Deployment and Service on an existing AKS cluster (credentials fetched from ARM)",
   kinds: ["container"],
-  options: z
-    .strictObject({
-      subscription: azureSubscription,
-      resourceGroup: azureResourceGroup.meta({
-        description: "Resource group of the AKS cluster.",
-        examples: ["rg-platform-prod"],
-      }),
-      cluster: z
-        .string()
-        .regex(/^[a-zA-Z0-9]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$/, {
-          error: "must be an AKS cluster name: 1-63 letters, digits, '-' or '_'",
-        })
-        .meta({ description: "Name of the existing AKS cluster.", examples: ["aks-prod-weu"] }),
-      ...kubernetesExposure,
-      endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
-    })
-    .superRefine(checkExposure),
+  options: () =>
+    z
+      .strictObject({
+        subscription: azureSubscription,
+        resourceGroup: azureResourceGroup.meta({
+          description: "Resource group of the AKS cluster.",
+          examples: ["rg-platform-prod"],
+        }),
+        cluster: z
+          .string()
+          .regex(/^[a-zA-Z0-9]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9])?$/, {
+            error: "must be an AKS cluster name: 1-63 letters, digits, '-' or '_'",
+          })
+          .meta({ description: "Name of the existing AKS cluster.", examples: ["aks-prod-weu"] }),
+        ...kubernetesExposure,
+        endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
+      })
+      .superRefine(checkExposure),
   // Sizes, timeouts and instance counts are the cluster's, not the platform's.
   limits: {},
   // Rollback re-applies the previous release's objects; the Deployment then rolls out again.
@@ -54,4 +55,4 @@ export const aksInfo: PlatformInfo<AksOptions> = {
     startsWithLetter: true,
   },
   concurrency: 4,
-};
+});

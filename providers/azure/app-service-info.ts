@@ -4,7 +4,7 @@
 
 import * as z from "zod";
 import { azureLocation, azureResourceGroup, azureSubscription, endpointOption } from "../_shared/options.js";
-import type { PlatformInfo } from "../../src/core/provider.js";
+import { platformInfo } from "../../src/core/provider.js";
 
 // Linux plan SKUs that run containers with Always On. Free/Shared (F1, D1) are left out: they
 // have neither Always On nor slots.
@@ -26,57 +26,58 @@ const SKUS = [
   "P5mv3",
 ] as const;
 
-const appServiceOptions = z.strictObject({
-  subscription: azureSubscription,
-  resourceGroup: azureResourceGroup,
-  location: azureLocation,
-  sku: z
-    .enum(SKUS)
-    .default("P0v3")
-    .meta({
-      description:
-        "App Service plan SKU: B* (Basic), S* (Standard), P*v3 (Premium v3), P*mv3 (memory optimized). Slots need Standard or higher.",
-      examples: ["P0v3", "S1"],
-    }),
-  alwaysOn: z
-    .boolean()
-    .default(true)
-    .meta({
-      description:
-        "Keep the app loaded when idle (siteConfig.alwaysOn) whenever `scaling.min` > 0, so the first request pays no cold start; `false` never sets it.",
-      examples: [false],
-    }),
-  stagingSlot: z
-    .union([
-      z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/, {
-        error: "must be a slot name: lowercase letters, digits and '-', 2-40 characters",
+const appServiceOptions = () =>
+  z.strictObject({
+    subscription: azureSubscription,
+    resourceGroup: azureResourceGroup,
+    location: azureLocation,
+    sku: z
+      .enum(SKUS)
+      .default("P0v3")
+      .meta({
+        description:
+          "App Service plan SKU: B* (Basic), S* (Standard), P*v3 (Premium v3), P*mv3 (memory optimized). Slots need Standard or higher.",
+        examples: ["P0v3", "S1"],
       }),
-      z.literal(false),
-    ])
-    .default("staging")
-    .meta({
-      description:
-        "Slot a release is deployed to and health-checked in before it is swapped into production; `false` deploys in place. Basic SKUs have no slots: there apiship deploys in place whatever this says.",
-      examples: ["staging", false],
-    }),
-  allowedIps: z
-    .array(
-      z.string().regex(/^(?:\d{1,3}\.){3}\d{1,3}\/(?:\d|[12]\d|3[0-2])$/, {
-        error: "must be an IPv4 CIDR block such as 10.0.0.0/16",
+    alwaysOn: z
+      .boolean()
+      .default(true)
+      .meta({
+        description:
+          "Keep the app loaded when idle (siteConfig.alwaysOn) whenever `scaling.min` > 0, so the first request pays no cold start; `false` never sets it.",
+        examples: [false],
       }),
-    )
-    .min(1)
-    .max(50)
-    .meta({
-      description:
-        "With `access: private`: the only source address ranges the site answers (access restrictions, siteConfig.ipSecurityRestrictions with default action Deny); every other caller gets 403. Required for private, refused with public.",
-      examples: [["10.0.0.0/16", "203.0.113.7/32"]],
-    })
-    .optional(),
-  endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
-});
-export type AppServiceOptions = z.infer<typeof appServiceOptions>;
-export const appServiceInfo: PlatformInfo<AppServiceOptions> = {
+    stagingSlot: z
+      .union([
+        z.string().regex(/^[a-z0-9][a-z0-9-]{0,38}[a-z0-9]$/, {
+          error: "must be a slot name: lowercase letters, digits and '-', 2-40 characters",
+        }),
+        z.literal(false),
+      ])
+      .default("staging")
+      .meta({
+        description:
+          "Slot a release is deployed to and health-checked in before it is swapped into production; `false` deploys in place. Basic SKUs have no slots: there apiship deploys in place whatever this says.",
+        examples: ["staging", false],
+      }),
+    allowedIps: z
+      .array(
+        z.string().regex(/^(?:\d{1,3}\.){3}\d{1,3}\/(?:\d|[12]\d|3[0-2])$/, {
+          error: "must be an IPv4 CIDR block such as 10.0.0.0/16",
+        }),
+      )
+      .min(1)
+      .max(50)
+      .meta({
+        description:
+          "With `access: private`: the only source address ranges the site answers (access restrictions, siteConfig.ipSecurityRestrictions with default action Deny); every other caller gets 403. Required for private, refused with public.",
+        examples: [["10.0.0.0/16", "203.0.113.7/32"]],
+      })
+      .optional(),
+    endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
+  });
+export type AppServiceOptions = z.infer<ReturnType<typeof appServiceOptions>>;
+export const appServiceInfo = platformInfo<AppServiceOptions>({
   id: "azure/app-service",
   provider: "azure",
   platform: "app-service",
@@ -96,4 +97,4 @@ export const appServiceInfo: PlatformInfo<AppServiceOptions> = {
     startsWithLetter: true,
   },
   concurrency: 4,
-};
+});

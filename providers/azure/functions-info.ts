@@ -4,7 +4,7 @@
 
 import * as z from "zod";
 import { azureLocation, azureResourceGroup, azureSubscription, endpointOption } from "../_shared/options.js";
-import type { PlatformInfo } from "../../src/core/provider.js";
+import { platformInfo } from "../../src/core/provider.js";
 
 // Language stacks of Flex Consumption (functionAppConfig.runtime: dotnet-isolated, node, java,
 // python; powershell and custom have no neutral id), versions Microsoft supports today.
@@ -22,53 +22,55 @@ export const AZURE_FUNCTIONS_RUNTIMES = [
 
 const PLANS = ["flex-consumption", "consumption", "premium"] as const;
 
-const functionsOptions = z
-  .strictObject({
-    subscription: azureSubscription,
-    resourceGroup: azureResourceGroup,
-    location: azureLocation,
-    plan: z
-      .enum(PLANS)
-      .default("flex-consumption")
-      .meta({
-        description:
-          "Hosting plan: `flex-consumption` (scale to zero, optional always-ready instances, VNet). `consumption` and `premium` are reserved: planning refuses them in this version.",
-        examples: ["premium"],
-      }),
-    alwaysReady: z
-      .int()
-      .min(0)
-      .max(1000)
-      .default(0)
-      .meta({
-        description:
-          "Instances kept warm for the HTTP trigger group (Flex `alwaysReady`; Premium always-ready instances). 0 lets Flex scale to zero.",
-        examples: [1],
-      }),
-    storageAccount: z
-      .string()
-      .regex(/^[a-z0-9]{3,24}$/, {
-        error: "must be a storage account name: 3-24 lowercase letters and digits",
-      })
-      .meta({
-        description:
-          "Storage account for the host and the deployment package. Default: apiship creates one in the resource group.",
-        examples: ["stsentimentapiprod"],
-      })
-      .optional(),
-    endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
-  })
-  .superRefine((o, ctx) => {
-    if (o.plan === "consumption" && o.alwaysReady > 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["alwaysReady"],
-        message: "the consumption plan has no always-ready instances; use plan: flex-consumption or premium",
-      });
-    }
-  });
-export type FunctionsOptions = z.infer<typeof functionsOptions>;
-export const functionsInfo: PlatformInfo<FunctionsOptions> = {
+const functionsOptions = () =>
+  z
+    .strictObject({
+      subscription: azureSubscription,
+      resourceGroup: azureResourceGroup,
+      location: azureLocation,
+      plan: z
+        .enum(PLANS)
+        .default("flex-consumption")
+        .meta({
+          description:
+            "Hosting plan: `flex-consumption` (scale to zero, optional always-ready instances, VNet). `consumption` and `premium` are reserved: planning refuses them in this version.",
+          examples: ["premium"],
+        }),
+      alwaysReady: z
+        .int()
+        .min(0)
+        .max(1000)
+        .default(0)
+        .meta({
+          description:
+            "Instances kept warm for the HTTP trigger group (Flex `alwaysReady`; Premium always-ready instances). 0 lets Flex scale to zero.",
+          examples: [1],
+        }),
+      storageAccount: z
+        .string()
+        .regex(/^[a-z0-9]{3,24}$/, {
+          error: "must be a storage account name: 3-24 lowercase letters and digits",
+        })
+        .meta({
+          description:
+            "Storage account for the host and the deployment package. Default: apiship creates one in the resource group.",
+          examples: ["stsentimentapiprod"],
+        })
+        .optional(),
+      endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
+    })
+    .superRefine((o, ctx) => {
+      if (o.plan === "consumption" && o.alwaysReady > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alwaysReady"],
+          message:
+            "the consumption plan has no always-ready instances; use plan: flex-consumption or premium",
+        });
+      }
+    });
+export type FunctionsOptions = z.infer<ReturnType<typeof functionsOptions>>;
+export const functionsInfo = platformInfo<FunctionsOptions>({
   id: "azure/functions",
   provider: "azure",
   platform: "functions",
@@ -95,4 +97,4 @@ export const functionsInfo: PlatformInfo<FunctionsOptions> = {
   },
   // ARM throttles writes per subscription; four at once stays well inside it.
   concurrency: 4,
-};
+});

@@ -10,7 +10,7 @@ import {
   gcpServiceAccount,
   gcpVpcConnector,
 } from "../_shared/options.js";
-import type { PlatformInfo } from "../../src/core/provider.js";
+import { platformInfo } from "../../src/core/provider.js";
 
 // Runtimes of Cloud Functions 2nd gen that are neither deprecated nor decommissioned
 // (cloud.google.com/functions/docs/runtime-support); the discovery document does not list them.
@@ -31,23 +31,24 @@ export const CLOUD_FUNCTIONS_RUNTIMES = [
 
 /** ServiceConfig.ingressSettings, by the names gcloud uses (`--ingress-settings`). */
 
-const cloudFunctionsOptions = z.strictObject({
-  project: gcpProject,
-  region: gcpRegion,
-  serviceAccount: gcpServiceAccount.optional(),
-  ingress: z
-    .enum(["all", "internal", "internal-and-gclb"])
-    .default("all")
-    .meta({
-      description:
-        "Where requests may come from (ingressSettings): `all`, `internal` (the project's VPC networks), or `internal-and-gclb` (internal plus an external Application Load Balancer).",
-      examples: ["internal-and-gclb"],
-    }),
-  vpcConnector: gcpVpcConnector.optional(),
-  endpoint: endpointOption("Cloud Functions", "http://127.0.0.1:8085").optional(),
-});
-export type CloudFunctionsOptions = z.infer<typeof cloudFunctionsOptions>;
-export const cloudFunctionsInfo: PlatformInfo<CloudFunctionsOptions> = {
+const cloudFunctionsOptions = () =>
+  z.strictObject({
+    project: gcpProject,
+    region: gcpRegion,
+    serviceAccount: gcpServiceAccount.optional(),
+    ingress: z
+      .enum(["all", "internal", "internal-and-gclb"])
+      .default("all")
+      .meta({
+        description:
+          "Where requests may come from (ingressSettings): `all`, `internal` (the project's VPC networks), or `internal-and-gclb` (internal plus an external Application Load Balancer).",
+        examples: ["internal-and-gclb"],
+      }),
+    vpcConnector: gcpVpcConnector.optional(),
+    endpoint: endpointOption("Cloud Functions", "http://127.0.0.1:8085").optional(),
+  });
+export type CloudFunctionsOptions = z.infer<ReturnType<typeof cloudFunctionsOptions>>;
+export const cloudFunctionsInfo = platformInfo<CloudFunctionsOptions>({
   id: "gcp/cloud-functions",
   provider: "gcp",
   platform: "cloud-functions",
@@ -66,4 +67,4 @@ export const cloudFunctionsInfo: PlatformInfo<CloudFunctionsOptions> = {
     startsWithLetter: true,
   },
   concurrency: 8,
-};
+});

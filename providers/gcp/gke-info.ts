@@ -4,36 +4,37 @@
 
 import * as z from "zod";
 import { checkExposure, endpointOption, gcpProject, kubernetesExposure } from "../_shared/options.js";
-import type { PlatformInfo } from "../../src/core/provider.js";
-export const gkeInfo: PlatformInfo<Record<string, unknown>> = {
+import { platformInfo } from "../../src/core/provider.js";
+export const gkeInfo = platformInfo<Record<string, unknown>>({
   id: "gcp/gke",
   provider: "gcp",
   platform: "gke",
   summary: "Deployment and Service on an existing GKE cluster (Autopilot or Standard)",
   kinds: ["container"],
-  options: z
-    .strictObject({
-      project: gcpProject,
-      location: z
-        .string()
-        .regex(/^[a-z]+-[a-z]+\d+(-[a-z])?$/, {
-          error: 'must be a region ("europe-west1") or a zone ("europe-west1-b")',
-        })
-        .meta({
-          description: "Region of a regional cluster or zone of a zonal one.",
-          examples: ["europe-west1", "us-central1-a"],
-        }),
-      cluster: z
-        .string()
-        .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
-          error:
-            "must be a GKE cluster name: up to 40 lowercase letters, digits or '-', starting with a letter",
-        })
-        .meta({ description: "Name of the existing GKE cluster.", examples: ["apis-prod"] }),
-      ...kubernetesExposure,
-      endpoint: endpointOption("GKE (container.googleapis.com)", "http://127.0.0.1:8087").optional(),
-    })
-    .superRefine(checkExposure),
+  options: () =>
+    z
+      .strictObject({
+        project: gcpProject,
+        location: z
+          .string()
+          .regex(/^[a-z]+-[a-z]+\d+(-[a-z])?$/, {
+            error: 'must be a region ("europe-west1") or a zone ("europe-west1-b")',
+          })
+          .meta({
+            description: "Region of a regional cluster or zone of a zonal one.",
+            examples: ["europe-west1", "us-central1-a"],
+          }),
+        cluster: z
+          .string()
+          .regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
+            error:
+              "must be a GKE cluster name: up to 40 lowercase letters, digits or '-', starting with a letter",
+          })
+          .meta({ description: "Name of the existing GKE cluster.", examples: ["apis-prod"] }),
+        ...kubernetesExposure,
+        endpoint: endpointOption("GKE (container.googleapis.com)", "http://127.0.0.1:8087").optional(),
+      })
+      .superRefine(checkExposure),
   // Sizes, timeouts and instance counts are the cluster's, not the platform's.
   limits: {},
   // Rollback re-applies the previous release's objects; the Deployment then rolls out again.
@@ -46,4 +47,4 @@ export const gkeInfo: PlatformInfo<Record<string, unknown>> = {
     startsWithLetter: true,
   },
   concurrency: 8,
-};
+});

@@ -5,36 +5,37 @@
 import * as z from "zod";
 import { checkExposure, kubernetesExposure } from "../_shared/options.js";
 import type { K8sOptions } from "./manifests.js";
-import type { PlatformInfo } from "../../src/core/provider.js";
+import { platformInfo } from "../../src/core/provider.js";
 
 export type KubernetesOptions = K8sOptions & { kubeconfig?: string; context?: string };
-export const kubernetesInfo: PlatformInfo<KubernetesOptions> = {
+export const kubernetesInfo = platformInfo<KubernetesOptions>({
   id: "kubernetes/kubernetes",
   provider: "kubernetes",
   platform: "kubernetes",
   summary: "Deployment and Service on any Kubernetes cluster, applied server-side",
   kinds: ["container"],
-  options: z
-    .strictObject({
-      kubeconfig: z
-        .string()
-        .min(1)
-        .meta({
-          description: "Path of the kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.",
-          examples: ["~/.kube/prod.yaml"],
-        })
-        .optional(),
-      context: z
-        .string()
-        .min(1)
-        .meta({
-          description: "Context of the kubeconfig to use. Default: its current-context.",
-          examples: ["prod"],
-        })
-        .optional(),
-      ...kubernetesExposure,
-    })
-    .superRefine(checkExposure),
+  options: () =>
+    z
+      .strictObject({
+        kubeconfig: z
+          .string()
+          .min(1)
+          .meta({
+            description: "Path of the kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config.",
+            examples: ["~/.kube/prod.yaml"],
+          })
+          .optional(),
+        context: z
+          .string()
+          .min(1)
+          .meta({
+            description: "Context of the kubeconfig to use. Default: its current-context.",
+            examples: ["prod"],
+          })
+          .optional(),
+        ...kubernetesExposure,
+      })
+      .superRefine(checkExposure),
   // Sizes, timeouts and instance counts are the cluster's, not the platform's.
   limits: {},
   capabilities: { nativeRollback: null, coldStart: "replicas", scalesToZero: false },
@@ -47,4 +48,4 @@ export const kubernetesInfo: PlatformInfo<KubernetesOptions> = {
     startsWithLetter: true,
   },
   concurrency: 8,
-};
+});

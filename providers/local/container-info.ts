@@ -5,25 +5,26 @@
 import * as z from "zod";
 import type { LocalContainerOptions } from "./container-plan.js";
 import { hostOption, portOption, stopTimeoutOption } from "./shared.js";
-import type { PlatformInfo } from "../../src/core/provider.js";
-export const localContainerInfo: PlatformInfo<LocalContainerOptions> = {
+import { platformInfo } from "../../src/core/provider.js";
+export const localContainerInfo = platformInfo<LocalContainerOptions>({
   id: "local/container",
   provider: "local",
   platform: "container",
   summary: "The service's container image run on this machine by docker or podman (development)",
   kinds: ["container"],
-  options: z.strictObject({
-    port: portOption.optional(),
-    host: hostOption,
-    engine: z
-      .enum(["docker", "podman"])
-      .optional()
-      .meta({
-        description: "Container engine CLI. Default: docker, else podman, from PATH.",
-        examples: ["podman"],
-      }),
-    stopTimeout: stopTimeoutOption(10),
-  }),
+  options: () =>
+    z.strictObject({
+      port: portOption.optional(),
+      host: hostOption,
+      engine: z
+        .enum(["docker", "podman"])
+        .optional()
+        .meta({
+          description: "Container engine CLI. Default: docker, else podman, from PATH.",
+          examples: ["podman"],
+        }),
+      stopTimeout: stopTimeoutOption(10),
+    }),
   limits: {},
   capabilities: {
     nativeRollback: "run of the previous image",
@@ -39,4 +40,4 @@ export const localContainerInfo: PlatformInfo<LocalContainerOptions> = {
     startsWithLetter: true,
   },
   concurrency: 8,
-};
+});

@@ -5,7 +5,7 @@
 import * as z from "zod";
 import type { LocalProcessOptions } from "./process-plan.js";
 import { hostOption, portOption, stopTimeoutOption } from "./shared.js";
-import type { PlatformInfo } from "../../src/core/provider.js";
+import { platformInfo } from "../../src/core/provider.js";
 
 // Any version: the machine's own Node.js runs Node functions, and `python` (default python3)
 // runs Python ones. The manifest's runtime picks the entry's language.
@@ -20,27 +20,28 @@ export const LOCAL_RUNTIMES = [
   "python3.12",
   "python3.13",
 ] as const;
-export const localProcessInfo: PlatformInfo<LocalProcessOptions> = {
+export const localProcessInfo = platformInfo<LocalProcessOptions>({
   id: "local/process",
   provider: "local",
   platform: "process",
   summary: "A portable function run as a process on this machine (development)",
   kinds: ["function"],
   runtimes: LOCAL_RUNTIMES,
-  options: z.strictObject({
-    port: portOption.optional(),
-    host: hostOption,
-    python: z
-      .string()
-      .min(1)
-      .default("python3")
-      .meta({
-        description:
-          "Python interpreter for Python functions: a name on PATH, or a path relative to the manifest (a virtualenv's python).",
-        examples: [".venv/bin/python"],
-      }),
-    stopTimeout: stopTimeoutOption(5),
-  }),
+  options: () =>
+    z.strictObject({
+      port: portOption.optional(),
+      host: hostOption,
+      python: z
+        .string()
+        .min(1)
+        .default("python3")
+        .meta({
+          description:
+            "Python interpreter for Python functions: a name on PATH, or a path relative to the manifest (a virtualenv's python).",
+          examples: [".venv/bin/python"],
+        }),
+      stopTimeout: stopTimeoutOption(5),
+    }),
   limits: { memory: [64, 1_048_576], timeoutMs: 86_400_000 },
   capabilities: {
     nativeRollback: "restart of the kept previous build",
@@ -55,4 +56,4 @@ export const localProcessInfo: PlatformInfo<LocalProcessOptions> = {
     startsWithLetter: false,
   },
   concurrency: 8,
-};
+});

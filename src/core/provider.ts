@@ -372,7 +372,25 @@ export function lazyTarget<Opts>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   load: () => Promise<TargetAdapter<Opts, any, any>>,
 ): TargetAdapter<Opts> {
-  return { ...info, load };
+  // Copied as descriptors, not spread: spreading would call the `options` getter (platformInfo).
+  const t = Object.defineProperties({}, Object.getOwnPropertyDescriptors(info)) as PlatformInfo<Opts>;
+  return Object.assign(t, { load });
+}
+
+/**
+ * A descriptor whose options schema is built on its first read. A provider's index lists every
+ * platform it has and a manifest uses one or two, and building a zod schema costs about 25 µs a
+ * node: a few milliseconds of every `validate` for schemas nobody parses with.
+ */
+export function platformInfo<Opts>(
+  def: Omit<PlatformInfo<Opts>, "options"> & { options: () => z.ZodType<Opts> },
+): PlatformInfo<Opts> {
+  const { options, ...rest } = def;
+  let built: z.ZodType<Opts> | undefined;
+  return Object.defineProperty(rest, "options", {
+    get: () => (built ??= options()),
+    enumerable: true,
+  }) as PlatformInfo<Opts>;
 }
 
 export function isDeployable(t: TargetAdapter): t is DeployableTarget {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
-import { defineProvider, defineTarget, hasBehaviour, isDeployable, lazyTarget } from "./provider.js";
+import {
+  defineProvider,
+  defineTarget,
+  hasBehaviour,
+  isDeployable,
+  lazyTarget,
+  platformInfo,
+} from "./provider.js";
 import type { PlatformInfo } from "./provider.js";
 import { Registry } from "./registry.js";
 
@@ -60,5 +67,30 @@ describe("lazyTarget", () => {
     const reg = new Registry({ demo: () => Promise.resolve(mod) });
     expect(await reg.platform("demo", "fn")).toBe(whole);
     expect(hasBehaviour(whole)).toBe(true);
+  });
+});
+
+describe("platformInfo", () => {
+  it("builds the options schema on its first read, once, through lazyTarget's copy too", async () => {
+    let builds = 0;
+    const { options: _schema, ...rest } = info;
+    const lazyInfo = platformInfo({
+      ...rest,
+      options: () => {
+        builds++;
+        return z.strictObject({ region: z.string() });
+      },
+    });
+    const mod = defineProvider({
+      id: "demo",
+      summary: "demo",
+      targets: [lazyTarget(lazyInfo, () => Promise.resolve(whole))],
+    });
+    const listed = (await new Registry({ demo: () => Promise.resolve(mod) }).provider("demo")).targets.fn;
+    expect(listed?.id).toBe("demo/fn");
+    expect(builds).toBe(0);
+    expect(listed?.options.safeParse({ region: "x" }).success).toBe(true);
+    expect(lazyInfo.options).toBe(listed?.options);
+    expect(builds).toBe(1);
   });
 });
