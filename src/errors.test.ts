@@ -9,15 +9,24 @@ import {
 } from "./errors.js";
 
 describe("the closed error set", () => {
-  it("recognises errors by brand and class name, so a plugin's copy of this module still matches", () => {
-    // A second copy of the classes, as a plugin bundling its own apiship would have.
+  it("recognises errors by brand and class kind, so a plugin's (or a minified) copy still matches", () => {
+    // A second copy of the classes, as a plugin bundling its own apiship would have, minified:
+    // its class is named "e", and only the declared kind says what it is.
     const brand: unique symbol = Symbol.for("apiship.error") as never;
     class ProviderErrorCopy extends Error {
+      static readonly kind = "ProviderError";
       readonly [brand] = true;
     }
-    Object.defineProperty(ProviderErrorCopy, "name", { value: "ProviderError" });
+    Object.defineProperty(ProviderErrorCopy, "name", { value: "e" });
     const foreign = new ProviderErrorCopy("throttled");
     expect(foreign instanceof ProviderError).toBe(true);
+    // A class merely named like ours is not one of ours.
+    class Named extends Error {
+      readonly [brand] = true;
+    }
+    Object.defineProperty(Named, "name", { value: "ProviderError" });
+    expect(new Named("x") instanceof ProviderError).toBe(false);
+    expect(new ProviderError("x").name).toBe("ProviderError");
     expect(foreign instanceof ApishipError).toBe(false);
     expect(new Error("plain") instanceof ApishipError).toBe(false);
     expect(new ProviderError("x") instanceof ApishipError).toBe(true);

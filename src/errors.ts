@@ -24,20 +24,24 @@ export interface ErrorDetails {
 }
 
 // Plugins (and the bundled CLI) may hold their own copy of this module, so `instanceof` checks
-// by brand and class name along the prototype chain rather than by object identity.
+// by brand and class kind along the prototype chain rather than by object identity. The kind is
+// a string each class declares, not its `name`: the minified bundle renames classes.
 const BRAND = Symbol.for("apiship.error");
 
-function hasClassInChain(value: object, name: string): boolean {
+function hasClassInChain(value: object, kind: string): boolean {
   for (let p: unknown = Object.getPrototypeOf(value); p; p = Object.getPrototypeOf(p)) {
-    if ((p as { constructor?: { name?: string } }).constructor?.name === name) return true;
+    if ((p as { constructor?: { kind?: string } }).constructor?.kind === kind) return true;
   }
   return false;
 }
 
 export abstract class ApishipError extends Error {
+  /** The class's name, kept through minification: `error.name`, and what instanceof matches. */
+  static readonly kind: string = "ApishipError";
+
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
-    return hasClassInChain(value, this.name);
+    return hasClassInChain(value, this.kind);
   }
 
   readonly [BRAND] = true;
@@ -48,7 +52,7 @@ export abstract class ApishipError extends Error {
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = new.target.name;
+    this.name = (new.target as unknown as typeof ApishipError).kind;
     this.hint = details.hint;
   }
 
@@ -60,6 +64,7 @@ export abstract class ApishipError extends Error {
 
 /** The manifest cannot be loaded or is invalid. Carries every diagnostic found, not just the first. */
 export class ManifestError extends ApishipError {
+  static override readonly kind: string = "ManifestError";
   readonly code = "MANIFEST_INVALID";
   readonly exitCode = 1;
   readonly fault = "user" as const;
@@ -77,6 +82,7 @@ export class ManifestError extends ApishipError {
 
 /** Bad usage of a command (flags, arguments, a missing confirmation). */
 export class UsageError extends ApishipError {
+  static override readonly kind: string = "UsageError";
   readonly code = "USAGE";
   readonly exitCode = 1;
   readonly fault = "user" as const;
@@ -84,6 +90,7 @@ export class UsageError extends ApishipError {
 
 /** A cloud call failed, mapped at the provider boundary. */
 export class ProviderError extends ApishipError {
+  static override readonly kind: string = "ProviderError";
   readonly code: string;
   readonly exitCode = 1;
   readonly fault: Fault;
@@ -132,6 +139,7 @@ export class ProviderError extends ApishipError {
 
 /** The state store is unreadable, corrupt, too new, or unreachable. */
 export class StateError extends ApishipError {
+  static override readonly kind: string = "StateError";
   readonly code = "STATE_ERROR";
   readonly exitCode = 1;
   readonly fault = "user" as const;
@@ -139,6 +147,7 @@ export class StateError extends ApishipError {
 
 /** A saved plan no longer matches the state or the manifest it was made from. */
 export class PlanStaleError extends ApishipError {
+  static override readonly kind: string = "PlanStaleError";
   readonly code = "PLAN_STALE";
   readonly exitCode = 1;
   readonly fault = "user" as const;
@@ -146,6 +155,7 @@ export class PlanStaleError extends ApishipError {
 
 /** Another run holds the stack's lock. */
 export class LockError extends ApishipError {
+  static override readonly kind: string = "LockError";
   readonly code = "LOCKED";
   readonly exitCode = 1;
   readonly fault = "user" as const;
@@ -163,6 +173,7 @@ export class LockError extends ApishipError {
 
 /** A bug in apiship. The message asks the user to report it. */
 export class InternalError extends ApishipError {
+  static override readonly kind: string = "InternalError";
   readonly code = "INTERNAL";
   readonly exitCode = 1;
   readonly fault = "internal" as const;
