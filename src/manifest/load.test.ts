@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Registry } from "../core/registry.js";
 import { ManifestError, UsageError } from "../errors.js";
 import type { Diagnostic } from "../errors.js";
-import { loadManifest, loadManifests, resolveManifestFiles } from "./load.js";
+import { globBase, loadManifest, loadManifests, resolveManifestFiles } from "./load.js";
 import type { Validator } from "./load.js";
 import type { Manifest } from "./types.js";
 
@@ -202,6 +202,30 @@ describe("resolveManifestFiles", () => {
       root,
     );
     expect(files).toEqual(["a", "b", "c"].map((s) => join(root, `services/${s}/apiship.yaml`)));
+  });
+
+  it("finds an absolute pattern's files from any folder, and ../ patterns, the same as relative ones", async () => {
+    const root = join(dir, "mono");
+    const want = ["a", "b", "c"].map((s) => join(root, `services/${s}/apiship.yaml`));
+    expect(await resolveManifestFiles([join(root, "services/*/apiship.yaml")], join(dir, "d1"))).toEqual(
+      want,
+    );
+    expect(await resolveManifestFiles(["../mono/services/*/apiship.yaml"], join(dir, "d1"))).toEqual(want);
+    expect(await resolveManifestFiles([join(root, "**/apiship.yaml")], "/")).toEqual(want);
+  });
+
+  it("walks a glob from its static folder, not from the common root of it and the cwd", () => {
+    expect(globBase("/ci/work/svc-*/apiship.yaml", "/home/me")).toEqual({
+      cwd: "/ci/work",
+      pattern: "svc-*/apiship.yaml",
+    });
+    expect(globBase("services/*/apiship.yaml", "/repo")).toEqual({
+      cwd: "/repo/services",
+      pattern: "*/apiship.yaml",
+    });
+    expect(globBase("../x/**/a.yaml", "/repo/sub")).toEqual({ cwd: "/repo/x", pattern: "**/a.yaml" });
+    expect(globBase("*/a.yaml", "/repo")).toEqual({ cwd: "/repo", pattern: "*/a.yaml" });
+    expect(globBase("/*/a.yaml", "/repo")).toEqual({ cwd: "/", pattern: "*/a.yaml" });
   });
 
   it("accepts a directory holding a manifest, and refuses what matches nothing with a hint", async () => {

@@ -102,6 +102,18 @@ export async function resolveManifestFiles(patterns: readonly string[], cwd: str
 /** Characters that make a pattern a glob (tinyglobby's own test is in the module we load lazily). */
 const GLOB_CHARS = /[*?[\]{}()!]/;
 
+// The folder every match of `pattern` lies under (its leading segments without a glob
+// character) and the rest of the pattern, relative to it. tinyglobby walks from the common root
+// of its cwd and the pattern, so an absolute pattern given from another folder was a walk from
+// the filesystem's root: ~20 ms of a one-manifest plan.
+export function globBase(pattern: string, cwd: string): { cwd: string; pattern: string } {
+  const parts = pattern.split("/");
+  let i = 0;
+  while (i < parts.length - 1 && !GLOB_CHARS.test(parts[i] ?? "")) i++;
+  const base = parts.slice(0, i).join("/") || (pattern.startsWith("/") ? "/" : ".");
+  return { cwd: resolve(cwd, base), pattern: parts.slice(i).join("/") };
+}
+
 async function expand(pattern: string, cwd: string): Promise<string[]> {
   // The glob library costs ~13 ms to load: only a pattern that needs it pays for it.
   const { glob, isDynamicPattern } = GLOB_CHARS.test(pattern)
@@ -110,8 +122,9 @@ async function expand(pattern: string, cwd: string): Promise<string[]> {
   if (glob && isDynamicPattern(pattern)) {
     // node_modules holds other projects' manifests; a pattern naming it explicitly still reaches it.
     const ignore = pattern.includes("node_modules") ? [] : ["**/node_modules/**"];
-    const found = await glob([pattern], {
-      cwd,
+    const from = globBase(pattern, cwd);
+    const found = await glob([from.pattern], {
+      cwd: from.cwd,
       absolute: true,
       onlyFiles: true,
       ignore,
