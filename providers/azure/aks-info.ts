@@ -12,6 +12,7 @@ import {
 } from "../_shared/options.js";
 import type { KubernetesOptions } from "../kubernetes/kubernetes.js";
 import { platformInfo } from "../../src/core/provider.js";
+import { CLUSTER_TRAITS } from "../kubernetes/kubernetes-info.js";
 
 export type AksOptions = KubernetesOptions & {
   subscription: string;
@@ -43,16 +44,6 @@ export const aksInfo = platformInfo<AksOptions>({
         endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
       })
       .superRefine(checkExposure),
-  // Sizes, timeouts and instance counts are the cluster's, not the platform's.
-  limits: {},
-  // Rollback re-applies the previous release's objects; the Deployment then rolls out again.
-  capabilities: { nativeRollback: null, coldStart: "replicas", scalesToZero: false },
-  naming: {
-    resource: "Kubernetes object",
-    maxLength: 63,
-    lowercase: true,
-    extraChars: "-",
-    startsWithLetter: true,
-  },
+  ...CLUSTER_TRAITS,
   concurrency: 4,
 });

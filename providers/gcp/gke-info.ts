@@ -5,6 +5,7 @@
 import * as z from "zod";
 import { checkExposure, endpointOption, gcpProject, kubernetesExposure } from "../_shared/options.js";
 import { platformInfo } from "../../src/core/provider.js";
+import { CLUSTER_TRAITS } from "../kubernetes/kubernetes-info.js";
 export const gkeInfo = platformInfo<Record<string, unknown>>({
   id: "gcp/gke",
   provider: "gcp",
@@ -35,16 +36,5 @@ export const gkeInfo = platformInfo<Record<string, unknown>>({
         endpoint: endpointOption("GKE (container.googleapis.com)", "http://127.0.0.1:8087").optional(),
       })
       .superRefine(checkExposure),
-  // Sizes, timeouts and instance counts are the cluster's, not the platform's.
-  limits: {},
-  // Rollback re-applies the previous release's objects; the Deployment then rolls out again.
-  capabilities: { nativeRollback: null, coldStart: "replicas", scalesToZero: false },
-  naming: {
-    resource: "Kubernetes object",
-    maxLength: 63,
-    lowercase: true,
-    extraChars: "-",
-    startsWithLetter: true,
-  },
-  concurrency: 8,
+  ...CLUSTER_TRAITS,
 });

@@ -6,8 +6,28 @@ import * as z from "zod";
 import { checkExposure, kubernetesExposure } from "../_shared/options.js";
 import type { K8sOptions } from "./manifests.js";
 import { platformInfo } from "../../src/core/provider.js";
+import type { PlatformInfo } from "../../src/core/provider.js";
 
 export type KubernetesOptions = K8sOptions & { kubeconfig?: string; context?: string };
+/**
+ * What every platform that deploys through the kubernetes adapter shares (this one, azure/aks,
+ * gcp/gke): the cluster sets sizes, timeouts and instance counts, rollback re-applies the
+ * previous release's objects (the Deployment then rolls out again), and Service names are
+ * DNS-1035 labels, the strictest of the objects apiship creates.
+ */
+export const CLUSTER_TRAITS = {
+  limits: {},
+  capabilities: { nativeRollback: null, coldStart: "replicas", scalesToZero: false },
+  naming: {
+    resource: "Kubernetes object",
+    maxLength: 63,
+    lowercase: true,
+    extraChars: "-",
+    startsWithLetter: true,
+  },
+  concurrency: 8,
+} satisfies Pick<PlatformInfo, "limits" | "capabilities" | "naming" | "concurrency">;
+
 export const kubernetesInfo = platformInfo<KubernetesOptions>({
   id: "kubernetes/kubernetes",
   provider: "kubernetes",
@@ -36,16 +56,5 @@ export const kubernetesInfo = platformInfo<KubernetesOptions>({
         ...kubernetesExposure,
       })
       .superRefine(checkExposure),
-  // Sizes, timeouts and instance counts are the cluster's, not the platform's.
-  limits: {},
-  capabilities: { nativeRollback: null, coldStart: "replicas", scalesToZero: false },
-  // Service names are DNS-1035 labels: the strictest of the objects apiship creates.
-  naming: {
-    resource: "Kubernetes object",
-    maxLength: 63,
-    lowercase: true,
-    extraChars: "-",
-    startsWithLetter: true,
-  },
-  concurrency: 8,
+  ...CLUSTER_TRAITS,
 });
