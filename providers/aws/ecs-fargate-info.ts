@@ -118,7 +118,9 @@ const ecsOptions = () =>
       .default("LATEST")
       .meta({ description: "Fargate platform version of the tasks.", examples: ["1.4.0"] }),
   });
+
 export type EcsOptions = z.infer<ReturnType<typeof ecsOptions>>;
+
 export const ecsFargateInfo = platformInfo<EcsOptions>({
   id: "aws/ecs-fargate",
   provider: "aws",

@@ -8,7 +8,9 @@ import { LAMBDA_RUNTIMES } from "./lambda-runtimes.js";
 import { platformInfo } from "../../src/core/provider.js";
 
 const roleArn = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+
 const layerArn = /^arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+$/;
+
 // S3 bucket naming rules: 3-63 lowercase letters, digits, dots and hyphens.
 const bucketName = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -80,7 +82,9 @@ const lambdaOptions = () =>
       })
       .optional(),
   });
+
 export type LambdaOptions = z.infer<ReturnType<typeof lambdaOptions>>;
+
 export const lambdaInfo = platformInfo<LambdaOptions>({
   id: "aws/lambda",
   provider: "aws",

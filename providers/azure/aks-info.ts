@@ -20,6 +20,7 @@ export type AksOptions = KubernetesOptions & {
   cluster: string;
   endpoint?: string;
 };
+
 export const aksInfo = platformInfo<AksOptions>({
   id: "azure/aks",
   provider: "azure",

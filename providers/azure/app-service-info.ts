@@ -76,7 +76,9 @@ const appServiceOptions = () =>
       .optional(),
     endpoint: endpointOption("Azure Resource Manager", "https://management.usgovcloudapi.net").optional(),
   });
+
 export type AppServiceOptions = z.infer<ReturnType<typeof appServiceOptions>>;
+
 export const appServiceInfo = platformInfo<AppServiceOptions>({
   id: "azure/app-service",
   provider: "azure",

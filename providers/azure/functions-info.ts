@@ -69,7 +69,9 @@ const functionsOptions = () =>
         });
       }
     });
+
 export type FunctionsOptions = z.infer<ReturnType<typeof functionsOptions>>;
+
 export const functionsInfo = platformInfo<FunctionsOptions>({
   id: "azure/functions",
   provider: "azure",

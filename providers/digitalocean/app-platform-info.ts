@@ -29,6 +29,7 @@ const INSTANCE_SIZES = [
   "apps-d-4vcpu-16gb",
   "apps-d-8vcpu-32gb",
 ] as const;
+
 export const appPlatformInfo = platformInfo<AppOptions>({
   id: "digitalocean/app-platform",
   provider: "digitalocean",

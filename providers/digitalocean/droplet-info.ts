@@ -39,11 +39,9 @@ export const dropletInfo = platformInfo<DropletOptions>({
         .array(
           z.union([
             z.int().positive(),
-            z
-              .string()
-              .regex(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/, {
-                error: "must be an SSH key id or MD5 fingerprint",
-              }),
+            z.string().regex(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/, {
+              error: "must be an SSH key id or MD5 fingerprint",
+            }),
           ]),
         )
         .default([])

@@ -12,9 +12,11 @@ import { platformInfo } from "../../src/core/provider.js";
 export const DO_FUNCTIONS_RUNTIMES = ["nodejs18", "python3.11", "go1.20", "php8.2"] as const;
 
 /** Datacenter slug: nyc1, ams3, fra1, sfo3, ... */
+
 export const doDatacenter = z
   .string()
   .regex(/^[a-z]{3}\d$/, { error: 'must be a datacenter slug such as "nyc1" or "fra1"' });
+
 export const functionsInfo = platformInfo<FnOptions>({
   id: "digitalocean/functions",
   provider: "digitalocean",

@@ -47,7 +47,9 @@ const cloudFunctionsOptions = () =>
     vpcConnector: gcpVpcConnector.optional(),
     endpoint: endpointOption("Cloud Functions", "http://127.0.0.1:8085").optional(),
   });
+
 export type CloudFunctionsOptions = z.infer<ReturnType<typeof cloudFunctionsOptions>>;
+
 export const cloudFunctionsInfo = platformInfo<CloudFunctionsOptions>({
   id: "gcp/cloud-functions",
   provider: "gcp",

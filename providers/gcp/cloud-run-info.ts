@@ -51,7 +51,9 @@ const cloudRunOptions = () =>
     vpcConnector: gcpVpcConnector.optional(),
     endpoint: endpointOption("Cloud Run Admin", "http://127.0.0.1:8086").optional(),
   });
+
 export type CloudRunOptions = z.infer<ReturnType<typeof cloudRunOptions>>;
+
 export const cloudRunInfo = platformInfo<CloudRunOptions>({
   id: "gcp/cloud-run",
   provider: "gcp",

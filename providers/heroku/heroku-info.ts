@@ -22,6 +22,7 @@ export const HEROKU_RUNTIMES = [
   "ruby3.3",
   "php8.3",
 ] as const;
+
 export const herokuInfo = platformInfo<HerokuOptions>({
   id: "heroku/heroku",
   provider: "heroku",

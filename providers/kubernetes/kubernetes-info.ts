@@ -9,6 +9,7 @@ import { platformInfo } from "../../src/core/provider.js";
 import type { PlatformInfo } from "../../src/core/provider.js";
 
 export type KubernetesOptions = K8sOptions & { kubeconfig?: string; context?: string };
+
 /**
  * What every platform that deploys through the kubernetes adapter shares (this one, azure/aks,
  * gcp/gke): the cluster sets sizes, timeouts and instance counts, rollback re-applies the

@@ -20,6 +20,7 @@ export const LOCAL_RUNTIMES = [
   "python3.12",
   "python3.13",
 ] as const;
+
 export const localProcessInfo = platformInfo<LocalProcessOptions>({
   id: "local/process",
   provider: "local",
