@@ -2,9 +2,7 @@
 // new image; replace: another region); and a rollout whose image cannot be pulled fails with
 // the stopped tasks' reason while the circuit breaker puts the service back on the last revision.
 import { describe, expect, it } from "vitest";
-import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import type { TargetSpec } from "../../src/manifest/types.js";
 import {
   ECS_NAME,
   ECS_SECRET,
@@ -14,26 +12,21 @@ import {
   ecsPlan,
   ecsWorld,
 } from "../fakes/aws/ecs-harness.js";
+import { worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
-describeLifecycle("aws/ecs-fargate", async () => {
-  const w = await ecsWorld();
-  return {
-    adapter: ecsAdapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
+describeLifecycle("aws/ecs-fargate", async () =>
+  worldFixture(await ecsWorld(), {
+    adapter: ecsAdapter,
     name: ECS_NAME,
-    stack: w.stack,
-    target: w.target,
-    secretHashes: { HF_TOKEN: "hmac-sha256:1" },
     secrets: { HF_TOKEN: ECS_SECRET },
-    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => w.ctx(t),
     update: (svc) => ({ ...svc, container: { image: "ghcr.io/acme/sentiment-api:1.1.0", port: 8000 } }),
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, region: "eu-west-1" } }),
       forcedBy: "region",
     },
-    close: () => w.close(),
-  };
-});
+  }),
+);
 
 describe("aws/ecs-fargate against the fake", () => {
   it("deploys behind an ALB and reports the endpoint, the revision and no secret in state", async () => {

@@ -3,31 +3,24 @@
 // converges when its apply is retried the way the engine retries: only on retryable
 // ProviderErrors, from the top, against what the cloud holds by then.
 import { describe, expect, it } from "vitest";
-import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import type { TargetSpec } from "../../src/manifest/types.js";
 import { seeded } from "../fakes/_shared/server.js";
 import { NAME, SECRET_VALUE, adapter, deploy, lambdaWorld, planFor } from "../fakes/aws/harness.js";
+import { worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
-describeLifecycle("aws/lambda", async () => {
-  const w = await lambdaWorld();
-  return {
-    adapter: adapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
+describeLifecycle("aws/lambda", async () =>
+  worldFixture(await lambdaWorld(), {
+    adapter,
     name: NAME,
-    stack: w.stack,
-    target: w.target,
-    secretHashes: { API_KEY: "hmac-sha256:1" },
     secrets: { API_KEY: SECRET_VALUE },
-    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => w.ctx(t),
     update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, architecture: "arm64" } }),
       forcedBy: "architecture",
     },
-    close: () => w.close(),
-  };
-});
+  }),
+);
 
 describe("aws/lambda under injected faults", () => {
   it("converges to the deployed function with 20% throttling and 5% server errors", async () => {

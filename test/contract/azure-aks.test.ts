@@ -6,13 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
-import type { TargetSpec } from "../../src/manifest/types.js";
 import { aks } from "../../providers/azure/aks.js";
 import type { AksClients } from "../../providers/azure/aks-cluster.js";
 import { SUBSCRIPTION, containerService, azureWorld } from "../fakes/azure/harness.js";
 import type { AzureWorld } from "../fakes/azure/harness.js";
 import { startKubeFake } from "../fakes/kubernetes/server.js";
 import { readAndPlan } from "../support/read-plan.js";
+import { worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const adapter = aks as unknown as DeployableTarget<Record<string, unknown>, object, AksClients>;
@@ -71,19 +71,16 @@ async function setup() {
 
 describeLifecycle("azure/aks", async () => {
   const { w, close } = await setup();
-  return {
-    adapter: adapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
+  return worldFixture(w, {
+    adapter,
     name: "shop-dev-web",
-    stack: w.stack,
-    target: w.target,
-    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => w.ctx(t),
     update: (svc) => ({ ...svc, container: { image: "ghcr.io/acme/shop:2", port: 8080 } }),
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, namespace: "apis-2" } }),
       forcedBy: "namespace",
     },
     close,
-  };
+  });
 });
 
 describe("azure/aks cluster access", () => {

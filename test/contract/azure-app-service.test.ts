@@ -3,8 +3,7 @@
 // errors, and the SDK's own retries off, a deploy still converges when retried as the engine
 // retries: only on retryable ProviderErrors, from the top.
 import { describe, expect, it } from "vitest";
-import type { CallRetryInfo, CallRetryPolicy, Ctx, DeployableTarget } from "../../src/core/provider.js";
-import type { TargetSpec } from "../../src/manifest/types.js";
+import type { CallRetryInfo, CallRetryPolicy, DeployableTarget } from "../../src/core/provider.js";
 import { appService } from "../../providers/azure/app-service.js";
 import type { AppServiceOptions, AppServiceState } from "../../providers/azure/app-service.js";
 import type { AzureClients } from "../../providers/azure/clients.js";
@@ -20,6 +19,7 @@ import {
   planIn,
 } from "../fakes/azure/harness.js";
 import type { AzureFakeOptions } from "../fakes/azure/index.js";
+import { worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const adapter = appService as DeployableTarget<AppServiceOptions, AppServiceState, AzureClients>;
@@ -46,24 +46,18 @@ const world = (
     ...(sitesByHost ? { sitesByHost } : {}),
   });
 
-describeLifecycle("azure/app-service", async () => {
-  const w = await world();
-  return {
-    adapter: adapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
+describeLifecycle("azure/app-service", async () =>
+  worldFixture(await world(), {
+    adapter,
     name: NAME,
-    stack: w.stack,
-    target: w.target,
-    secretHashes: { API_KEY: "hmac-sha256:1" },
     secrets: { API_KEY: SECRET_VALUE },
-    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => w.ctx(t),
     update: (svc) => ({ ...svc, container: { image: "ghcr.io/acme/shop:2", port: 8080 } }),
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, location: "northeurope" } }),
       forcedBy: "location",
     },
-    close: () => w.close(),
-  };
-});
+  }),
+);
 
 describe("azure/app-service under injected faults", () => {
   it("converges in one run with 20% throttling and 5% server errors, each call retried in the one layer", async () => {

@@ -5,15 +5,16 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
+import type { DeployableTarget } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
-import type { ServiceSpec, TargetSpec } from "../../src/manifest/types.js";
+import type { ServiceSpec } from "../../src/manifest/types.js";
 import type { AzureClients } from "../../providers/azure/clients.js";
 import { functions } from "../../providers/azure/functions.js";
 import type { FunctionsOptions, FunctionsState } from "../../providers/azure/functions.js";
 import { SECRET_VALUE, SUBSCRIPTION, azureWorld } from "../fakes/azure/harness.js";
 import type { WorldSetup } from "../fakes/azure/harness.js";
 import { readAndPlan } from "../support/read-plan.js";
+import { worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const adapter = functions as DeployableTarget<FunctionsOptions, FunctionsState, AzureClients>;
@@ -83,21 +84,17 @@ const sitePuts = (w: Awaited<ReturnType<typeof world>>["w"]) =>
 
 describeLifecycle("azure/functions", async () => {
   const { w, close } = await world();
-  return {
-    adapter: adapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
+  return worldFixture(w, {
+    adapter,
     name: NAME,
-    stack: w.stack,
-    target: w.target,
-    secretHashes: { API_KEY: "hmac-sha256:1" },
     secrets: { API_KEY: SECRET_VALUE },
-    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => w.ctx(t),
     update: (svc) => ({ ...svc, resources: { memory: 2048 } }),
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, location: "northeurope" } }),
       forcedBy: "location",
     },
     close,
-  };
+  });
 });
 
 describe("azure/functions packages", () => {

@@ -3,58 +3,28 @@
 // Droplets answer HTTP on loopback addresses, so the adapter's own health probe of a new
 // Droplet really runs. An env change is an in-place update of the server (carried out
 // blue/green behind the same reserved IP); a region change replaces the reserved IP too.
-import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
-import type { Stack, TargetSpec } from "../../src/manifest/types.js";
-import type { DoClients } from "../../providers/digitalocean/clients.js";
 import { droplet } from "../../providers/digitalocean/droplet.js";
 import { startDoFake } from "../fakes/digitalocean/server.js";
-import { baseService } from "../support/test-provider/harness.js";
+import { clientsFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 describeLifecycle("digitalocean/droplet", async () => {
   const fake = await startDoFake({ world: { dropletBootReads: 2 } });
-  const target: TargetSpec = {
-    name: "web",
-    provider: "digitalocean",
-    platform: "droplet",
-    options: droplet.options.parse({ region: "fra1", endpoint: fake.url }) as unknown as Record<
-      string,
-      unknown
-    >,
-  };
-  const stack: Stack = {
-    id: "shop/dev",
-    app: "shop",
-    environment: "dev",
-    service: baseService,
-    targets: [target],
-  };
-  const adapter = droplet as unknown as DeployableTarget<Record<string, unknown>, object, unknown>;
-  return {
-    adapter,
+  return clientsFixture({
+    adapter: droplet,
     name: "shop-dev-web",
-    stack,
-    target,
-    secretHashes: { API_KEY: "hmac-sha256:1" },
-    secrets: { API_KEY: "value" },
-    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => {
-      const clients = (await adapter.createClients({
-        target: t,
-        env: {
-          DIGITALOCEAN_TOKEN: "contract-token",
-          APISHIP_DO_POLL_MS: "1",
-          APISHIP_DO_DROPLET_HTTP_PORT: String(fake.dropletHttpPort),
-        },
-      })) as DoClients;
-      return {
-        clients,
-        stack,
-        target: t,
-        progress: { step: () => {}, done: () => {} },
-        log: { debug: () => {}, info: () => {}, warn: () => {} },
-        signal: new AbortController().signal,
-      };
+    target: {
+      name: "web",
+      provider: "digitalocean",
+      platform: "droplet",
+      options: { region: "fra1", endpoint: fake.url },
     },
+    env: {
+      DIGITALOCEAN_TOKEN: "contract-token",
+      APISHIP_DO_POLL_MS: "1",
+      APISHIP_DO_DROPLET_HTTP_PORT: String(fake.dropletHttpPort),
+    },
+    secrets: { API_KEY: "value" },
     update: (svc) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
     replace: { target: (t) => ({ ...t, options: { ...t.options, region: "ams3" } }), forcedBy: "region" },
     close: async () => {
@@ -64,5 +34,5 @@ describeLifecycle("digitalocean/droplet", async () => {
       if (rejected.length > 0) throw new Error(`the fake rejected bodies: ${JSON.stringify(rejected)}`);
       if (left > 0) throw new Error(`destroy left ${left} Droplets or reserved IPs behind`);
     },
-  };
+  });
 });

@@ -4,11 +4,9 @@
 // half's lifecycle runs against its fake in any case. An env change updates the function in
 // place; a new hosting.site replaces the site (and re-releases on it).
 import { describe, expect, it } from "vitest";
-import type { z } from "zod";
-import type { Ctx, DeployableTarget, TargetAdapter } from "../../src/core/provider.js";
+import type { DeployableTarget, TargetAdapter } from "../../src/core/provider.js";
 import { isDeployable } from "../../src/core/provider.js";
-import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
-import type { FirebaseClients } from "../../providers/firebase/clients.js";
+import type { ServiceSpec } from "../../src/manifest/types.js";
 import { composeFirebase } from "../../providers/firebase/compose.js";
 import type { FirebaseState } from "../../providers/firebase/compose.js";
 import { functions } from "../../providers/firebase/functions.js";
@@ -17,6 +15,7 @@ import type { FirebaseFake } from "../fakes/firebase/index.js";
 import { functionStub } from "../fakes/firebase/function-stub.js";
 import { service as baseService } from "../fakes/firebase/unit-kit.js";
 import { readAndPlan } from "../support/read-plan.js";
+import { clientsFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const NAME = "shop-dev-api";
@@ -30,41 +29,27 @@ function fixture(
   close: () => Promise<void>,
   service: ServiceSpec,
 ) {
-  const target: TargetSpec = {
-    name: "api",
-    provider: "firebase",
-    platform: "functions",
-    options: (functions.options as z.ZodType).parse({
-      project: "acme-web",
-      region: "europe-west1",
-      hosting: {},
-      endpoint: fake.url,
-    }) as Record<string, unknown>,
-  };
-  const stack: Stack = { id: "shop/dev", app: "shop", environment: "dev", service, targets: [target] };
-  return {
+  return clientsFixture({
     adapter,
     name: NAME,
-    stack,
-    target,
-    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => ({
-      clients: (await adapter.createClients({ target: t, env })) as FirebaseClients,
-      stack,
-      target: t,
-      progress: { step: () => {}, done: () => {} },
-      log: { debug: () => {}, info: () => {}, warn: () => {} },
-      signal: new AbortController().signal,
-    }),
-    update: (svc: ServiceSpec) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
+    target: {
+      name: "api",
+      provider: "firebase",
+      platform: "functions",
+      options: { project: "acme-web", region: "europe-west1", hosting: {}, endpoint: fake.url },
+    },
+    service,
+    env,
+    update: (svc) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
     replace: {
-      target: (t: TargetSpec) => ({
+      target: (t) => ({
         ...t,
         options: { ...t.options, hosting: { site: "shop-dev-api-2", path: "/api/**" } },
       }),
       forcedBy: "site",
     },
     close,
-  };
+  });
 }
 
 const withStub = async () => {

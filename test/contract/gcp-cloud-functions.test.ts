@@ -17,6 +17,7 @@ import { SECRET_VALUE, gcpWorld } from "../fakes/gcp/harness.js";
 import type { GcpWorldHandle } from "../fakes/gcp/harness.js";
 import { baseService } from "../support/test-provider/harness.js";
 import { readAndPlan } from "../support/read-plan.js";
+import { worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const adapter = cloudFunctions as unknown as DeployableTarget<
@@ -59,24 +60,18 @@ async function world(): Promise<GcpWorldHandle & { dir: string }> {
   };
 }
 
-describeLifecycle("gcp/cloud-functions", async () => {
-  const w = await world();
-  return {
-    adapter: adapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
+describeLifecycle("gcp/cloud-functions", async () =>
+  worldFixture(await world(), {
+    adapter,
     name: NAME,
-    stack: w.stack,
-    target: w.target,
-    secretHashes: { API_KEY: "hmac-sha256:1" },
     secrets: { API_KEY: SECRET_VALUE },
-    ctx: (t) => w.ctx(t),
     update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, region: "europe-west4" } }),
       forcedBy: "region",
     },
-    close: () => w.close(),
-  };
-});
+  }),
+);
 
 async function deploy(w: GcpWorldHandle, recorded: FunctionsState | undefined, service = w.service) {
   const ctx = await w.ctx(w.target, service);

@@ -9,29 +9,27 @@ import type { GcpClients } from "../../providers/gcp/clients.js";
 import { seeded } from "../fakes/_shared/server.js";
 import { SECRET_VALUE, gcpWorld } from "../fakes/gcp/harness.js";
 import { readAndPlan } from "../support/read-plan.js";
+import { worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const adapter = cloudRun as unknown as DeployableTarget<Record<string, unknown>, object, GcpClients>;
 const NAME = "shop-dev-api";
 
-describeLifecycle("gcp/cloud-run", async () => {
-  const w = await gcpWorld(cloudRun as unknown as TargetAdapter<Record<string, unknown>, object, GcpClients>);
-  return {
-    adapter: adapter as unknown as DeployableTarget<Record<string, unknown>, object, unknown>,
-    name: NAME,
-    stack: w.stack,
-    target: w.target,
-    secretHashes: { API_KEY: "hmac-sha256:1" },
-    secrets: { API_KEY: SECRET_VALUE },
-    ctx: (t) => w.ctx(t),
-    update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
-    replace: {
-      target: (t) => ({ ...t, options: { ...t.options, region: "europe-west4" } }),
-      forcedBy: "region",
+describeLifecycle("gcp/cloud-run", async () =>
+  worldFixture(
+    await gcpWorld(cloudRun as unknown as TargetAdapter<Record<string, unknown>, object, GcpClients>),
+    {
+      adapter,
+      name: NAME,
+      secrets: { API_KEY: SECRET_VALUE },
+      update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
+      replace: {
+        target: (t) => ({ ...t, options: { ...t.options, region: "europe-west4" } }),
+        forcedBy: "region",
+      },
     },
-    close: () => w.close(),
-  };
-});
+  ),
+);
 
 describe("gcp/cloud-run under injected faults", () => {
   it("converges in one apply with 20% throttling and 5% server errors: each call retried by the client", async () => {

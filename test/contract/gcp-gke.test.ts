@@ -3,11 +3,10 @@
 // (static) credentials, and the kubernetes platform's behaviour deploys through them.
 import { describe, expect, it } from "vitest";
 import type { DeployableTarget } from "../../src/core/provider.js";
-import type { Stack, TargetSpec } from "../../src/manifest/types.js";
 import { gke } from "../../providers/gcp/gke.js";
 import { startGcpFake } from "../fakes/gcp/index.js";
 import { startKubeFake } from "../fakes/kubernetes/server.js";
-import { baseService } from "../support/test-provider/harness.js";
+import { clientsFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const adapter = gke as unknown as DeployableTarget<Record<string, unknown>, object, unknown>;
@@ -22,47 +21,23 @@ async function setup() {
     endpoint: kube.url,
     caCertificate: "",
   });
-  const target: TargetSpec = {
-    name: "web",
-    provider: "gcp",
-    platform: "gke",
-    options: gke.options.parse({
-      project: "acme-shop",
-      location: "europe-west1",
-      cluster: "apis",
-      namespace: "apis",
-      endpoint: gcp.url,
-    }) as Record<string, unknown>,
-  };
-  const stack: Stack = {
-    id: "shop/dev",
-    app: "shop",
-    environment: "dev",
-    service: baseService,
-    targets: [target],
-  };
-  const env = { APISHIP_GKE_POLL_MS: "5", GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.gke-test" };
-  const ctx = async (t: TargetSpec) => ({
-    clients: await adapter.createClients({ target: t, env }),
-    stack,
-    target: t,
-    progress: { step: () => {}, done: () => {} },
-    log: { debug: () => {}, info: () => {}, warn: () => {} },
-    signal: new AbortController().signal,
-  });
-  return { kube, gcp, target, stack, ctx, close: async () => (await kube.close(), await gcp.close()) };
-}
-
-describeLifecycle("gcp/gke", async () => {
-  const s = await setup();
-  return {
+  const fixture = clientsFixture({
     adapter,
     name: "shop-dev-web",
-    stack: s.stack,
-    target: s.target,
-    secretHashes: { API_KEY: "hmac-sha256:1" },
+    target: {
+      name: "web",
+      provider: "gcp",
+      platform: "gke",
+      options: {
+        project: "acme-shop",
+        location: "europe-west1",
+        cluster: "apis",
+        namespace: "apis",
+        endpoint: gcp.url,
+      },
+    },
+    env: { APISHIP_GKE_POLL_MS: "5", GOOGLE_OAUTH_ACCESS_TOKEN: "ya29.gke-test" },
     secrets: { API_KEY: "value" },
-    ctx: s.ctx,
     update: (svc) => ({
       ...svc,
       container: { image: "ghcr.io/acme/shop:2", port: svc.container?.port ?? 8080 },
@@ -71,9 +46,12 @@ describeLifecycle("gcp/gke", async () => {
       target: (t) => ({ ...t, options: { ...t.options, namespace: "apis-2" } }),
       forcedBy: "namespace",
     },
-    close: s.close,
-  };
-});
+    close: async () => (await kube.close(), await gcp.close()),
+  });
+  return { kube, gcp, ...fixture };
+}
+
+describeLifecycle("gcp/gke", setup);
 
 describe("gcp/gke cluster access", () => {
   it("reads the cluster once from the Container API, deploys to its endpoint, and fails clearly for a missing cluster", async () => {

@@ -1,14 +1,12 @@
 // heroku/heroku passes the same lifecycle as every platform, against the Heroku fake, through
 // the real fetch client reached by the target's `endpoint` option. An env change updates the
 // config vars in place; a region change recreates the app (Heroku cannot move one).
-import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
-import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
 import { heroku } from "../../providers/heroku/heroku.js";
-import type { HerokuClients } from "../../providers/heroku/clients.js";
 import { seeded } from "../fakes/_shared/server.js";
 import type { FaultKnobs } from "../fakes/_shared/server.js";
 import { startHerokuFake } from "../fakes/heroku/server.js";
 import { baseService } from "../support/test-provider/harness.js";
+import { clientsFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 import type { LifecycleFixture } from "./lifecycle.js";
 
@@ -18,39 +16,13 @@ const IMAGE = `sha256:${"a1".repeat(32)}`;
 const lifecycle = (knobs?: FaultKnobs) => async (): Promise<LifecycleFixture> => {
   const fake = await startHerokuFake({ world: { releasePendingReads: 1 }, ...(knobs ? { knobs } : {}) });
   fake.world.pushImage(APP, IMAGE);
-  const target: TargetSpec = {
-    name: "web",
-    provider: "heroku",
-    platform: "heroku",
-    options: heroku.options.parse({ endpoint: fake.url }) as unknown as Record<string, unknown>,
-  };
-  const service: ServiceSpec = {
-    ...baseService,
-    container: { image: `registry.heroku.com/${APP}/web@${IMAGE}`, port: 8080 },
-  };
-  const stack: Stack = { id: "shop/dev", app: "shop", environment: "dev", service, targets: [target] };
-  const adapter = heroku as unknown as DeployableTarget<Record<string, unknown>, object, unknown>;
-  return {
-    adapter,
+  return clientsFixture({
+    adapter: heroku,
     name: APP,
-    stack,
-    target,
-    secretHashes: { API_KEY: "hmac-sha256:1" },
+    target: { name: "web", provider: "heroku", platform: "heroku", options: { endpoint: fake.url } },
+    service: { ...baseService, container: { image: `registry.heroku.com/${APP}/web@${IMAGE}`, port: 8080 } },
+    env: { HEROKU_API_KEY: "contract-key", APISHIP_HEROKU_POLL_MS: "5" },
     secrets: { API_KEY: "value" },
-    ctx: async (t: TargetSpec): Promise<Ctx<unknown>> => {
-      const clients = (await adapter.createClients({
-        target: t,
-        env: { HEROKU_API_KEY: "contract-key", APISHIP_HEROKU_POLL_MS: "5" },
-      })) as HerokuClients;
-      return {
-        clients,
-        stack,
-        target: t,
-        progress: { step: () => {}, done: () => {} },
-        log: { debug: () => {}, info: () => {}, warn: () => {} },
-        signal: new AbortController().signal,
-      };
-    },
     update: (svc) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, region: "eu" } }),
@@ -61,7 +33,7 @@ const lifecycle = (knobs?: FaultKnobs) => async (): Promise<LifecycleFixture> =>
         throw new Error(`the fake rejected bodies: ${JSON.stringify(fake.rejected)}`);
       await fake.close();
     },
-  };
+  });
 };
 
 describeLifecycle("heroku/heroku", lifecycle());

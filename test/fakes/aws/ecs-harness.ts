@@ -1,15 +1,15 @@
-// What the tests of the ECS Fargate adapter against the fake share: a fake, a container service,
-// a stack and target, a Ctx whose clients reach the fake through AWS_ENDPOINT_URL, and
-// read → plan → apply the way the engine drives them. No vitest here.
+// What the tests of the ECS Fargate adapter against the fake share: a container service, and
+// (from adapter-world.ts) a fake, a stack and target, a Ctx whose clients reach the fake through
+// AWS_ENDPOINT_URL, and read → plan → apply the way the engine drives them. No vitest here.
 
-import { readAndPlan } from "../../support/read-plan.js";
-import type { Ctx, DeployableTarget, PlanRequest, ResourceChange } from "../../../src/core/provider.js";
-import type { ServiceSpec, Stack, TargetSpec } from "../../../src/manifest/types.js";
+import type { DeployableTarget } from "../../../src/core/provider.js";
+import type { ServiceSpec } from "../../../src/manifest/types.js";
 import type { EcsClients } from "../../../providers/aws/clients.js";
 import { ecsFargate } from "../../../providers/aws/ecs-fargate.js";
 import type { EcsOptions, EcsState } from "../../../providers/aws/ecs-fargate.js";
-import { startAwsFake } from "./index.js";
-import type { AwsFake, AwsFakeOptions } from "./index.js";
+import type { Planned } from "../../support/read-plan.js";
+import { awsWorld, planAndDeploy } from "./adapter-world.js";
+import type { AwsWorld, AwsWorldOptions } from "./adapter-world.js";
 
 export const ecsAdapter = ecsFargate as DeployableTarget<EcsOptions, EcsState, EcsClients>;
 export const ECS_NAME = "shop-dev-api";
@@ -30,79 +30,22 @@ export function containerService(image = IMAGE): ServiceSpec {
   };
 }
 
-export interface EcsWorld {
-  fake: AwsFake;
-  service: ServiceSpec;
-  stack: Stack;
-  target: TargetSpec & { options: EcsOptions };
-  ctx(target?: TargetSpec, steps?: string[]): Promise<Ctx<EcsClients>>;
+export interface EcsWorld extends AwsWorld<EcsOptions, EcsClients> {
   close(): Promise<void>;
 }
 
-export async function ecsWorld(
-  opts: AwsFakeOptions & { env?: Record<string, string> } = {},
-): Promise<EcsWorld> {
-  const fake = await startAwsFake(opts);
-  fake.world.ecs.rolloutMs = 20;
-  const service = containerService();
-  const target = {
-    name: "api",
-    provider: "aws",
-    platform: "ecs-fargate",
-    options: ecsFargate.options.parse({ region: "us-east-1" }),
-  };
-  const stack: Stack = { id: "shop/dev", app: "shop", environment: "dev", service, targets: [target] };
-  const env = {
-    AWS_ENDPOINT_URL: fake.url,
-    AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
-    AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    APISHIP_AWS_POLL_MS: "5",
-    ...opts.env,
-  };
-  return {
-    fake,
-    service,
-    stack,
-    target,
-    ctx: async (t: TargetSpec = target, steps: string[] = []) => ({
-      clients: await ecsAdapter.createClients({ target: t, env }),
-      stack,
-      target: t,
-      progress: { step: (s) => steps.push(`step ${s}`), done: (s) => steps.push(`done ${s}`) },
-      log: { debug: () => {}, info: () => {}, warn: () => {} },
-      signal: new AbortController().signal,
-    }),
-    close: () => fake.close(),
-  };
+export async function ecsWorld(opts: AwsWorldOptions = {}): Promise<EcsWorld> {
+  const w = await awsWorld(ecsAdapter, "ecs-fargate", containerService(), opts);
+  w.fake.world.ecs.rolloutMs = 20;
+  return { ...w, close: () => w.fake.close() };
 }
 
-export type EcsPlanned = PlanRequest<EcsOptions, EcsState> & { changes: ResourceChange[] };
+export type EcsPlanned = Planned<EcsOptions, EcsState>;
 
-export async function ecsPlan(
-  w: EcsWorld,
-  service: ServiceSpec = w.service,
-  target: TargetSpec & { options: EcsOptions } = w.target,
-  recorded?: EcsState,
-): Promise<EcsPlanned> {
-  return readAndPlan(ecsAdapter, await w.ctx(target), {
-    stack: { ...w.stack, service },
-    target,
-    service,
-    name: ECS_NAME,
-    recorded,
-    secretHashes: { HF_TOKEN: "hmac-sha256:1" },
-  });
-}
-
-export async function ecsDeploy(
-  w: EcsWorld,
-  service?: ServiceSpec,
-  target?: TargetSpec & { options: EcsOptions },
-  recorded?: EcsState,
-  steps?: string[],
-) {
-  const planned = await ecsPlan(w, service, target, recorded);
-  const ctx = await w.ctx(target ?? w.target, steps);
-  const result = await ecsAdapter.apply(ctx, { ...planned, secrets: { HF_TOKEN: ECS_SECRET } });
-  return { planned, result };
-}
+/** read → plan, as the engine does before a deploy; read → plan → apply. */
+export const { plan: ecsPlan, deploy: ecsDeploy } = planAndDeploy(
+  ecsAdapter,
+  ECS_NAME,
+  { HF_TOKEN: "hmac-sha256:1" },
+  { HF_TOKEN: ECS_SECRET },
+);
