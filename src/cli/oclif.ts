@@ -13,13 +13,14 @@ type Levenshtein = typeof FastestLevenshtein;
  */
 export async function execute(opts: { dir: string }): Promise<void> {
   try {
-    await run(process.argv.slice(2), opts.dir);
+    await run(helpAlias(process.argv.slice(2)), opts.dir);
     await flush();
   } catch (e) {
     // oclif's own "command X not found", or @oclif/plugin-not-found's refusal (exit 127) after it
     // warned and, on a terminal, offered its closest match.
     const cli = e instanceof Errors.CLIError ? e : undefined;
-    const unknown = cli ? /^command (.+) not found$/.exec(cli.message) : null;
+    // "Command X not found." is the help's wording (`apiship nosuch --help`), exit 2 in oclif.
+    const unknown = cli ? /^[Cc]ommand (.+) not found\.?$/.exec(cli.message) : null;
     if (!unknown && cli?.oclif.exit !== 127) return handle(e as Error);
     // The plugin's hook warns, and on a terminal offers the closest command and runs it if the
     // user says yes; otherwise it refuses with exit 127, and the hint below says the rest.
@@ -29,6 +30,17 @@ export async function execute(opts: { dir: string }): Promise<void> {
     err(`  hint: ${near ? `did you mean "apiship ${near}"? ` : ""}run "apiship --help" to list the commands`);
     process.exitCode = 1;
   }
+}
+
+/**
+ * `apiship help deploy` as `apiship deploy --help`, as git, gh and docker take it: oclif's own
+ * `help` command lives in @oclif/plugin-help, which apiship does not load. A bare `help` is
+ * `--help`.
+ */
+export function helpAlias(argv: string[]): string[] {
+  if (argv[0] !== "help") return argv;
+  const words = argv.slice(1);
+  return words.length === 0 ? ["--help"] : [...words, "--help"];
 }
 
 /**

@@ -57,6 +57,24 @@ describe("command-line mistakes", () => {
     expect(far.stderr).toMatch(/hint: run "apiship --help"/);
   });
 
+  it("`help COMMAND` is `COMMAND --help`, and help for an unknown command exits 1 with the hint", async () => {
+    const help = await apiship(["help", "state", "list"]);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/List the stacks recorded in the state store/);
+    expect(help.stdout).toMatch(/\$ apiship state list/);
+    const all = await apiship(["help"]);
+    expect(all.code).toBe(0);
+    expect(all.stdout).toMatch(/^COMMANDS$/m);
+    for (const args of [
+      ["help", "depoy"],
+      ["depoy", "--help"],
+    ]) {
+      const r = await apiship(args);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr).toMatch(/hint: did you mean "apiship deploy"\?/);
+    }
+  });
+
   it("completion scripts come from @oclif/plugin-autocomplete", async () => {
     const r = await apiship(["autocomplete", "script", "bash"]);
     expect(r.code, r.stderr).toBe(0);
