@@ -367,7 +367,7 @@ describe("aws/lambda with a mocked SDK", () => {
     });
     const log = join(dir, "modules.log");
     const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)});
-      const t = m.default.targets.lambda;
+      const t = await m.default.targets.lambda.load();
       const target = { name: "api", provider: "aws", platform: "lambda", options: t.options.parse({ region: "us-east-1" }) };
       const r = t.plan({ stack: { id: "s/d" }, target, service: ${JSON.stringify(service)}, name: "fn", recorded: undefined, observed: undefined, secretHashes: {} });
       console.log(r.changes.length);`;
