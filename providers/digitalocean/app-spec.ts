@@ -5,6 +5,7 @@
 // value (EV[...]).
 
 import { interfaceOf } from "../_shared/portable.js";
+import { fitAppInstanceSize, isDedicatedSize } from "../../src/core/sizes/digitalocean.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
 import { environmentSlug, gitLocation, locationOf, sourceSpecOf } from "./app-source.js";
 import type { GitLocation, GitOption } from "./app-source.js";
@@ -57,47 +58,19 @@ export interface AppAttributes {
   secrets: Record<string, string>;
 }
 
-// instance_size_slug → [vCPU, MiB], from the slugs' names (app_component_instance_base).
-const SIZES: Record<string, readonly [number, number]> = {
-  "apps-s-1vcpu-0.5gb": [1, 512],
-  "apps-s-1vcpu-1gb-fixed": [1, 1024],
-  "apps-s-1vcpu-1gb": [1, 1024],
-  "apps-s-1vcpu-2gb": [1, 2048],
-  "apps-s-2vcpu-4gb": [2, 4096],
-  "apps-d-1vcpu-0.5gb": [1, 512],
-  "apps-d-1vcpu-1gb": [1, 1024],
-  "apps-d-1vcpu-2gb": [1, 2048],
-  "apps-d-1vcpu-4gb": [1, 4096],
-  "apps-d-2vcpu-4gb": [2, 4096],
-  "apps-d-2vcpu-8gb": [2, 8192],
-  "apps-d-4vcpu-8gb": [4, 8192],
-  "apps-d-4vcpu-16gb": [4, 16384],
-  "apps-d-8vcpu-32gb": [8, 32768],
-};
-
-const dedicated = (slug: string) => slug.startsWith("apps-d-");
-
 /**
  * The target's instance size, or the smallest size of the same family (shared apps-s-*,
- * dedicated apps-d-*) that holds `resources` when the manifest asks for more than it gives.
+ * dedicated apps-d-*) that holds `resources` when the manifest asks for more than it gives
+ * (src/core/sizes/digitalocean.ts, the table the cost model prices from too).
  */
 export function instanceSizeFor(option: string, res: ServiceSpec["resources"]): string {
-  const [cpu, mem] = SIZES[option] ?? [1, 512];
-  const wantCpu = res.cpu ?? 0;
-  if (cpu >= wantCpu && mem >= res.memory) return option;
-  const fit = Object.entries(SIZES).find(
-    ([slug, [c, m]]) =>
-      dedicated(slug) === dedicated(option) &&
-      slug !== "apps-s-1vcpu-1gb-fixed" &&
-      c >= wantCpu &&
-      m >= res.memory,
-  );
-  if (!fit)
+  const fit = fitAppInstanceSize(option, res);
+  if (fit === undefined)
     throw configError(
-      `no App Platform instance size holds ${wantCpu} vCPU and ${res.memory} MiB`,
+      `no App Platform instance size holds ${res.cpu ?? 0} vCPU and ${res.memory} MiB`,
       "lower service.resources, or pick a dedicated size (apps-d-*) with `instanceSize`",
     );
-  return fit[0];
+  return fit;
 }
 
 /** An image reference → the app spec's image source (DOCR, Docker Hub or GHCR). */
@@ -194,7 +167,7 @@ export function desiredAttributes(
   const size = instanceSizeFor(opts.instanceSize, svc.resources);
   const min = Math.max(1, svc.scaling.min);
   // Autoscaling needs a dedicated instance size; a shared size runs a fixed count.
-  const auto = svc.scaling.max > min && dedicated(size);
+  const auto = svc.scaling.max > min && isDedicatedSize(size);
   const secrets: Record<string, string> = {};
   for (const n of Object.keys(svc.secrets).sort()) secrets[n] = secretHashes[n] ?? "";
   return {

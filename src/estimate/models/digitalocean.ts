@@ -2,6 +2,7 @@
 // Functions (GiB-seconds, 100 ms minimum per invocation, no request fee) and a Droplet (one VM,
 // monthly). Options as the platforms name them: App Platform `instanceSize`, Droplet `size`.
 
+import { fitAppInstanceSize, isDedicatedSize } from "../../core/sizes/digitalocean.js";
 import type { ColdStartProfileFn, CostModel, PlatformModel } from "../model.js";
 import {
   DEFAULT_SERVER_CONCURRENCY,
@@ -15,47 +16,17 @@ import {
 
 // --- App Platform -----------------------------------------------------------------------------
 
-// instance_size_slug → [vCPU, MiB] (the OpenAPI's app_component_instance_base; the same table
-// as digitalocean/app-spec.ts, which picks a bigger size of the same family when resources
-// ask for more than the option gives).
-const SIZES: Record<string, readonly [number, number]> = {
-  "apps-s-1vcpu-0.5gb": [1, 512],
-  "apps-s-1vcpu-1gb-fixed": [1, 1024],
-  "apps-s-1vcpu-1gb": [1, 1024],
-  "apps-s-1vcpu-2gb": [1, 2048],
-  "apps-s-2vcpu-4gb": [2, 4096],
-  "apps-d-1vcpu-0.5gb": [1, 512],
-  "apps-d-1vcpu-1gb": [1, 1024],
-  "apps-d-1vcpu-2gb": [1, 2048],
-  "apps-d-1vcpu-4gb": [1, 4096],
-  "apps-d-2vcpu-4gb": [2, 4096],
-  "apps-d-2vcpu-8gb": [2, 8192],
-  "apps-d-4vcpu-8gb": [4, 8192],
-  "apps-d-4vcpu-16gb": [4, 16384],
-  "apps-d-8vcpu-32gb": [8, 32768],
-};
-
-const dedicated = (slug: string) => slug.startsWith("apps-d-");
-
-export function appInstanceSize(option: string, res: { cpu?: number; memory: number }): string | undefined {
-  const [cpu, mem] = SIZES[option] ?? [1, 512];
-  if (cpu >= (res.cpu ?? 0) && mem >= res.memory) return option;
-  return Object.entries(SIZES).find(
-    ([slug, [c, m]]) =>
-      dedicated(slug) === dedicated(option) &&
-      slug !== "apps-s-1vcpu-1gb-fixed" &&
-      c >= (res.cpu ?? 0) &&
-      m >= res.memory,
-  )?.[0];
-}
+// The size priced is the one apiship runs: the option, or a bigger size of the same family when
+// resources ask for more than it gives, by the table and rule digitalocean/app-spec.ts deploys
+// with (src/core/sizes/digitalocean.ts).
 
 const appPlatformCost: CostModel = (ctx) => {
   const { service: s, traffic: t, bill } = ctx;
   const option = optString(ctx.options, "instanceSize") ?? "apps-s-1vcpu-0.5gb";
-  const size = appInstanceSize(option, s.resources);
+  const size = fitAppInstanceSize(option, s.resources);
   const c = s.scaling.concurrency ?? DEFAULT_SERVER_CONCURRENCY;
   const min = Math.max(1, s.scaling.min);
-  const auto = size !== undefined && dedicated(size) && s.scaling.max > min;
+  const auto = size !== undefined && isDedicatedSize(size) && s.scaling.max > min;
   const { base, fixed } = auto
     ? alwaysOnCount(ctx, c, 1, Math.min(250, s.scaling.max))
     : { base: min, fixed: min };
@@ -107,9 +78,9 @@ const appPlatformCost: CostModel = (ctx) => {
 const appPlatformColdStart: ColdStartProfileFn = (input) => {
   const s = input.service;
   const size =
-    appInstanceSize(optString(input.options, "instanceSize") ?? "apps-s-1vcpu-0.5gb", s.resources) ?? "";
+    fitAppInstanceSize(optString(input.options, "instanceSize") ?? "apps-s-1vcpu-0.5gb", s.resources) ?? "";
   const min = Math.max(1, s.scaling.min);
-  const auto = dedicated(size) && s.scaling.max > min;
+  const auto = isDedicatedSize(size) && s.scaling.max > min;
   return {
     alwaysOn: true,
     warmPool: min,
