@@ -11,10 +11,10 @@ import type { AppServiceState, SiteAttrs, SiteState, SlotState } from "./app-ser
 import { FORCES_REPLACE, desiredFarm, desiredSite, slotName, usesSlot } from "./app-service-planner.js";
 import { readAppService, siteUrl } from "./app-service-read.js";
 import type { AzCtx } from "./resource-group.js";
-import { deleteGroup, ensureGroup, holdsOnlyOurs, readGroup } from "./resource-group.js";
+import { destroyInGroup, ensureGroup, replaceInGroup } from "./resource-group.js";
 import { deleteFarm, ensureFarm } from "./server-farm.js";
 import { probeSlot } from "./probe.js";
-import { appSettings, heldHashes } from "./settings.js";
+import { appSettings, heldSecrets } from "./settings.js";
 import { farmNameFor, releaseId } from "./state.js";
 import {
   checkSiteName,
@@ -168,23 +168,10 @@ export function resultOf(ctx: AzCtx, state: AppServiceState): ApplyResult<AppSer
 }
 
 /** Tears down what cannot change in place; what is left (the group, when it stays) is returned. */
-async function replaceAll(
-  ctx: AzCtx,
-  change: Change,
-  live: AppServiceState,
-): Promise<AppServiceState | undefined> {
-  const o = change.target.options;
-  ctx.progress.step("replace site");
-  await tearDown(ctx, live);
-  const moved = live.resourceGroup !== o.resourceGroup;
-  if (moved && live.group?.managed && (await holdsOnlyOurs(ctx, live.resourceGroup)))
-    await deleteGroup(ctx, live.resourceGroup);
-  ctx.progress.done("replace site");
-  if (!moved && live.group) return { ...live, plan: undefined, site: undefined, slot: undefined };
-  const g = await readGroup(ctx, o.resourceGroup);
-  return g
-    ? { name: change.name, subscription: ctx.clients.subscription, resourceGroup: o.resourceGroup, group: g }
-    : undefined;
+function replaceAll(ctx: AzCtx, change: Change, live: AppServiceState): Promise<AppServiceState | undefined> {
+  return replaceInGroup(ctx, live, change.name, change.target.options.resourceGroup, "replace site", () =>
+    tearDown(ctx, live),
+  );
 }
 
 export async function applyAppService(ctx: AzCtx, change: Change): Promise<ApplyResult<AppServiceState>> {
@@ -244,13 +231,7 @@ export async function rollbackAppService(
   // No slot holds it: the release goes back in place, with the secret values production holds
   // now, and their fingerprints with them.
   const current = await listSettings(ctx, { group: live.resourceGroup, name: live.name });
-  const held = heldHashes(current);
-  const secrets: Record<string, string> = {};
-  const hashes: Record<string, string> = {};
-  for (const [k, hash] of Object.entries(back.secrets)) {
-    if (current[k] !== undefined) secrets[k] = current[k];
-    hashes[k] = held[k] ?? hash;
-  }
+  const { values: secrets, hashes } = heldSecrets(current, back.secrets);
   restored.secrets = hashes;
   const settings = appSettings(restored, { WEBSITES_PORT: String(restored.port) }, secrets, ctx.target.name);
   ctx.progress.step("redeploy previous release");
@@ -264,16 +245,6 @@ export async function rollbackAppService(
 }
 
 /** The whole group when apiship made it for this target alone; else slot, site, plan. */
-export async function destroyAppService(ctx: AzCtx, state: AppServiceState): Promise<void> {
-  const group = await readGroup(ctx, state.resourceGroup);
-  if (!group) return;
-  if (group.managed && (await holdsOnlyOurs(ctx, group.name))) {
-    ctx.progress.step("delete resource group");
-    await deleteGroup(ctx, group.name);
-    ctx.progress.done("delete resource group");
-    return;
-  }
-  ctx.progress.step("delete site");
-  await tearDown(ctx, state);
-  ctx.progress.done("delete site");
+export function destroyAppService(ctx: AzCtx, state: AppServiceState): Promise<void> {
+  return destroyInGroup(ctx, state.resourceGroup, "delete site", () => tearDown(ctx, state));
 }

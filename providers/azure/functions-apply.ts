@@ -20,9 +20,9 @@ import { DEPLOYMENT_STORAGE_SETTING, PACKAGE_SETTING } from "./functions-state.j
 import type { FunctionAppAttrs, FunctionAppState, FunctionsState } from "./functions-state.js";
 import { oneDeploy } from "./one-deploy.js";
 import type { AzCtx } from "./resource-group.js";
-import { deleteGroup, ensureGroup, holdsOnlyOurs, readGroup } from "./resource-group.js";
+import { destroyInGroup, ensureGroup, replaceInGroup } from "./resource-group.js";
 import { deleteFarm, ensureFarm } from "./server-farm.js";
-import { appSettings, heldHashes } from "./settings.js";
+import { appSettings, heldSecrets } from "./settings.js";
 import { connectionString, deleteStorage, ensureContainer, ensureStorage } from "./storage-account.js";
 import { farmNameFor, ownerTags, releaseId } from "./state.js";
 import { checkSiteName, deleteSite, listSettings, putSite } from "./web-site.js";
@@ -136,29 +136,16 @@ function mustReplace(live: FunctionsState, want: FunctionAppAttrs): boolean {
   );
 }
 
-async function replaceAll(
-  ctx: AzCtx,
-  change: Change,
-  live: FunctionsState,
-): Promise<FunctionsState | undefined> {
-  const o = change.target.options;
-  ctx.progress.step("replace function app");
-  await tearDown(ctx, live);
-  const moved = live.resourceGroup !== o.resourceGroup;
-  if (moved && live.group?.managed && (await holdsOnlyOurs(ctx, live.resourceGroup)))
-    await deleteGroup(ctx, live.resourceGroup);
-  ctx.progress.done("replace function app");
-  if (!moved && live.group)
-    return {
-      name: live.name,
-      subscription: live.subscription,
-      resourceGroup: live.resourceGroup,
-      group: live.group,
-    };
-  const g = await readGroup(ctx, o.resourceGroup);
-  return g
-    ? { name: change.name, subscription: ctx.clients.subscription, resourceGroup: o.resourceGroup, group: g }
-    : undefined;
+/** Tears down what cannot change in place; what is left (the group, when it stays) is returned. */
+function replaceAll(ctx: AzCtx, change: Change, live: FunctionsState): Promise<FunctionsState | undefined> {
+  return replaceInGroup(
+    ctx,
+    live,
+    change.name,
+    change.target.options.resourceGroup,
+    "replace function app",
+    () => tearDown(ctx, live),
+  );
 }
 
 export function resultOf(ctx: AzCtx, state: FunctionsState): ApplyResult<FunctionsState> {
@@ -280,13 +267,7 @@ export async function rollbackFunctions(
     });
   }
   const current = await listSettings(ctx, { group: live.resourceGroup, name: live.name });
-  const held = heldHashes(current);
-  const keep: Record<string, string> = {};
-  const hashes: Record<string, string> = {};
-  for (const [k, hash] of Object.entries(back.secrets)) {
-    if (current[k] !== undefined) keep[k] = current[k];
-    hashes[k] = held[k] ?? hash;
-  }
+  const { values: keep, hashes } = heldSecrets(current, back.secrets);
   const restored: FunctionAppState = {
     ...app,
     env: back.env,
@@ -306,16 +287,6 @@ export async function rollbackFunctions(
 }
 
 /** The whole group when apiship made it for this target alone; else app, plan, storage. */
-export async function destroyFunctions(ctx: AzCtx, state: FunctionsState): Promise<void> {
-  const group = await readGroup(ctx, state.resourceGroup);
-  if (!group) return;
-  if (group.managed && (await holdsOnlyOurs(ctx, group.name))) {
-    ctx.progress.step("delete resource group");
-    await deleteGroup(ctx, group.name);
-    ctx.progress.done("delete resource group");
-    return;
-  }
-  ctx.progress.step("delete function app");
-  await tearDown(ctx, state);
-  ctx.progress.done("delete function app");
+export function destroyFunctions(ctx: AzCtx, state: FunctionsState): Promise<void> {
+  return destroyInGroup(ctx, state.resourceGroup, "delete function app", () => tearDown(ctx, state));
 }

@@ -68,3 +68,64 @@ export async function deleteGroup(ctx: AzCtx, name: string): Promise<void> {
     }),
   );
 }
+
+/** Where an Azure target lives, as its state records it (App Service and Functions alike). */
+export interface TargetInGroup {
+  name: string;
+  subscription: string;
+  resourceGroup: string;
+  group?: GroupState;
+}
+
+/**
+ * Tears down what cannot change in place (`tearDown`, reported as `step`), and the group `live`
+ * was in when the target moves to `to` out of a group apiship made for it alone. Returns what is
+ * left, a target named `name` in its group, when it stays in one or `to` exists already.
+ */
+export async function replaceInGroup(
+  ctx: AzCtx,
+  live: TargetInGroup,
+  name: string,
+  to: string,
+  step: string,
+  tearDown: () => Promise<void>,
+): Promise<TargetInGroup | undefined> {
+  ctx.progress.step(step);
+  await tearDown();
+  const moved = live.resourceGroup !== to;
+  if (moved && live.group?.managed && (await holdsOnlyOurs(ctx, live.resourceGroup)))
+    await deleteGroup(ctx, live.resourceGroup);
+  ctx.progress.done(step);
+  if (!moved && live.group)
+    return {
+      name: live.name,
+      subscription: live.subscription,
+      resourceGroup: live.resourceGroup,
+      group: live.group,
+    };
+  const g = await readGroup(ctx, to);
+  return g ? { name, subscription: ctx.clients.subscription, resourceGroup: to, group: g } : undefined;
+}
+
+/**
+ * Destroys a target: its whole group when apiship made it for this target alone and it holds
+ * nothing else, else only the target's resources (`tearDown`, reported as `step`).
+ */
+export async function destroyInGroup(
+  ctx: AzCtx,
+  resourceGroup: string,
+  step: string,
+  tearDown: () => Promise<void>,
+): Promise<void> {
+  const group = await readGroup(ctx, resourceGroup);
+  if (!group) return;
+  if (group.managed && (await holdsOnlyOurs(ctx, group.name))) {
+    ctx.progress.step("delete resource group");
+    await deleteGroup(ctx, group.name);
+    ctx.progress.done("delete resource group");
+    return;
+  }
+  ctx.progress.step(step);
+  await tearDown();
+  ctx.progress.done(step);
+}

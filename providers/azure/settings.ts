@@ -86,6 +86,25 @@ export function heldHashes(props: Record<string, string>): Record<string, string
 }
 
 /**
+ * The secrets of a release put back on a site, from the settings it holds now (`current`): the
+ * values it holds for the names in `recorded` (name → fingerprint), and each one's fingerprint,
+ * the one held beside the values, else the recorded one. No value comes from the engine.
+ */
+export function heldSecrets(
+  current: Record<string, string>,
+  recorded: Record<string, string>,
+): { values: Record<string, string>; hashes: Record<string, string> } {
+  const held = heldHashes(current);
+  const values: Record<string, string> = {};
+  const hashes: Record<string, string> = {};
+  for (const [k, hash] of Object.entries(recorded)) {
+    if (current[k] !== undefined) values[k] = current[k];
+    hashes[k] = held[k] ?? hash;
+  }
+  return { values, hashes };
+}
+
+/**
  * Splits settings read back from ARM. A secret's value never leaves this function: only its
  * fingerprint is kept, the one the settings hold beside it, else (a site written before
  * apiship kept them there) the one recorded when it was applied (`known`), else "".
