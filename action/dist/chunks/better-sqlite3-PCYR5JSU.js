@@ -1,2 +1,0 @@
-import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
-import{a,b}from"./chunk-QYDQV5MF.js";import"./chunk-XJRPQC7E.js";import"./chunk-PURVJKTN.js";import"./chunk-V647AVCW.js";export{b as SqliteError,a as default};

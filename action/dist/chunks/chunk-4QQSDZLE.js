@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a as e}from"./chunk-V647AVCW.js";async function n(r){try{return{ok:!0,detail:await r()}}catch(t){return{ok:!1,error:t}}}e(n,"reachBy");function o(r,t){return`${r} ${t}${r===1?"":"s"}`}e(o,"count");export{n as a,o as b};

@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a as r}from"./chunk-H54PADWT.js";var t=r("better-sqlite3","12.11.1"),o=t,l=t.SqliteError;export{o as a,l as b};

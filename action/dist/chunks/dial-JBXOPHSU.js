@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a}from"./chunk-KEQLWDAZ.js";import"./chunk-GVG4FAJW.js";import"./chunk-PZEFE2LA.js";import"./chunk-BLAIDRUF.js";import"./chunk-V647AVCW.js";export{a as dialFetch};

@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a,b,c,d,e}from"./chunk-TZZ52NQY.js";import"./chunk-BLAIDRUF.js";import"./chunk-V647AVCW.js";export{a as googleError,b as hostingError,d as isConflict,c as isNotFound,e as siteTaken};
