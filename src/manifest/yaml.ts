@@ -1,7 +1,9 @@
-// Reading and parsing a manifest file: bytes → text → YAML document → plain value, plus the
+// Parsing manifest text with the `yaml` library: text → YAML document → plain value, plus the
 // position index that lets every later diagnostic (interpolation, validation) say
 // file:line:column. Everything a user can get wrong here becomes a positioned Diagnostic.
 // Plain YAML takes the fast path of yaml-fast.ts; the position index is then built on demand.
+// The loader reaches this module through parse.ts, which imports it only when it is needed;
+// reading the file is read.ts's.
 
 import { LineCounter, Parser, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
 import type { Document, Node, YAMLError } from "yaml";
@@ -10,7 +12,6 @@ import { problemsError } from "./format.js";
 import { PositionIndex } from "./positions.js";
 import { buildPositionIndex, nodePos } from "./yaml-positions.js";
 import { MAX_NESTING, fastParse, mayNestTooDeep } from "./yaml-fast.js";
-
 import { diag } from "./read.js";
 
 export { MAX_MANIFEST_BYTES, invalidUtf8Offset, readManifestFile } from "./read.js";
