@@ -36,11 +36,21 @@ export interface SourceFile {
   executable: boolean;
 }
 
-export interface ZipOptions {
+export interface ZipOptions extends ListOptions {
   /** zlib level, 0-9 (default 6, like Info-ZIP). */
   level?: number;
   /** Files compressed ahead of the writer (default 16). */
   window?: number;
+}
+
+export interface ListOptions {
+  /**
+   * Apply .gitignore / .apiship-ignore, the folder's own and its repository's above it (default
+   * true). False for a folder apiship generated (a portable build): the rules were applied to
+   * its source already, and the repository's may ignore the place it was built in (`.apiship/`),
+   * which would list nothing.
+   */
+  ignores?: boolean;
 }
 
 // Files above this are streamed through a deflate stream instead of being read whole.
@@ -55,8 +65,8 @@ export function base64Sha256(hex: string): string {
 }
 
 /** The files an artifact of `root` holds, sorted by archive path. */
-export async function listSourceFiles(root: string): Promise<SourceFile[]> {
-  const tree = await IgnoreTree.open(root);
+export async function listSourceFiles(root: string, opts: ListOptions = {}): Promise<SourceFile[]> {
+  const tree = opts.ignores === false ? IgnoreTree.none(root) : await IgnoreTree.open(root);
   const out: SourceFile[] = [];
   // The entries of a directory are looked at concurrently: thousands of sequential stat calls
   // were a good part of zipping a large source.
@@ -229,7 +239,7 @@ function checkLimits(files: readonly SourceFile[], root: string): void {
 async function writeEntries(
   out: Out,
   files: readonly SourceFile[],
-  opts: Required<ZipOptions>,
+  opts: Required<Pick<ZipOptions, "level" | "window">>,
 ): Promise<Entry[]> {
   const entries: Entry[] = [];
   const ahead = new Map<number, Promise<Compressed>>();
@@ -281,8 +291,11 @@ async function sha256File(path: string): Promise<string> {
  * The content digest of a folder, equal to the digest of its zip (buildZip): for a platform that
  * runs a build where it lies (the local provider) instead of uploading an archive.
  */
-export async function folderDigest(root: string): Promise<{ digest: string; bytes: number; files: number }> {
-  const files = await listSourceFiles(root);
+export async function folderDigest(
+  root: string,
+  opts: ListOptions = {},
+): Promise<{ digest: string; bytes: number; files: number }> {
+  const files = await listSourceFiles(root, opts);
   const shas = await Promise.all(files.map((f) => sha256File(f.abs)));
   const digest = contentDigest(
     files.map((f, i) => ({ path: f.path, mode: f.executable ? 0o755 : 0o644, sha: shas[i] ?? "" })),
@@ -297,7 +310,7 @@ export async function buildZip(
   options: ZipOptions = {},
 ): Promise<ZipArtifact> {
   const opts = { level: options.level ?? 6, window: options.window ?? 16 };
-  const files = await listSourceFiles(root);
+  const files = await listSourceFiles(root, options);
   checkLimits(files, root);
   await mkdir(dirname(outPath), { recursive: true });
   const fh = await open(outPath, "w");

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { seeded } from "../../test/fakes/_shared/server.js";
-import { listSourceFiles } from "./artifact.js";
+import { folderDigest, listSourceFiles } from "./artifact.js";
 
 function write(root: string, rel: string, content: string): void {
   mkdirSync(dirname(join(root, rel)), { recursive: true });
@@ -81,6 +81,28 @@ describe("ignore files follow git", () => {
     write(root, "creds.secret", "kept: the rule is sub's");
     const names = (await listSourceFiles(root)).map((f) => f.path);
     expect(names).toEqual(["creds.secret", "index.js", "sub/.gitignore"]);
+  });
+
+  it("lists a folder apiship generated in full with ignores: false, though the repository ignores where it lies", async () => {
+    // A local build lies in .apiship/, which a project's .gitignore ignores; listed with the
+    // repository's rules it held no file, and every build had the digest of nothing.
+    const repo = mkdtempSync(join(tmpdir(), "apiship-ignore-gen-"));
+    git(repo, "init", "-q");
+    write(repo, ".gitignore", "build-out/\n*.map\n");
+    write(repo, "build-out/app/.gitignore", "*.js\n");
+    write(repo, "build-out/app/index.js", "export {}");
+    write(repo, "build-out/app/index.js.map", "{}");
+    const generated = join(repo, "build-out/app");
+    expect(await names(generated)).toEqual([]);
+    const all = (await listSourceFiles(generated, { ignores: false })).map((f) => f.path);
+    expect(all).toEqual([".gitignore", "index.js", "index.js.map"]);
+    const [empty, full] = await Promise.all([
+      folderDigest(generated),
+      folderDigest(generated, { ignores: false }),
+    ]);
+    expect(empty.files).toBe(0);
+    expect(full.files).toBe(3);
+    expect(full.digest).not.toBe(empty.digest);
   });
 
   it("gives git's answer on generated trees, from the repository's root and from a folder in it", async () => {

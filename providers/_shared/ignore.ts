@@ -62,10 +62,18 @@ const posix = (p: string) => p.split(sep).join("/");
 
 /** The matcher of one source tree: levels are added as the walker enters directories. */
 export class IgnoreTree {
-  private constructor(
+  protected constructor(
     private readonly root: string,
     private readonly above: Level[],
   ) {}
+
+  /**
+   * A tree that reads no ignore file, in the folder or above it (listSourceFiles' `ignores:
+   * false`); what is always excluded stays excluded.
+   */
+  static none(root: string): IgnoreTree {
+    return new NoRulesTree(root, []);
+  }
 
   static async open(root: string): Promise<IgnoreTree> {
     const above: Level[] = [];
@@ -98,6 +106,12 @@ export class IgnoreTree {
       if (r.unignored) return false;
     }
     return false;
+  }
+}
+
+class NoRulesTree extends IgnoreTree {
+  override enter(): Promise<Level[]> {
+    return Promise.resolve([]);
   }
 }
 

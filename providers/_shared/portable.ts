@@ -252,7 +252,9 @@ export async function packageFunction(
       await copySource(root, built);
     }
     if (options.addFiles) await options.addFiles(packaged);
-    const zip = await buildZip(packaged, `${work}.zip`);
+    // A folder apiship generated had the source's ignore rules applied when it was made; the
+    // repository's rules could ignore where it lies.
+    const zip = await buildZip(packaged, `${work}.zip`, { ignores: packaged === root });
     await rename(zip.path, final);
     return { ...zip, path: final };
   } finally {

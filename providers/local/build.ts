@@ -43,7 +43,10 @@ export async function buildLocal(ctx: Ctx<unknown>, svc: ServiceSpec): Promise<A
   const work = join(paths.builds, `.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
   try {
     await buildPortable("heroku/web", fn as FunctionSpec, root, work, ctx.target.name);
-    const sum = await folderDigest(work);
+    // The build lies under .apiship/, which a repository's .gitignore usually ignores: with its
+    // rules applied the folder listed no file, and every build had the empty digest (a code
+    // change planned as no change).
+    const sum = await folderDigest(work, { ignores: false });
     const dir = buildDirOf(paths.builds, sum.digest);
     // Same digest, same files: a build already kept is reused, and its time marks it recent.
     if (await exists(dir)) {

@@ -1,12 +1,13 @@
 // local/process below the CLI: the pure plan, the process identity that keeps apiship from
 // signalling a reused pid, and the log file reader.
 
-import { spawn } from "node:child_process";
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { LogEntry } from "../../src/core/provider.js";
+import type { Ctx, LogEntry } from "../../src/core/provider.js";
+import { buildLocal } from "./build.js";
 import { readLogFile } from "./logs.js";
 import { identify, isOurs, stopProcess } from "./pids.js";
 import { planProcess } from "./process-plan.js";
@@ -195,5 +196,26 @@ describe("log file", () => {
     appendFileSync(log, "two\n");
     await done;
     expect(seen).toEqual(["old", "new one", "new two"]);
+  });
+});
+
+describe("local/process build", () => {
+  it("gives each build its own digest in a repository whose .gitignore ignores .apiship/", async () => {
+    // The build lies in <project>/.apiship/; listed under the repository's ignore rules it held
+    // no file, every build had the digest of nothing, and a code change planned as no change.
+    const repo = mkdtempSync(join(dir, "repo-"));
+    cpSync(join(import.meta.dirname, "../../examples/hello-fn/src"), join(repo, "src"), { recursive: true });
+    writeFileSync(join(repo, ".gitignore"), ".apiship/\nnode_modules/\n");
+    execFileSync("git", ["init", "-q"], { cwd: repo });
+    const { service, stack, target } = request();
+    const svc = { ...service, function: { ...service.function!, handler: "src/index.handler" } };
+    const ctx = { stack: { ...stack, baseDir: repo }, target } as unknown as Ctx<unknown>;
+    const first = await buildLocal(ctx, svc);
+    expect(first.bytes).toBeGreaterThan(0);
+    expect(first.digest).not.toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    const index = join(repo, "src/index.mjs");
+    writeFileSync(index, readFileSync(index, "utf8").replace("hello, ", "hullo, "));
+    const second = await buildLocal(ctx, svc);
+    expect(second.digest).not.toBe(first.digest);
   });
 });
