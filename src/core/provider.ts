@@ -5,8 +5,10 @@
 // capabilities, naming rule) is plain data and costs nothing to import: validation, `schema`
 // and `providers` need only that. Its *behaviour* (read/plan/apply/...) talks to the cloud; the
 // SDKs it needs are imported lazily inside `createClients`, so loading a provider module never
-// loads an SDK. A platform whose behaviour has not landed yet is a descriptor alone, and the
-// engine reports it as not yet deployable instead of pretending.
+// loads an SDK. The built-in providers list each platform as its descriptor plus a loader of
+// the behaviour's module (lazyTarget), which the registry imports when a target is planned.
+// A platform whose behaviour has not landed yet is a descriptor alone, and the engine reports
+// it as not yet deployable instead of pretending.
 
 import type { z } from "zod";
 import type { Kind, ServiceSpec, Stack, TargetSpec } from "../manifest/types.js";
