@@ -5,6 +5,8 @@
 // this policy (AWS, Azure); the others (Kubernetes, Google's REST fallback, the shared HTTP
 // client) call `retryCall` or `retryDelay` here. An error that leaves this layer carries
 // `spent`, and the engine's step retry (src/apply/retry.ts) does not go around it again.
+// `mappedCall` and `maybeCall` are the boundary every provider's errors.ts wraps a call in (aws(),
+// az(), gcp() and their *Maybe reads): the SDK's error leaves as the provider's ProviderError.
 
 import type { CallRetryPolicy, ProviderConfig } from "../../src/core/provider.js";
 import { backoffDelay, callRetryPolicy, tooLongError } from "../../src/apply/retry.js";
@@ -104,4 +106,30 @@ export function isThrottle(e: ProviderError): boolean {
   return /throttl|429|RESOURCE_EXHAUSTED|TooManyRequests|RATE_LIMIT|Rate exceeded/i.test(
     `${e.code} ${e.message}`,
   );
+}
+
+/** Runs one cloud call; what it throws leaves as `map` makes it (the provider's mapError). */
+export async function mappedCall<T>(run: () => Promise<T>, map: (e: unknown) => unknown): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw map(e);
+  }
+}
+
+/**
+ * Runs one read or delete: an error `absent` says is a NotFound is `undefined` (the resource is
+ * not there); any other leaves as `map` makes it (default: unchanged).
+ */
+export async function maybeCall<T>(
+  run: () => Promise<T>,
+  absent: (e: unknown) => boolean,
+  map: (e: unknown) => unknown = (e) => e,
+): Promise<T | undefined> {
+  try {
+    return await run();
+  } catch (e) {
+    if (absent(e)) return undefined;
+    throw map(e);
+  }
 }

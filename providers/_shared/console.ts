@@ -62,6 +62,24 @@ export function gcpConsoleUrl(path: string, project: string, params: Record<stri
 /** A path segment of a console URL. */
 export const pathSegment = seg;
 
+/**
+ * A console page of a regional resource (a Cloud Run service, a Cloud Function): `page` builds
+ * its path from the region and the resource's name, both path segments already. The recorded
+ * project, region and name come first, else the target's options and physical name.
+ */
+export function gcpRegionalConsoleUrl(
+  options: { project: string; region: string; endpoint?: string },
+  state: { project?: unknown; region?: unknown; name?: unknown } | undefined,
+  name: string,
+  page: (region: string, resource: string) => string,
+  params?: Record<string, string>,
+): string | undefined {
+  if (viaEndpoint(options)) return undefined;
+  const region = pathSegment(text(state?.region) ?? options.region);
+  const resource = pathSegment(text(state?.name) ?? name);
+  return gcpConsoleUrl(page(region, resource), text(state?.project) ?? options.project, params);
+}
+
 /** An App Service or Function App site's Log stream blade (both are Microsoft.Web sites). */
 export function webSiteLogStreamUrl(
   options: { subscription: string; resourceGroup: string; endpoint?: string },

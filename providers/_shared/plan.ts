@@ -1,7 +1,8 @@
 // Pieces every adapter's pure plan() and apply() share.
 
-import type { Action } from "../../src/core/provider.js";
+import type { Action, ResourceChange } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
+import type { AttributeDiff } from "../../src/plan/diff.js";
 
 /**
  * The one-line reason a plan shows for a resource's change. `cascadeFrom` names the resource
@@ -19,6 +20,33 @@ export function changeReason(
     return cascadeFrom ? `replaced with ${cascadeFrom}` : `${replacePaths.join(", ")} cannot change in place`;
   if (action === "update") return `${changedPaths.join(", ")} changed`;
   return undefined;
+}
+
+/**
+ * One resource's change from its attribute diff, with its reason. `cascadeFrom` names the
+ * replaced resource that drags this one along ("the service"): the change is then a replace,
+ * whatever its own attributes say.
+ */
+export function resourceChange(
+  r: Pick<ResourceChange, "type" | "name" | "before" | "after" | "dependsOn">,
+  diff: AttributeDiff,
+  cascadeFrom?: string,
+): ResourceChange {
+  const action: Action = cascadeFrom !== undefined ? "replace" : diff.action;
+  // The keys in the order a plan file has always written them.
+  const change: ResourceChange = {
+    type: r.type,
+    name: r.name,
+    action,
+    before: r.before,
+    after: r.after,
+    sensitivePaths: diff.sensitivePaths,
+    replacePaths: diff.replacePaths,
+    dependsOn: r.dependsOn,
+  };
+  const reason = changeReason(action, diff.changedPaths, diff.replacePaths, cascadeFrom);
+  if (reason !== undefined) change.reason = reason;
+  return change;
 }
 
 /** The resolved value of each secret `names` lists; a missing one is a bug in the caller. */

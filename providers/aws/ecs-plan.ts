@@ -2,8 +2,8 @@
 // the manifest alone, and the attribute-level changes from what read() observed to that. Task
 // size and secret references are validated here, so an offline plan already refuses them.
 
-import { changeReason } from "../_shared/plan.js";
-import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import { resourceChange } from "../_shared/plan.js";
+import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import { ManifestError } from "../../src/errors.js";
 import { parseSecretRef } from "../../src/manifest/secrets.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
@@ -301,28 +301,16 @@ export function planEcs(req: EcsPlanRequest): PlanResponse {
     const b = before[type];
     const a = after[type];
     if (b === null && a === null) continue;
-    const diff = diffs[type];
     // Scaling hangs off the service: it goes and comes back with it.
     const cascade = type === "scaling" && serviceReplaced && b !== null;
-    const action: Action = cascade ? "replace" : diff.action;
-    const change: ResourceChange = {
-      type,
-      name: physical(req, type),
-      action,
-      before: b,
-      after: a,
-      sensitivePaths: diff.sensitivePaths,
-      replacePaths: diff.replacePaths,
-      dependsOn: DEPENDS_ON[type].filter((d) => after[d] !== null),
-    };
-    const reason = changeReason(
-      action,
-      diff.changedPaths,
-      diff.replacePaths,
-      cascade ? "the service" : undefined,
+    const dependsOn = DEPENDS_ON[type].filter((d) => after[d] !== null);
+    changes.push(
+      resourceChange(
+        { type, name: physical(req, type), before: b, after: a, dependsOn },
+        diffs[type],
+        cascade ? "the service" : undefined,
+      ),
     );
-    if (reason !== undefined) change.reason = reason;
-    changes.push(change);
   }
   return { changes };
 }

@@ -4,6 +4,7 @@
 // the request id and Retry-After for the report.
 
 import { ProviderError } from "../../src/errors.js";
+import { mappedCall, maybeCall } from "../_shared/call-retry.js";
 
 /** Set on an SDK error by the retry middleware (call-retry.ts): the attempts the call used. */
 export const ATTEMPTS = "$apishipAttempts";
@@ -220,20 +221,11 @@ export function mapAwsError(e: unknown, op: string, target?: string): ProviderEr
 }
 
 /** Runs one AWS call and maps its failure. */
-export async function aws<T>(op: string, target: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    throw mapAwsError(e, op, target);
-  }
+export function aws<T>(op: string, target: string, run: () => Promise<T>): Promise<T> {
+  return mappedCall(run, (e) => mapAwsError(e, op, target));
 }
 
 /** Runs one AWS read; a NotFound answer is `undefined`. */
-export async function awsMaybe<T>(op: string, target: string, run: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await run();
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw mapAwsError(e, op, target);
-  }
+export function awsMaybe<T>(op: string, target: string, run: () => Promise<T>): Promise<T | undefined> {
+  return maybeCall(run, isNotFound, (e) => mapAwsError(e, op, target));
 }

@@ -3,8 +3,8 @@
 // No I/O here; lambda-read.ts observes and lambda-apply.ts acts.
 
 import { asgiTarget, interfaceOf, portableEntry } from "../_shared/portable.js";
-import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
-import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import { requireLocalSecrets, resourceChange } from "../_shared/plan.js";
+import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
 import { base64Sha256 } from "../_shared/artifact.js";
@@ -166,25 +166,14 @@ export function planLambda(req: LambdaPlanRequest): PlanResponse {
     });
     // What hangs off a replaced function goes and comes back with it.
     const withFunction = type !== "role" && type !== "function" && fnDiff.action === "replace" && b !== null;
-    const action: Action = withFunction ? "replace" : diff.action;
-    const change: ResourceChange = {
-      type,
-      name: physical(req, type),
-      action,
-      before: b,
-      after: a,
-      sensitivePaths: diff.sensitivePaths,
-      replacePaths: diff.replacePaths,
-      dependsOn: DEPENDS_ON[type].filter((d) => d !== "role" || after.role !== null),
-    };
-    const reason = changeReason(
-      action,
-      diff.changedPaths,
-      diff.replacePaths,
-      withFunction ? "the function" : undefined,
+    const dependsOn = DEPENDS_ON[type].filter((d) => d !== "role" || after.role !== null);
+    changes.push(
+      resourceChange(
+        { type, name: physical(req, type), before: b, after: a, dependsOn },
+        diff,
+        withFunction ? "the function" : undefined,
+      ),
     );
-    if (reason !== undefined) change.reason = reason;
-    changes.push(change);
   }
   return { changes };
 }

@@ -6,7 +6,7 @@
 // (pipeline-retry.ts): it leaves marked `spent`, so the engine does not retry it again.
 
 import { ProviderError } from "../../src/errors.js";
-import { spentError, tooLongError } from "../_shared/call-retry.js";
+import { mappedCall, maybeCall, spentError, tooLongError } from "../_shared/call-retry.js";
 import { attemptsOf } from "./pipeline-retry.js";
 
 interface RestErrorLike {
@@ -168,22 +168,13 @@ export function mapAzureError(e: unknown, op: string, target?: string): Provider
 }
 
 /** Runs one Azure call and maps its failure. */
-export async function az<T>(op: string, target: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    throw mapAzureError(e, op, target);
-  }
+export function az<T>(op: string, target: string, run: () => Promise<T>): Promise<T> {
+  return mappedCall(run, (e) => mapAzureError(e, op, target));
 }
 
 /** Runs one Azure read or delete; NotFound is `undefined`. */
-export async function azMaybe<T>(op: string, target: string, run: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await run();
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw mapAzureError(e, op, target);
-  }
+export function azMaybe<T>(op: string, target: string, run: () => Promise<T>): Promise<T | undefined> {
+  return maybeCall(run, isNotFound, (e) => mapAzureError(e, op, target));
 }
 
 /** A globally unique name (site, storage account) someone else holds: the user must pick another. */

@@ -3,6 +3,7 @@
 // id is the stable part. Request bodies never reach a message: an app spec carries secret envs.
 
 import { ProviderError } from "../../src/errors.js";
+import { maybeCall } from "../_shared/call-retry.js";
 import type { HttpError } from "../_shared/http.js";
 
 type Opts = ConstructorParameters<typeof ProviderError>[1] & object;
@@ -75,13 +76,8 @@ export function isNotFound(e: unknown): boolean {
 }
 
 /** The value of `call`, or undefined when the resource does not exist. */
-export async function maybe<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
+export function maybe<T>(call: () => Promise<T>): Promise<T | undefined> {
+  return maybeCall(call, isNotFound);
 }
 
 /** A manifest that the platform cannot deploy: the user's to fix, found before any call. */

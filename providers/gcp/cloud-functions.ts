@@ -7,7 +7,7 @@
 
 import { defineTarget } from "../../src/core/provider.js";
 import { mapRuntime } from "../_shared/options.js";
-import { gcpConsoleUrl, pathSegment, text, viaEndpoint } from "../_shared/console.js";
+import { gcpRegionalConsoleUrl } from "../_shared/console.js";
 import { createGcpClients } from "./clients.js";
 import type { GcpClients } from "./clients.js";
 import {
@@ -46,16 +46,11 @@ export const cloudFunctions = defineTarget<CloudFunctionsOptions, FunctionsState
   rollback: rollbackCloudFunction,
   logs: functionsLogs,
   // The function's details page on its Logs tab (env=gen2: apiship deploys 2nd gen functions).
-  consoleUrl: (target, state, name) => {
-    if (viaEndpoint(target.options)) return undefined;
-    const region = text(state?.region) ?? target.options.region;
-    const fn = text(state?.name) ?? name;
-    return gcpConsoleUrl(
-      `functions/details/${pathSegment(region)}/${pathSegment(fn)}`,
-      text(state?.project) ?? target.options.project,
-      { env: "gen2", tab: "logs" },
-    );
-  },
+  consoleUrl: (target, state, name) =>
+    gcpRegionalConsoleUrl(target.options, state, name, (region, fn) => `functions/details/${region}/${fn}`, {
+      env: "gen2",
+      tab: "logs",
+    }),
 });
 
 /** Google's spelling: nodejs22 → "nodejs22", python3.12 → "python312", go1.22 → "go122". */

@@ -5,7 +5,7 @@
 // (iam.ts). Nothing here imports a client library: clients.ts does, lazily, on first call.
 
 import { defineTarget } from "../../src/core/provider.js";
-import { gcpConsoleUrl, pathSegment, text, viaEndpoint } from "../_shared/console.js";
+import { gcpRegionalConsoleUrl } from "../_shared/console.js";
 import { createGcpClients } from "./clients.js";
 import type { GcpClients } from "./clients.js";
 import {
@@ -41,13 +41,11 @@ export const cloudRun = defineTarget<CloudRunOptions, RunState, GcpClients>({
   rollback: rollbackCloudRun,
   logs: runLogs,
   // The service's Logs tab (request and container logs of all its revisions).
-  consoleUrl: (target, state, name) => {
-    if (viaEndpoint(target.options)) return undefined;
-    const region = text(state?.region) ?? target.options.region;
-    const service = text(state?.name) ?? name;
-    return gcpConsoleUrl(
-      `run/detail/${pathSegment(region)}/${pathSegment(service)}/logs`,
-      text(state?.project) ?? target.options.project,
-    );
-  },
+  consoleUrl: (target, state, name) =>
+    gcpRegionalConsoleUrl(
+      target.options,
+      state,
+      name,
+      (region, service) => `run/detail/${region}/${service}/logs`,
+    ),
 });

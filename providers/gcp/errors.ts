@@ -4,6 +4,7 @@
 // INTERNAL, dropped connections), what is the user's (permissions, credentials, bad input).
 
 import { ProviderError } from "../../src/errors.js";
+import { mappedCall, maybeCall } from "../_shared/call-retry.js";
 
 /** gRPC status codes (google.rpc.Code). */
 export const Code = {
@@ -227,25 +228,17 @@ export function toProviderError(op: string, target: string, e: unknown): Provide
   return new ProviderError(`${op}: ${n.message}`, opts);
 }
 
-export async function gcp<T>(op: string, target: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (e) {
-    throw toProviderError(op, target, e);
-  }
+export function gcp<T>(op: string, target: string, call: () => Promise<T>): Promise<T> {
+  return mappedCall(call, (e) => toProviderError(op, target, e));
 }
 
 /** Like gcp(), but NOT_FOUND is "absent": undefined. */
-export async function gcpMaybe<T>(
-  op: string,
-  target: string,
-  call: () => Promise<T>,
-): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (e) {
-    const cause = e instanceof ProviderError ? e.cause : e;
-    if (isNotFound(e) || isNotFound(cause)) return undefined;
-    throw toProviderError(op, target, e);
-  }
+export function gcpMaybe<T>(op: string, target: string, call: () => Promise<T>): Promise<T | undefined> {
+  return maybeCall(call, absent, (e) => toProviderError(op, target, e));
+}
+
+/** NOT_FOUND, also when a ProviderError already wraps it (a nested gcp() call mapped it). */
+function absent(e: unknown): boolean {
+  const cause = e instanceof ProviderError ? e.cause : e;
+  return isNotFound(e) || isNotFound(cause);
 }
