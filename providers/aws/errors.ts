@@ -5,6 +5,8 @@
 
 import { ProviderError } from "../../src/errors.js";
 import { mappedCall, maybeCall } from "../_shared/call-retry.js";
+import { classifiedError, classifyLast, noCredentials } from "../_shared/classify.js";
+import type { Classified } from "../_shared/classify.js";
 
 /** Set on an SDK error by the retry middleware (call-retry.ts): the attempts the call used. */
 export const ATTEMPTS = "$apishipAttempts";
@@ -112,26 +114,16 @@ function isCredentialsError(s: SdkErrorLike): boolean {
   );
 }
 
-interface Classified {
-  code: string;
-  fault: "user" | "cloud";
-  retryable: boolean;
-  hint: string;
-  message?: string;
-}
-
 function classify(s: SdkErrorLike, op: string): Classified {
   const name = errorName(s);
   const status = s.$metadata?.httpStatusCode;
   const msg = s.message ?? name;
   if (isCredentialsError(s)) {
-    return {
-      code: "CREDENTIALS",
-      fault: "user",
-      retryable: false,
-      message: `no AWS credentials found; tried: ${CREDENTIAL_CHAIN}`,
-      hint: "configure credentials (aws configure, aws sso login, or AWS_* variables), or plan without the cloud with `apiship plan --offline`",
-    };
+    return noCredentials(
+      "AWS",
+      CREDENTIAL_CHAIN,
+      "configure credentials (aws configure, aws sso login, or AWS_* variables), or plan without the cloud with `apiship plan --offline`",
+    );
   }
   if (REJECTED_CREDENTIALS.has(name)) {
     return {
@@ -176,29 +168,17 @@ function classify(s: SdkErrorLike, op: string): Classified {
       hint: "this runtime is not available for Lambda in the target's region; choose another `function.runtime` (apiship schema lists them)",
     };
   }
-  const network = NETWORK.has(s.code ?? "") || TIMEOUTS.has(name) || /socket hang up/i.test(msg);
-  if (network || s.$fault === "server" || (status !== undefined && status >= 500)) {
-    return {
-      code: network ? "NETWORK" : "AWS_UNAVAILABLE",
-      fault: "cloud",
-      retryable: true,
-      hint: "a transient AWS or network failure; apiship retries",
-    };
-  }
-  if (s.code === "ECONNREFUSED" || s.code === "ENOTFOUND") {
-    return {
-      code: "NETWORK",
-      fault: "user",
-      retryable: false,
-      hint: "cannot reach the AWS endpoint; check `endpoint`, AWS_ENDPOINT_URL and the network",
-    };
-  }
-  return {
+  return classifyLast({
+    cloud: "AWS",
+    unavailable: "AWS_UNAVAILABLE",
+    network: NETWORK.has(s.code ?? "") || TIMEOUTS.has(name) || /socket hang up/i.test(msg),
+    serverFault: s.$fault === "server",
+    status,
+    errno: s.code,
     code: name,
-    fault: status !== undefined && status < 500 ? "user" : "cloud",
-    retryable: false,
-    hint: `see the AWS documentation of ${op} for ${name}`,
-  };
+    unreachable: "cannot reach the AWS endpoint; check `endpoint`, AWS_ENDPOINT_URL and the network",
+    op,
+  });
 }
 
 /** Wraps any error an AWS call threw; ProviderErrors pass through unchanged. */
@@ -206,17 +186,11 @@ export function mapAwsError(e: unknown, op: string, target?: string): ProviderEr
   if (e instanceof ProviderError) return e;
   const s = asSdk(e);
   const c = classify(s, op);
-  const requestId = s.$metadata?.requestId;
-  return new ProviderError(`${op}: ${c.message ?? s.message ?? errorName(s)}`, {
-    code: c.code,
-    fault: c.fault,
-    retryable: c.retryable,
-    hint: c.hint,
-    cause: e,
-    ...(requestId !== undefined ? { requestId } : {}),
-    ...(retryAfterOf(s) !== undefined ? { retryAfter: retryAfterOf(s) } : {}),
-    ...(target !== undefined ? { target } : {}),
-    ...(s[ATTEMPTS] !== undefined ? { spent: s[ATTEMPTS] } : {}),
+  return classifiedError(op, c, s.message ?? errorName(s), e, {
+    requestId: s.$metadata?.requestId,
+    retryAfter: retryAfterOf(s),
+    target,
+    spent: s[ATTEMPTS],
   });
 }
 

@@ -7,6 +7,8 @@
 
 import { ProviderError } from "../../src/errors.js";
 import { mappedCall, maybeCall, spentError, tooLongError } from "../_shared/call-retry.js";
+import { classifiedError, classifyLast, noCredentials } from "../_shared/classify.js";
+import type { Classified } from "../_shared/classify.js";
 import { attemptsOf } from "./pipeline-retry.js";
 
 interface RestErrorLike {
@@ -74,25 +76,15 @@ function isCredentialError(r: RestErrorLike): boolean {
   );
 }
 
-interface Classified {
-  code: string;
-  fault: "user" | "cloud";
-  retryable: boolean;
-  hint: string;
-  message?: string;
-}
-
 function classify(r: RestErrorLike, op: string): Classified {
   const status = r.statusCode;
   const code = r.code ?? r.name ?? "Error";
   if (isCredentialError(r)) {
-    return {
-      code: "CREDENTIALS",
-      fault: "user",
-      retryable: false,
-      message: `no Azure credentials found; tried: ${CREDENTIAL_CHAIN}`,
-      hint: "run `az login` or set AZURE_* variables (or AZURE_ACCESS_TOKEN), or plan without the cloud with `apiship plan --offline`",
-    };
+    return noCredentials(
+      "Azure",
+      CREDENTIAL_CHAIN,
+      "run `az login` or set AZURE_* variables (or AZURE_ACCESS_TOKEN), or plan without the cloud with `apiship plan --offline`",
+    );
   }
   if (status === 429) {
     return {
@@ -118,29 +110,17 @@ function classify(r: RestErrorLike, op: string): Classified {
       hint: `grant the identity apiship deploys with a role allowing ${op} (e.g. Contributor on the resource group)`,
     };
   }
-  const network = NETWORK.has(r.code ?? "") || /socket hang up|ECONNRESET/i.test(r.message ?? "");
-  if (network || (status !== undefined && status >= 500)) {
-    return {
-      code: network ? "NETWORK" : "AZURE_UNAVAILABLE",
-      fault: "cloud",
-      retryable: true,
-      hint: "a transient Azure or network failure; apiship retries",
-    };
-  }
-  if (r.code === "ECONNREFUSED" || r.code === "ENOTFOUND") {
-    return {
-      code: "NETWORK",
-      fault: "user",
-      retryable: false,
-      hint: "cannot reach Azure Resource Manager; check `endpoint`, AZURE_RESOURCE_MANAGER_ENDPOINT and the network",
-    };
-  }
-  return {
+  return classifyLast({
+    cloud: "Azure",
+    unavailable: "AZURE_UNAVAILABLE",
+    network: NETWORK.has(r.code ?? "") || /socket hang up|ECONNRESET/i.test(r.message ?? ""),
+    status,
+    errno: r.code,
     code,
-    fault: status !== undefined && status < 500 ? "user" : "cloud",
-    retryable: false,
-    hint: `see the Azure documentation of ${op} for ${code}`,
-  };
+    unreachable:
+      "cannot reach Azure Resource Manager; check `endpoint`, AZURE_RESOURCE_MANAGER_ENDPOINT and the network",
+    op,
+  });
 }
 
 /** Wraps any error an Azure call threw; ProviderErrors pass through unchanged. */
@@ -151,16 +131,7 @@ export function mapAzureError(e: unknown, op: string, target?: string): Provider
   const requestId = header(r, "x-ms-request-id") ?? header(r, "x-ms-correlation-request-id");
   const sent = attemptsOf(r.request ?? r.response?.request);
   const retryAfter = retryAfterOf(r) ?? sent?.tooLongS;
-  const mapped = new ProviderError(`${op}: ${c.message ?? r.message ?? c.code}`, {
-    code: c.code,
-    fault: c.fault,
-    retryable: c.retryable,
-    hint: c.hint,
-    cause: e,
-    ...(requestId !== undefined ? { requestId } : {}),
-    ...(retryAfter !== undefined ? { retryAfter } : {}),
-    ...(target !== undefined ? { target } : {}),
-  });
+  const mapped = classifiedError(op, c, r.message ?? c.code, e, { requestId, retryAfter, target });
   if (!sent) return mapped;
   if (sent.tooLongS !== undefined)
     return spentError(tooLongError(op, mapped, sent.policy.maxWaitMs), sent.count);
