@@ -5,17 +5,9 @@
 import { randomUUID } from "node:crypto";
 import type { StoreOptions } from "./common.js";
 import { applyTargets, checkSerial, checkStackId, intentNotFound, newIntent, withId } from "./common.js";
-import type { ProcessProbe } from "./locks.js";
-import {
-  decideAcquire,
-  lockStaleness,
-  lockedError,
-  renewed,
-  requireHeld,
-  systemProbe,
-  wrongLockIdError,
-} from "./locks.js";
+import { decideAcquire, renewed, requireHeld, wrongLockIdError } from "./locks.js";
 import { newSecretKey } from "./secret-key.js";
+import { StoreBase } from "./store-base.js";
 import type {
   AcquiredLock,
   Intent,
@@ -44,20 +36,13 @@ export function newMemoryData(): MemoryData {
   return { stacks: new Map(), releases: new Map(), intents: new Map(), locks: new Map() };
 }
 
-export class MemoryStateStore implements StateStore {
+export class MemoryStateStore extends StoreBase implements StateStore {
   readonly url = "memory:";
   private readonly data: MemoryData;
-  private readonly now: () => number;
-  private readonly probe: ProcessProbe;
 
   constructor(opts: StoreOptions & { data?: MemoryData } = {}) {
+    super(opts);
     this.data = opts.data ?? newMemoryData();
-    this.now = opts.now ?? Date.now;
-    this.probe = opts.probe ?? systemProbe;
-  }
-
-  private iso(): string {
-    return new Date(this.now()).toISOString();
   }
 
   private row(stack: string): StackState {
@@ -118,9 +103,7 @@ export class MemoryStateStore implements StateStore {
 
   async remove(stack: string): Promise<void> {
     checkStackId(stack);
-    const lock = this.data.locks.get(stack);
-    if (lock && !lockStaleness(lock, this.now(), this.probe).stale)
-      throw lockedError(stack, lock, this.now());
+    this.refuseLiveLock(stack, this.data.locks.get(stack));
     for (const table of [this.data.stacks, this.data.releases, this.data.intents, this.data.locks]) {
       table.delete(stack);
     }

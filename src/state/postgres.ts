@@ -8,19 +8,11 @@ import { randomUUID } from "node:crypto";
 import { StateError } from "../errors.js";
 import type { StoreOptions } from "./common.js";
 import { applyTargets, checkSerial, checkStackId, intentNotFound, newIntent, withId } from "./common.js";
-import type { ProcessProbe } from "./locks.js";
-import {
-  decideAcquire,
-  lockStaleness,
-  lockedError,
-  renewed,
-  requireHeld,
-  systemProbe,
-  wrongLockIdError,
-} from "./locks.js";
+import { decideAcquire, renewed, requireHeld, wrongLockIdError } from "./locks.js";
 import type { Query } from "./postgres-db.js";
 import { PgDatabase, redactUrl } from "./postgres-db.js";
 import { newSecretKey } from "./secret-key.js";
+import { StoreBase } from "./store-base.js";
 import type { IntentRow, LockRow, StackRow, SummaryRow } from "./sql.js";
 import {
   SQL,
@@ -53,18 +45,15 @@ export interface PostgresOptions extends StoreOptions {
   maxConnections?: number;
 }
 
-export class PostgresStateStore implements StateStore {
+export class PostgresStateStore extends StoreBase implements StateStore {
   readonly url: string;
-  private readonly now: () => number;
-  private readonly probe: ProcessProbe;
 
   private constructor(
     private readonly db: PgDatabase,
     opts: PostgresOptions,
   ) {
+    super(opts);
     this.url = db.url;
-    this.now = opts.now ?? Date.now;
-    this.probe = opts.probe ?? systemProbe;
   }
 
   static async connect(connectionString: string, opts: PostgresOptions = {}): Promise<PostgresStateStore> {
@@ -77,10 +66,6 @@ export class PostgresStateStore implements StateStore {
     const shown = redactUrl(connectionString);
     const db = await PgDatabase.open(connectionString, shown, schema, opts.maxConnections ?? 4);
     return new PostgresStateStore(db, opts);
-  }
-
-  private iso(): string {
-    return new Date(this.now()).toISOString();
   }
 
   private async lockRow(q: Query, stack: string): Promise<LockInfo | undefined> {
@@ -156,9 +141,7 @@ export class PostgresStateStore implements StateStore {
 
   async remove(stack: string): Promise<void> {
     await this.locked(stack, async (q) => {
-      const lock = await this.lockRow(q, stack);
-      if (lock && !lockStaleness(lock, this.now(), this.probe).stale)
-        throw lockedError(stack, lock, this.now());
+      this.refuseLiveLock(stack, await this.lockRow(q, stack));
       // targets, releases and intents go with the stack row (ON DELETE CASCADE).
       await q.run(SQL.deleteStack, stack);
       await q.run(SQL.deleteLock, stack);

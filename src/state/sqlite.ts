@@ -7,16 +7,7 @@ import type { Statement } from "better-sqlite3";
 import { StateError, isApishipError } from "../errors.js";
 import type { StoreOptions } from "./common.js";
 import { applyTargets, checkSerial, checkStackId, intentNotFound, newIntent, withId } from "./common.js";
-import type { ProcessProbe } from "./locks.js";
-import {
-  decideAcquire,
-  lockStaleness,
-  lockedError,
-  renewed,
-  requireHeld,
-  systemProbe,
-  wrongLockIdError,
-} from "./locks.js";
+import { decideAcquire, renewed, requireHeld, wrongLockIdError } from "./locks.js";
 import { newSecretKey } from "./secret-key.js";
 import type { IntentRow, LockRow, StackRow, SummaryRow } from "./sql.js";
 import {
@@ -30,6 +21,7 @@ import {
   targetsFromRows,
 } from "./sql.js";
 import { openSqliteFile } from "./sqlite-file.js";
+import { StoreBase } from "./store-base.js";
 import type {
   AcquiredLock,
   Intent,
@@ -43,10 +35,8 @@ import type {
   StateStore,
 } from "./store.js";
 
-export class SqliteStateStore implements StateStore {
+export class SqliteStateStore extends StoreBase implements StateStore {
   readonly url: string;
-  private readonly now: () => number;
-  private readonly probe: ProcessProbe;
   private closed = false;
 
   private constructor(
@@ -54,18 +44,13 @@ export class SqliteStateStore implements StateStore {
     readonly file: string,
     opts: StoreOptions,
   ) {
+    super(opts);
     this.url = `sqlite:${file}`;
-    this.now = opts.now ?? Date.now;
-    this.probe = opts.probe ?? systemProbe;
   }
 
   /** Opens the state file, creating it (and its directory, mode 0600) when missing. */
   static open(file: string, opts: StoreOptions = {}): SqliteStateStore {
     return new SqliteStateStore(openSqliteFile(file), file, opts);
-  }
-
-  private iso(): string {
-    return new Date(this.now()).toISOString();
   }
 
   /**
@@ -174,9 +159,7 @@ export class SqliteStateStore implements StateStore {
   async remove(stack: string): Promise<void> {
     checkStackId(stack);
     this.tx(() => {
-      const lock = this.lockRow(stack);
-      if (lock && !lockStaleness(lock, this.now(), this.probe).stale)
-        throw lockedError(stack, lock, this.now());
+      this.refuseLiveLock(stack, this.lockRow(stack));
       // targets, releases and intents go with the stack row (ON DELETE CASCADE).
       this.run(SQL.deleteStack, stack);
       this.run(SQL.deleteLock, stack);
