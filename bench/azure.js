@@ -7,26 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { printTable } from "./lib.js";
+import { benchContext, countSince, loadBundled, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
 const SUB = "34adfa4f-cedf-4dc0-ba29-b6d1a69ab345";
-
-async function loadAzureFake() {
-  const { build } = await import("esbuild");
-  const outfile = join(ROOT, "node_modules", ".cache", "apiship-bench", "azure-fake.mjs");
-  await build({
-    entryPoints: [join(ROOT, "test/fakes/azure/index.ts")],
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
-  return import(pathToFileURL(outfile).href);
-}
 
 const baseService = {
   env: { LOG_LEVEL: "info" },
@@ -38,23 +23,16 @@ const baseService = {
   timeoutMs: 30000,
 };
 
-async function contextFor(adapter, target, stack, url) {
-  const env = { AZURE_RESOURCE_MANAGER_ENDPOINT: url, APISHIP_AZURE_POLL_MS: "5" };
-  return {
-    clients: await adapter.createClients({ target, env }),
-    stack,
-    target,
-    progress: { step() {}, done() {} },
-    log: { debug() {}, info() {}, warn() {} },
-    signal: new globalThis.AbortController().signal,
-  };
+function contextFor(adapter, target, stack, url) {
+  return benchContext(adapter, target, stack, {
+    AZURE_RESOURCE_MANAGER_ENDPOINT: url,
+    APISHIP_AZURE_POLL_MS: "5",
+  });
 }
 
 /** Control-plane calls since `from`; requests to the sites themselves (/__sites/) are not ARM's. */
-function countSince(fake, isMutating, from) {
-  const reqs = fake.requests.slice(from).filter((r) => !r.path.startsWith("/__sites/"));
-  const mutating = reqs.filter((r) => isMutating(r)).length;
-  return { total: reqs.length, reads: reqs.length - mutating, mutating };
+function armCallsSince(fake, isMutating, from) {
+  return countSince(fake, isMutating, from, (r) => !r.path.startsWith("/__sites/"));
 }
 
 /** first deploy, unchanged redeploy, then `change(service)` deployed: calls of each. */
@@ -80,7 +58,7 @@ async function measure(fake, isMutating, adapter, target, service, name, change)
     const { changes } = adapter.plan(req);
     if (changes.some((c) => c.action !== "no-op"))
       recorded = (await adapter.apply(ctx, { ...req, changes, secrets: {} })).state;
-    return countSince(fake, isMutating, from);
+    return armCallsSince(fake, isMutating, from);
   };
   const rows = [];
   const row = (label, c) => rows.push([label, c.total, c.reads, c.mutating]);
@@ -113,7 +91,9 @@ async function appServiceCalls(fake, isMutating) {
 }
 
 export async function runAzureBench() {
-  const { startAzureFake, isMutating } = await loadAzureFake();
+  const { startAzureFake, isMutating } = await loadBundled(ROOT, "azure-fake", [
+    'export * from "./test/fakes/azure/index.ts";',
+  ]);
   const fake = await startAzureFake();
   const src = mkdtempSync(join(tmpdir(), "apiship-bench-azfn-"));
   try {

@@ -8,26 +8,17 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { printTable } from "./lib.js";
+import { benchCache, benchContext, loadBundled, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
 
-async function loadDoFake() {
-  const { build } = await import("esbuild");
-  const out = join(ROOT, "node_modules", ".cache", "apiship-bench");
-  const outfile = join(out, "digitalocean-fake.mjs");
-  await build({
-    entryPoints: [join(ROOT, "test/fakes/digitalocean/server.ts")],
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
+function loadDoFake() {
+  // The fake reads the OpenAPI extract beside its module as it loads: copied there first.
+  const out = benchCache(ROOT);
+  mkdirSync(out, { recursive: true });
   copyFileSync(join(ROOT, "test/fakes/digitalocean/openapi.json"), join(out, "openapi.json"));
-  return import(pathToFileURL(outfile).href);
+  return loadBundled(ROOT, "digitalocean-fake", ['export * from "./test/fakes/digitalocean/server.ts";']);
 }
 
 const baseService = {
@@ -47,14 +38,7 @@ function deployer(fake, adapter, target, name, env) {
   let recorded;
   return async (service) => {
     const stack = { id: "bench/dev", app: "bench", environment: "dev", service, targets: [target] };
-    const ctx = {
-      clients: await adapter.createClients({ target, env }),
-      stack,
-      target,
-      progress: { step() {}, done() {} },
-      log: { debug() {}, info() {}, warn() {} },
-      signal: new globalThis.AbortController().signal,
-    };
+    const ctx = await benchContext(adapter, target, stack, env);
     const calls = fake.apiCalls().length;
     const mutating = fake.mutations().length;
     // As the engine: only a function service is built.

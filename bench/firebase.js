@@ -5,38 +5,22 @@
 // behaviour built, the function half runs against the GCP fake; until then an in-memory stub
 // stands in for it and only the Hosting calls are real (the table says which).
 // The fakes live under test/ (TypeScript, not compiled to dist/): bundled with esbuild here.
-/* global AbortController */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { printTable } from "./lib.js";
+import { benchContext, loadBundled, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
 const NAME = "shop-prod-api";
 
-async function loadFakes() {
-  const { build } = await import("esbuild");
-  const outfile = join(ROOT, "node_modules", ".cache", "apiship-bench", "firebase-fakes.mjs");
-  await build({
-    stdin: {
-      contents: [
-        'export { startFirebaseFake } from "./test/fakes/firebase/index.ts";',
-        'export { functionStub } from "./test/fakes/firebase/function-stub.ts";',
-        'export { startGcpFake, isMutating as gcpIsMutating } from "./test/fakes/gcp/index.ts";',
-      ].join("\n"),
-      resolveDir: ROOT,
-      loader: "ts",
-    },
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
-  return import(pathToFileURL(outfile).href);
+function loadFakes() {
+  return loadBundled(ROOT, "firebase-fakes", [
+    'export { startFirebaseFake } from "./test/fakes/firebase/index.ts";',
+    'export { functionStub } from "./test/fakes/firebase/function-stub.ts";',
+    'export { startGcpFake, isMutating as gcpIsMutating } from "./test/fakes/gcp/index.ts";',
+  ]);
 }
 
 function service(source) {
@@ -74,14 +58,7 @@ async function run(adapter, fakes, env, src) {
     targets: [target],
     baseDir: src,
   };
-  const ctx = {
-    clients: await adapter.createClients({ target, env }),
-    stack,
-    target,
-    progress: { step() {}, done() {} },
-    log: { debug() {}, info() {}, warn() {} },
-    signal: new AbortController().signal,
-  };
+  const ctx = await benchContext(adapter, target, stack, env);
   let recorded;
   const deploy = async (svcNow) => {
     const from = fakes.count();

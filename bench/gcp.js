@@ -7,25 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { countSince, printTable } from "./lib.js";
+import { benchContext, countSince, loadBundled, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
-
-async function loadGcpFake() {
-  const { build } = await import("esbuild");
-  const outfile = join(ROOT, "node_modules", ".cache", "apiship-bench", "gcp-fake.mjs");
-  await build({
-    entryPoints: [join(ROOT, "test/fakes/gcp/index.ts")],
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
-  return import(pathToFileURL(outfile).href);
-}
 
 const BASE = {
   env: { LOG_LEVEL: "info" },
@@ -42,17 +27,10 @@ function deployer(adapter, fake, isMutating, target, name) {
   let recorded;
   return async (service) => {
     const stack = { id: "bench/dev", app: "bench", environment: "dev", service, targets: [target] };
-    const ctx = {
-      clients: await adapter.createClients({
-        target,
-        env: { GOOGLE_OAUTH_ACCESS_TOKEN: "bench", APISHIP_GCP_POLL_MS: "1" },
-      }),
-      stack,
-      target,
-      progress: { step() {}, done() {} },
-      log: { debug() {}, info() {}, warn() {} },
-      signal: new globalThis.AbortController().signal,
-    };
+    const ctx = await benchContext(adapter, target, stack, {
+      GOOGLE_OAUTH_ACCESS_TOKEN: "bench",
+      APISHIP_GCP_POLL_MS: "1",
+    });
     const from = fake.requests.length;
     const artifact = adapter.build ? await adapter.build(ctx, service) : undefined;
     const observed = await adapter.read(ctx, recorded, name);
@@ -121,7 +99,9 @@ async function cloudFunctionsCalls(startGcpFake, isMutating, rows) {
 }
 
 export async function runGcpBench() {
-  const { startGcpFake, isMutating } = await loadGcpFake();
+  const { startGcpFake, isMutating } = await loadBundled(ROOT, "gcp-fake", [
+    'export * from "./test/fakes/gcp/index.ts";',
+  ]);
   const rows = [];
   await cloudRunCalls(startGcpFake, isMutating, rows);
   await cloudFunctionsCalls(startGcpFake, isMutating, rows);

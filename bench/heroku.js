@@ -5,27 +5,12 @@
 // compiled to dist/), so it is bundled with esbuild on the fly.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { printTable } from "./lib.js";
+import { benchContext, countSince, loadBundled, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = process.env.APISHIP_BENCH_DIST ?? join(ROOT, "dist");
 const APP = "bench-dev-api";
 const imageId = (c) => `sha256:${c.repeat(64)}`;
-
-async function loadHerokuFake() {
-  const { build } = await import("esbuild");
-  const outfile = join(ROOT, "node_modules", ".cache", "apiship-bench", "heroku-fake.mjs");
-  await build({
-    entryPoints: [join(ROOT, "test/fakes/heroku/server.ts")],
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
-  return import(pathToFileURL(outfile).href);
-}
 
 function serviceOf(id) {
   return {
@@ -55,17 +40,10 @@ async function session(heroku, fake, stackId) {
     service: serviceOf(imageId("a")),
     targets: [target],
   };
-  const ctx = {
-    clients: await heroku.createClients({
-      target,
-      env: { HEROKU_API_KEY: "bench", APISHIP_HEROKU_POLL_MS: "5" },
-    }),
-    stack,
-    target,
-    progress: { step() {}, done() {} },
-    log: { debug() {}, info() {}, warn() {} },
-    signal: new globalThis.AbortController().signal,
-  };
+  const ctx = await benchContext(heroku, target, stack, {
+    HEROKU_API_KEY: "bench",
+    APISHIP_HEROKU_POLL_MS: "5",
+  });
   let recorded;
   // As the engine deploys: read, plan; apply only when something changes.
   return async (service) => {
@@ -84,15 +62,22 @@ async function session(heroku, fake, stackId) {
     if (changes.some((c) => c.action !== "no-op")) {
       recorded = (await heroku.apply(ctx, { ...req, changes, secrets: { HF_TOKEN: "bench-secret" } })).state;
     }
-    const reqs = fake.requests.slice(from).filter((r) => !r.path.startsWith("/__"));
-    const mutating = reqs.filter((r) => r.method !== "GET").length;
-    return { total: reqs.length, reads: reqs.length - mutating, mutating };
+    // Platform API calls only: the fake's /__ paths (the apps' router, build blobs, log sessions)
+    // are not the API; every call but a GET mutates.
+    return countSince(
+      fake,
+      (r) => r.method !== "GET",
+      from,
+      (r) => !r.path.startsWith("/__"),
+    );
   };
 }
 
 export async function runHerokuBench() {
   const { heroku } = await import(pathToFileURL(join(DIST, "providers/heroku/heroku.js")).href);
-  const { startHerokuFake } = await loadHerokuFake();
+  const { startHerokuFake } = await loadBundled(ROOT, "heroku-fake", [
+    'export * from "./test/fakes/heroku/server.ts";',
+  ]);
   const fake = await startHerokuFake({ world: { releasePendingReads: 1 } });
   for (const c of ["a", "b"]) fake.world.pushImage(APP, imageId(c));
   try {

@@ -1,5 +1,8 @@
-// Helpers shared by the benchmarks: timing child processes and printing tables.
+// Helpers shared by the benchmarks: timing child processes, printing tables, and bundling the fakes
+// under test/ and building an adapter context that talks to them.
 import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 /** The environment benchmarks run in: NODE_EXTRA_CA_CERTS costs ~75 ms per start here. */
 export function benchEnv(extra = {}) {
@@ -41,38 +44,32 @@ export function printTable(title, header, rows) {
  * The AWS fake for the AWS benchmarks. It lives under test/ (TypeScript, not compiled to dist/),
  * so it is bundled with esbuild into node_modules/.cache on the fly.
  */
-export async function loadAwsFake(root) {
-  const { build } = await import("esbuild");
-  const { join } = await import("node:path");
-  const { pathToFileURL } = await import("node:url");
-  const outfile = join(root, "node_modules", ".cache", "apiship-bench", "aws-fake.mjs");
-  await build({
-    entryPoints: [join(root, "test/fakes/aws/index.ts")],
-    bundle: true,
-    packages: "external",
-    format: "esm",
-    platform: "node",
-    outfile,
-    logLevel: "silent",
-  });
-  return import(pathToFileURL(outfile).href);
+export function loadAwsFake(root) {
+  return loadBundled(root, "aws-fake", ['export * from "./test/fakes/aws/index.ts";']);
 }
 
-/** Requests the fake received since index `from`: total, reads and mutating calls. */
-export function countSince(fake, isMutating, from) {
-  const reqs = fake.requests.slice(from);
+/**
+ * Requests the fake received since index `from`: total, reads and mutating calls. `counts`
+ * leaves out requests that are not the API's (e.g. the fake's own test endpoints).
+ */
+export function countSince(fake, isMutating, from, counts = () => true) {
+  const reqs = fake.requests.slice(from).filter((r) => counts(r));
   const mutating = reqs.filter((r) => isMutating(r)).length;
   return { total: reqs.length, reads: reqs.length - mutating, mutating };
 }
 
 /** A Ctx for an AWS adapter whose clients talk to the AWS fake at `url`, with fake credentials. */
-export async function awsBenchContext(adapter, target, stack, url) {
-  const env = {
+export function awsBenchContext(adapter, target, stack, url) {
+  return benchContext(adapter, target, stack, {
     AWS_ENDPOINT_URL: url,
     AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
     AWS_SECRET_ACCESS_KEY: "example",
     APISHIP_AWS_POLL_MS: "5",
-  };
+  });
+}
+
+/** A Ctx for an adapter whose clients are made from `env` (a fake's endpoint and credentials); progress and log go nowhere. */
+export async function benchContext(adapter, target, stack, env) {
   return {
     clients: await adapter.createClients({ target, env }),
     stack,
@@ -83,6 +80,11 @@ export async function awsBenchContext(adapter, target, stack, url) {
   };
 }
 
+/** Where loadBundled writes its bundles (a file a bundle reads beside itself goes here too). */
+export function benchCache(root) {
+  return join(root, "node_modules", ".cache", "apiship-bench");
+}
+
 /**
  * TypeScript from the repository (fakes under test/, adapters' helpers), bundled by esbuild
  * into node_modules/.cache/apiship-bench/<name>.mjs and imported: `exports` are the
@@ -90,9 +92,7 @@ export async function awsBenchContext(adapter, target, stack, url) {
  */
 export async function loadBundled(root, name, exports) {
   const { build } = await import("esbuild");
-  const { join } = await import("node:path");
-  const { pathToFileURL } = await import("node:url");
-  const outfile = join(root, "node_modules", ".cache", "apiship-bench", `${name}.mjs`);
+  const outfile = join(benchCache(root), `${name}.mjs`);
   await build({
     stdin: { contents: exports.join("\n"), resolveDir: root, loader: "ts" },
     bundle: true,
