@@ -2,11 +2,11 @@
 // source by content hash), the traffic of its Run service and the public invoker, and the
 // changes from what read() observed. Like Lambda, an unchanged zip is no change.
 
-import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import type { FunctionSpec, TargetSpec } from "../../src/manifest/types.js";
 import { codeIdentity } from "../../src/core/provider.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
-import { changeReason } from "../_shared/plan.js";
+import { resourceChange } from "../_shared/plan.js";
 import { asgiTarget, interfaceOf, languageOf, portableEntry } from "../_shared/portable.js";
 import { RUNTIME_ENTRIES } from "../_shared/runtime/entries.js";
 import type { RuntimePlatform } from "../_shared/runtime/entries.js";
@@ -152,25 +152,9 @@ export function planCloudFunctions(req: FunctionsPlanRequest): PlanResponse {
     const a = after[type];
     const diff = type === "function" ? fnDiff : diffAttributes(b, a);
     const cascade = type !== "function" && fnDiff.action === "replace" && b !== null;
-    const action: Action = cascade ? "replace" : diff.action;
-    const change: ResourceChange = {
-      type,
-      name: type === "function" ? req.name : `${req.name}/${type}`,
-      action,
-      before: b,
-      after: a,
-      sensitivePaths: diff.sensitivePaths,
-      replacePaths: diff.replacePaths,
-      dependsOn: type === "function" ? [] : ["function"],
-    };
-    const reason = changeReason(
-      action,
-      diff.changedPaths,
-      diff.replacePaths,
-      cascade ? "the function" : undefined,
-    );
-    if (reason !== undefined) change.reason = reason;
-    changes.push(change);
+    const name = type === "function" ? req.name : `${req.name}/${type}`;
+    const r = { type, name, before: b, after: a, dependsOn: type === "function" ? [] : ["function"] };
+    changes.push(resourceChange(r, diff, cascade ? "the function" : undefined));
   }
   return { changes };
 }

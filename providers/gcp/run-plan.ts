@@ -2,12 +2,12 @@
 // invoker binding as the manifest wants them, and the attribute-level changes from what read()
 // observed. No I/O here; run-service.ts observes and run-apply.ts acts.
 
-import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { parseSecretRef } from "../../src/manifest/secrets.js";
 import type { ServiceSpec } from "../../src/manifest/types.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
-import { changeReason } from "../_shared/plan.js";
+import { resourceChange } from "../_shared/plan.js";
 import { RUN_INGRESS } from "./cloud-run.js";
 import type { CloudRunOptions } from "./cloud-run.js";
 import { ownerLabels } from "./run-state.js";
@@ -193,25 +193,9 @@ export function planCloudRun(req: RunPlanRequest): PlanResponse {
     const a = after[type];
     const diff = type === "service" ? svcDiff : diffAttributes(b, a);
     const cascade = type !== "service" && svcDiff.action === "replace" && b !== null;
-    const action: Action = cascade ? "replace" : diff.action;
-    const change: ResourceChange = {
-      type,
-      name: type === "service" ? req.name : `${req.name}/${type}`,
-      action,
-      before: b,
-      after: a,
-      sensitivePaths: diff.sensitivePaths,
-      replacePaths: diff.replacePaths,
-      dependsOn: DEPENDS_ON[type],
-    };
-    const reason = changeReason(
-      action,
-      diff.changedPaths,
-      diff.replacePaths,
-      cascade ? "the service" : undefined,
-    );
-    if (reason !== undefined) change.reason = reason;
-    changes.push(change);
+    const name = type === "service" ? req.name : `${req.name}/${type}`;
+    const r = { type, name, before: b, after: a, dependsOn: DEPENDS_ON[type] };
+    changes.push(resourceChange(r, diff, cascade ? "the service" : undefined));
   }
   return { changes };
 }
