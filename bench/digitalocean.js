@@ -94,7 +94,7 @@ async function sourceRows(fake, env, appPlatform, row) {
   const svc = {
     ...rest,
     kind: "function",
-    function: { runtime: "nodejs22", handler: "server.js", source: join(work, "api") },
+    function: { runtime: "nodejs22", handler: "server.js", source: join(work, "api"), interface: "native" },
   };
   const target = {
     name: "src",
@@ -153,7 +153,7 @@ async function platformRows(fake, env, rows) {
   const fnService = {
     ...rest,
     kind: "function",
-    function: { runtime: "nodejs18", handler: "index.main", source: src },
+    function: { runtime: "nodejs18", handler: "index.main", source: src, interface: "native" },
   };
   const fn = {
     name: "fn",

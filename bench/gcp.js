@@ -85,7 +85,7 @@ async function cloudFunctionsCalls(startGcpFake, isMutating, rows) {
     const svc = {
       ...BASE,
       kind: "function",
-      function: { runtime: "nodejs22", handler: "handler", source: src },
+      function: { runtime: "nodejs22", handler: "handler", source: src, interface: "native" },
     };
     const row = (name, c) => rows.push(["gcp/cloud-functions", name, c.total, c.reads, c.mutating]);
     row("first deploy", await deploy(svc));
