@@ -1,0 +1,2 @@
+import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
+import{a,b,c,d}from"./chunk-UWF4F4IU.js";import"./chunk-SRIJZVHS.js";import"./chunk-THTMMPJZ.js";import"./chunk-BLAIDRUF.js";import"./chunk-V647AVCW.js";export{d as configError,a as doError,b as isNotFound,c as maybe};

@@ -1,2 +1,0 @@
-import { createRequire as __apishipRequire } from 'node:module'; import { fileURLToPath as __apishipPath } from 'node:url'; const require = __apishipRequire(import.meta.url); const __filename = __apishipPath(import.meta.url); const __dirname = __apishipPath(new URL('.', import.meta.url));
-import{a,b,c,d}from"./chunk-WYYQU4X4.js";import"./chunk-BLAIDRUF.js";import"./chunk-V647AVCW.js";export{d as configError,a as doError,b as isNotFound,c as maybe};
