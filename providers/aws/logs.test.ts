@@ -2,7 +2,8 @@
 // --since as startTime, --tail newest first, --grep as a filterPattern (substring) or here only
 // (regex), --follow polling from the last timestamp without repeats, and a missing log group.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { pinClockBefore } from "../../test/support/clock.js";
 import type { Ctx, LogEntry, LogQuery } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { ECS_NAME, ecsAdapter, ecsDeploy, ecsWorld } from "../../test/fakes/aws/ecs-harness.js";
@@ -17,6 +18,8 @@ import type { LambdaState } from "./lambda-state.js";
 const GROUP = `/aws/lambda/${NAME}`;
 const STREAM = "2026/12/07/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const T0 = Date.parse("2026-12-07T10:00:00.000Z");
+
+afterEach(() => vi.useRealTimers());
 const state = { name: NAME, region: "us-east-1" } as LambdaState;
 
 let w: LambdaWorld;
@@ -107,6 +110,10 @@ describe("aws/lambda logs (CloudWatch Logs)", () => {
   });
 
   it("--follow yields what is written later, once, until the signal aborts", async () => {
+    // Following starts from the later of the clock and the newest entry printed. The seeded
+    // entries are dated T0, so the clock is pinned before it: on a real clock past T0 the
+    // entries "written later" would be older than where following starts, and never come.
+    pinClockBefore(T0);
     seed(3);
     const stop = new AbortController();
     const it = adapter.logs!(await withSignal(stop.signal), state, { follow: true, tail: 2 })[

@@ -3,7 +3,8 @@
 // stderr, the activation's id leading the message), --since sent and cut, --tail stopping the
 // paging, --grep before --tail, --follow polling without repeats, and a missing namespace.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { pinClockBefore } from "../../test/support/clock.js";
 import type { Ctx, LogEntry, LogQuery } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import type { Stack, TargetSpec } from "../../src/manifest/types.js";
@@ -19,6 +20,8 @@ import type { NamespaceInfo } from "./types.js";
 
 const NAME = "shop-dev-api";
 const T0 = Date.parse("2026-12-07T10:00:00.000Z");
+
+afterEach(() => vi.useRealTimers());
 const logs = functions.logs!;
 let fake: DoFake;
 let ctx: Ctx<DoClients>;
@@ -130,6 +133,10 @@ describe("digitalocean/functions logs (activations)", () => {
   });
 
   it("--follow yields the runs listed later, once each, until the signal aborts", async () => {
+    // Following starts from the later of the clock and the newest entry printed. The seeded
+    // entries are dated T0, so the clock is pinned before it: on a real clock past T0 the
+    // entries "written later" would be older than where following starts, and never come.
+    pinClockBefore(T0);
     const stop = new AbortController();
     const it = logs({ ...ctx, signal: stop.signal }, state, { follow: true, tail: 1 })[
       Symbol.asyncIterator

@@ -3,7 +3,8 @@
 // --since as a timestamp term, --tail newest first, --grep server-side (substring) or here only
 // (regex), --follow polling without repeats, and the API's refusal of a filter it cannot parse.
 
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { pinClockBefore } from "../../test/support/clock.js";
 import type { Ctx, LogEntry, LogQuery, TargetAdapter } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { PROJECT, REGION, gcpWorld } from "../../test/fakes/gcp/harness.js";
@@ -18,6 +19,8 @@ import type { FunctionsState } from "./functions-state.js";
 
 const SERVICE = "shop-dev-api";
 const T0 = Date.parse("2026-12-07T10:00:00.000Z");
+
+afterEach(() => vi.useRealTimers());
 const state: RunState = { name: SERVICE, project: PROJECT, region: REGION };
 const runAdapter = cloudRun as unknown as Required<
   TargetAdapter<Record<string, unknown>, RunState, GcpClients>
@@ -122,6 +125,10 @@ describe("gcp/cloud-run logs (Cloud Logging entries.list)", () => {
   });
 
   it("--follow yields later entries once, until the signal aborts", async () => {
+    // Following starts from the later of the clock and the newest entry printed. The seeded
+    // entries are dated T0, so the clock is pinned before it: on a real clock past T0 the
+    // entries "written later" would be older than where following starts, and never come.
+    pinClockBefore(T0);
     seed(3);
     const stop = new AbortController();
     const followed = runAdapter.logs({ ...(await w.ctx()), signal: stop.signal } as never, state, {
