@@ -7,12 +7,12 @@
 // with esbuild on the fly, as the other benchmarks bundle their fakes.
 import { Buffer } from "node:buffer";
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { clearTimeout, setTimeout } from "node:timers";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { loadBundled, printTable } from "./lib.js";
+import { benchCache, loadBundled, printTable } from "./lib.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "bin/run.js");
@@ -21,15 +21,12 @@ const SEEDS = 3;
 const RUN_TIMEOUT_MS = 180_000;
 
 async function loadPlatforms() {
-  const mod = await loadBundled(ROOT, "faults-platforms", [
-    'export * from "./test/reliability/platforms.ts";',
-  ]);
-  // The DigitalOcean fake reads the OpenAPI document beside its module.
-  copyFileSync(
-    join(ROOT, "test/fakes/digitalocean/openapi.json"),
-    join(ROOT, "node_modules", ".cache", "apiship-bench", "openapi.json"),
-  );
-  return mod;
+  // The DigitalOcean fake reads the OpenAPI document beside its module when it is imported, so
+  // the copy goes there first (on an empty cache, importing first failed).
+  const out = benchCache(ROOT);
+  mkdirSync(out, { recursive: true });
+  copyFileSync(join(ROOT, "test/fakes/digitalocean/openapi.json"), join(out, "openapi.json"));
+  return loadBundled(ROOT, "faults-platforms", ['export * from "./test/reliability/platforms.ts";']);
 }
 
 /**
