@@ -11,6 +11,7 @@ import type { CloudFunction, FunctionsApi, GcpClients, RunApi } from "./clients.
 import { cloudFunctions } from "./cloud-functions.js";
 import type { CloudFunctionsOptions, FunctionsState } from "./cloud-functions.js";
 import { buildError } from "./functions-build.js";
+import { quietCtx } from "../../test/support/quiet-ctx.js";
 
 const NAME = "shop-dev-fn";
 const PARENT = "projects/acme-shop/locations/europe-west1";
@@ -104,14 +105,7 @@ function stubs() {
     functions: async () => functions,
     container: async () => Promise.reject(new Error("unused")),
   };
-  const ctx: Ctx<GcpClients> = {
-    clients,
-    stack,
-    target,
-    progress: { step: () => {}, done: () => {} },
-    log: { debug: () => {}, info: () => {}, warn: () => {} },
-    signal: new AbortController().signal,
-  };
+  const ctx: Ctx<GcpClients> = quietCtx(clients, stack, target);
   return { ctx, calls, ops: () => calls.map((c) => c.op), reset: () => calls.splice(0) };
 }
 

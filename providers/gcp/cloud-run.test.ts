@@ -10,6 +10,7 @@ import type { GcpClients, IamPolicy, RunApi, RunService } from "./clients.js";
 import { cloudRun } from "./cloud-run.js";
 import type { CloudRunOptions, RunState } from "./cloud-run.js";
 import { toProviderError } from "./errors.js";
+import { quietCtx } from "../../test/support/quiet-ctx.js";
 
 const FIXTURE = JSON.parse(
   readFileSync(new URL("../../fixtures/responses/gcp/run-service.json", import.meta.url), "utf8"),
@@ -80,14 +81,7 @@ function ctxOf(run: RunApi, target = targetOf(), svc = service): Ctx<GcpClients>
     functions: async () => Promise.reject(new Error("not used")),
     container: async () => Promise.reject(new Error("not used")),
   };
-  return {
-    clients,
-    stack,
-    target,
-    progress: { step: () => {}, done: () => {} },
-    log: { debug: () => {}, info: () => {}, warn: () => {} },
-    signal: new AbortController().signal,
-  };
+  return quietCtx(clients, stack, target);
 }
 
 function request(

@@ -7,6 +7,7 @@
 
 import type { Ctx, DeployableTarget } from "../../src/core/provider.js";
 import type { ServiceSpec, Stack, TargetSpec } from "../../src/manifest/types.js";
+import { quietCtx } from "../support/quiet-ctx.js";
 import { baseService } from "../support/test-provider/harness.js";
 import type { LifecycleFixture } from "./lifecycle.js";
 
@@ -24,18 +25,6 @@ export function shopStack(service: ServiceSpec, target: TargetSpec, baseDir?: st
     service,
     targets: [target],
     ...(baseDir ? { baseDir } : {}),
-  };
-}
-
-/** A Ctx holding `clients`, whose progress and log say nothing. */
-export function quietCtx<C>(clients: C, stack: Stack, target: TargetSpec): Ctx<C> {
-  return {
-    clients,
-    stack,
-    target,
-    progress: { step: () => {}, done: () => {} },
-    log: { debug: () => {}, info: () => {}, warn: () => {} },
-    signal: new AbortController().signal,
   };
 }
 

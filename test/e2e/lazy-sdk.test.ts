@@ -38,6 +38,17 @@ async function recorded(args: string[]) {
   return { r, lines, packages: [...packages] };
 }
 
+/**
+ * The bundle's chunks whose code holds `text` (there must be one), as a test of a recorded run:
+ * did it load one of them?
+ */
+function chunkHolding(text: string): (lines: string[]) => boolean {
+  const chunks = join(ROOT, "dist/chunks");
+  const found = readdirSync(chunks).filter((f) => readFileSync(join(chunks, f), "utf8").includes(text));
+  expect(found.length, text).toBeGreaterThan(0);
+  return (lines) => lines.some((l) => found.some((c) => l.includes(`/chunks/${c}`)));
+}
+
 describe("lazy loading", () => {
   it("validate loads no cloud SDK and no database driver", async () => {
     const { r, lines, packages } = await recorded(["validate", ...EXAMPLES.flatMap((f) => ["-f", f])]);
@@ -51,13 +62,7 @@ describe("lazy loading", () => {
 
   it("validate loads the OpenAPI parser only for a manifest that sets service.openapi", async () => {
     // The parser is bundled into a chunk of its own: found by a message only its code holds.
-    const chunks = join(ROOT, "dist/chunks");
-    const parser = readdirSync(chunks).filter((f) =>
-      readFileSync(join(chunks, f), "utf8").includes("OpenAPI 3.2 is currently unsupported"),
-    );
-    expect(parser.length).toBeGreaterThan(0);
-    const loadsParser = (lines: string[]) =>
-      lines.some((l) => parser.some((c) => l.includes(`/chunks/${c}`)));
+    const loadsParser = chunkHolding("OpenAPI 3.2 is currently unsupported");
     const without = await recorded(["validate", ...EXAMPLES.flatMap((f) => ["-f", f])]);
     expect(without.r.code, without.r.stderr).toBe(0);
     expect(loadsParser(without.lines)).toBe(false);
@@ -69,13 +74,7 @@ describe("lazy loading", () => {
 
   it("validate loads the platforms' descriptors, never their behaviour (lazyTarget)", async () => {
     // aws/lambda's apply code is bundled into a chunk of its own: found by a message only it holds.
-    const chunks = join(ROOT, "dist/chunks");
-    const behaviour = readdirSync(chunks).filter((f) =>
-      readFileSync(join(chunks, f), "utf8").includes("deploys functions; the service has no `function`"),
-    );
-    expect(behaviour.length).toBeGreaterThan(0);
-    const loadsBehaviour = (lines: string[]) =>
-      lines.some((l) => behaviour.some((c) => l.includes(`/chunks/${c}`)));
+    const loadsBehaviour = chunkHolding("deploys functions; the service has no `function`");
     const lambda = join(ROOT, "examples/hello-fn/apiship.yaml");
     const validated = await recorded(["validate", "-f", lambda]);
     expect(validated.r.code, validated.r.stderr).toBe(0);

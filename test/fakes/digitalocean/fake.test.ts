@@ -7,6 +7,7 @@ import type { DoFake } from "./server.js";
 import type { TargetSpec } from "../../../src/manifest/types.js";
 import type { AppOptions } from "../../../providers/digitalocean/app-spec.js";
 import { validateRequest, validateSchema } from "./validate.js";
+import { quietCtx } from "../../support/quiet-ctx.js";
 
 let fake: DoFake | undefined;
 afterEach(async () => {
@@ -153,14 +154,7 @@ describe("DigitalOcean fake throttling", () => {
       target,
       env: { DIGITALOCEAN_TOKEN: "t", APISHIP_DO_POLL_MS: "1" },
     });
-    const ctx = {
-      clients,
-      stack,
-      target,
-      progress: { step: () => {}, done: () => {} },
-      log: { debug: () => {}, info: () => {}, warn: () => {} },
-      signal: new AbortController().signal,
-    };
+    const ctx = quietCtx(clients, stack, target);
     const req = {
       stack,
       target,

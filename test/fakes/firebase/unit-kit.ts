@@ -10,6 +10,7 @@ import { createHttpClient } from "../../../providers/_shared/http.js";
 import type { HostingClients } from "../../../providers/firebase/clients.js";
 import { hostingError } from "../../../providers/firebase/errors.js";
 import { HostingApi } from "../../../providers/firebase/hosting-api.js";
+import { quietCtx } from "../../support/quiet-ctx.js";
 
 export const FIXTURES = join(import.meta.dirname, "../../../fixtures/responses/firebase");
 export const fixture = (name: string): Record<string, unknown> =>
@@ -84,12 +85,5 @@ export const OPTIONS = { project: "acme-web", region: "europe-west1", hosting: {
 export function ctxOf<C>(clients: C, options: Record<string, unknown> = OPTIONS): Ctx<C> {
   const target = { name: "api", provider: "firebase", platform: "functions", options };
   const stack: Stack = { id: "shop/dev", app: "shop", environment: "dev", service, targets: [target] };
-  return {
-    clients,
-    stack,
-    target,
-    progress: { step: () => {}, done: () => {} },
-    log: { debug: () => {}, info: () => {}, warn: () => {} },
-    signal: new AbortController().signal,
-  };
+  return quietCtx(clients, stack, target);
 }
