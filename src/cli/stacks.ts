@@ -53,6 +53,22 @@ export class Stores {
   }
 }
 
+/**
+ * Creates the state rows, and so the secret keys, of the stacks with secrets that have none, in
+ * one transaction per store. Planning would otherwise create each on its own (planner.ts,
+ * secretKey), one write transaction per stack.
+ */
+export async function ensureSecretKeys(jobs: readonly StackJob[]): Promise<void> {
+  const byStore = new Map<StateStore, string[]>();
+  for (const { stack, store } of jobs) {
+    if (Object.keys(stack.service.secrets).length === 0) continue;
+    const ids = byStore.get(store) ?? [];
+    ids.push(stack.id);
+    byStore.set(store, ids);
+  }
+  await Promise.all([...byStore].map(([store, ids]) => store.ensureAll(ids)));
+}
+
 export async function stackJobs(
   manifests: Manifest[],
   env: string | undefined,

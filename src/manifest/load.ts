@@ -44,13 +44,9 @@ export interface LoadResult {
 export const DEFAULT_MANIFEST_NAMES = ["apiship.yaml", "apiship.yml"] as const;
 
 /** Loads and validates one manifest; throws ManifestError with every problem, positioned. */
-export async function loadManifest(
-  file: string,
-  opts: LoadOptions,
-  text: Promise<string> = readManifestFile(file),
-): Promise<LoadResult> {
+export async function loadManifest(file: string, opts: LoadOptions): Promise<LoadResult> {
   const environ = opts.environ ?? process.env;
-  const parsed = await parseManifest(await text, file);
+  const parsed = await parseManifest(await readManifestFile(file), file);
   await loadPlugins(parsed.value, file, opts.registry, environ, parsed.positions);
   if (asksPositions(parsed.value)) await parsed.positions.ready();
   const interp = interpolate(parsed.value, { environ, positions: parsed.positions });
@@ -175,13 +171,10 @@ export async function loadManifests(
   const files = await resolveManifestFiles(patterns, opts.cwd);
   const results: LoadResult[] = [];
   const failures: ManifestError[] = [];
-  // Reads overlap; loading goes one after another, as a manifest's plugins register on the
-  // shared registry. Each read's rejection is handled by the loadManifest that awaits it.
-  const texts = files.map((f) => readManifestFile(f));
-  texts.forEach((t) => t.catch(() => undefined));
-  for (const [i, file] of files.entries()) {
+  // One after another, as a manifest's plugins register on the shared registry.
+  for (const file of files) {
     try {
-      results.push(await loadManifest(file, opts, texts[i]));
+      results.push(await loadManifest(file, opts));
     } catch (e) {
       if (!(e instanceof ManifestError)) throw e;
       failures.push(e);

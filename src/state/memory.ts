@@ -87,6 +87,10 @@ export class MemoryStateStore extends StoreBase implements StateStore {
     return structuredClone(this.row(stack));
   }
 
+  async ensureAll(stacks: readonly string[]): Promise<void> {
+    for (const stack of stacks) this.row(stack);
+  }
+
   async write(stack: string, lockId: string, change: StackWrite): Promise<StackState> {
     this.held(stack, lockId);
     const current = this.row(stack);

@@ -122,6 +122,14 @@ export class PostgresStateStore extends StoreBase implements StateStore {
     });
   }
 
+  async ensureAll(stacks: readonly string[]): Promise<void> {
+    stacks.forEach(checkStackId);
+    // No stack lock: each row's INSERT ... ON CONFLICT DO NOTHING is atomic on its own.
+    await this.db.tx(undefined, async (q) => {
+      for (const stack of stacks) await this.ensureRow(q, stack);
+    });
+  }
+
   async write(stack: string, lockId: string, change: StackWrite): Promise<StackState> {
     return this.locked(stack, async (q) => {
       await this.held(q, stack, lockId);

@@ -138,6 +138,11 @@ export class SqliteStateStore extends StoreBase implements StateStore {
     });
   }
 
+  async ensureAll(stacks: readonly string[]): Promise<void> {
+    stacks.forEach(checkStackId);
+    this.tx(() => stacks.forEach((stack) => this.ensureRow(stack)));
+  }
+
   async write(stack: string, lockId: string, change: StackWrite): Promise<StackState> {
     checkStackId(stack);
     return this.tx(() => {

@@ -34,6 +34,19 @@ function describeStateBehaviour(factory: HarnessFactory): void {
     expect(other.secretKey).not.toBe(first.secretKey);
   });
 
+  it("ensureAll creates each missing stack with its own key and leaves existing ones as they were", async () => {
+    const kept = await ctx.store.ensure(STACK);
+    await ctx.store.write(STACK, await lock(), { expectedSerial: 0, targets: { web: record("web", "v1") } });
+    await ctx.store.ensureAll([STACK, OTHER_STACK]);
+    const [same, other] = [await ctx.store.read(STACK), await ctx.store.read(OTHER_STACK)];
+    expect(same).toMatchObject({ serial: 1, secretKey: kept.secretKey });
+    expect(Object.keys(same?.targets ?? {})).toEqual(["web"]);
+    expect(other).toMatchObject({ stack: OTHER_STACK, serial: 0, targets: {} });
+    expect(Buffer.from(other?.secretKey ?? "", "base64")).toHaveLength(32);
+    expect(other?.secretKey).not.toBe(kept.secretKey);
+    await expect(ctx.store.ensureAll(["no-slash"])).rejects.toBeInstanceOf(StateError);
+  });
+
   it("keeps the secret key and targets across a reopen", async (t) => {
     if (!ctx.h.persistent) t.skip();
     const key = (await ctx.store.ensure(STACK)).secretKey;

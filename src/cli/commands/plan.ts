@@ -10,7 +10,7 @@ import type { Outcome } from "../base-command.js";
 import { loadAll } from "../context.js";
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
 import { colorEnabled, err } from "../output.js";
-import { Stores, stackJobs } from "../stacks.js";
+import { Stores, ensureSecretKeys, stackJobs } from "../stacks.js";
 
 export interface PlanResult {
   plans: Plan[];
@@ -83,6 +83,7 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
           hint: "pick one manifest (-f) and one environment (--env) per plan file",
         });
       }
+      await ensureSecretKeys(jobs);
       const plans: Plan[] = [];
       for (const job of jobs) {
         plans.push(
