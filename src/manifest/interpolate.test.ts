@@ -76,6 +76,16 @@ describe("interpolate", () => {
     );
   });
 
+  it("keeps a __proto__ key as data, interpolated, without changing the result's prototype", () => {
+    const doc = JSON.parse('{"env": {"__proto__": {"polluted": "${env:GIT_SHA}"}}}') as unknown;
+    const r = interpolate(doc, { environ });
+    const env = (r.value as { env: object }).env;
+    expect(Object.getPrototypeOf(env)).toBe(Object.prototype);
+    expect(Object.keys(env)).toEqual(["__proto__"]);
+    expect(Object.getOwnPropertyDescriptor(env, "__proto__")?.value).toEqual({ polluted: "abc123" });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it("collects several errors, even within one string", () => {
     const r = interpolate({ a: "${env:X}${env:Y}${bad}", b: "${env:Z}" }, { environ: {} });
     expect(r.diagnostics.map((d) => d.message)).toEqual([

@@ -136,22 +136,31 @@ interface WalkCtx {
   result: InterpolateResult;
 }
 
+// `path` is one array for the whole walk, pushed and popped (a copy per node cost more than the
+// walk); only the diagnostics keep it, formatted.
 function walk(value: unknown, path: (string | number)[], ctx: WalkCtx): unknown {
   if (typeof value === "string") return interpolateValue(value, path, ctx);
-  if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i], ctx));
+  if (Array.isArray(value)) return value.map((v, i) => walkChild(v, i, path, ctx));
   if (value === null || typeof value !== "object") return value;
   if (isSecrets(path)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
+  for (const k of Object.keys(value)) {
+    const v = walkChild((value as Record<string, unknown>)[k], k, path, ctx);
     // defineProperty: a key named __proto__ stays a plain key instead of changing the prototype.
-    Object.defineProperty(out, k, {
-      value: walk(v, [...path, k], ctx),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[k] = v;
   }
   return out;
+}
+
+function walkChild(value: unknown, key: string | number, path: (string | number)[], ctx: WalkCtx): unknown {
+  path.push(key);
+  try {
+    return walk(value, path, ctx);
+  } finally {
+    path.pop();
+  }
 }
 
 function interpolateValue(s: string, path: (string | number)[], ctx: WalkCtx): unknown {
@@ -177,8 +186,7 @@ function retype(text: string): unknown {
   return text;
 }
 
-function isSecrets(path: (string | number)[]): boolean {
-  const p = path.map(String);
+function isSecrets(p: (string | number)[]): boolean {
   if (p.length === 2) return p[0] === "service" && p[1] === "secrets";
   return p.length === 4 && p[0] === "environments" && p[2] === "service" && p[3] === "secrets";
 }

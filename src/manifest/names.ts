@@ -88,6 +88,8 @@ const TRANSLITERATIONS: Record<string, string> = {
 };
 
 function toAscii(s: string): string {
+  // Nearly every name is printable ASCII already; NFKD and the Unicode-aware regex are not free.
+  if (/^[\u0020-\u007e]*$/.test(s)) return s;
   return s
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
@@ -113,13 +115,29 @@ export function shortHash(input: string, length = HASH_LENGTH): string {
   return out;
 }
 
+/** A rule's "not allowed" and "run of separators" patterns, built once per rule. */
+function patternsOf(rule: NameRule): { disallowed: RegExp; runs: RegExp | undefined } {
+  let p = PATTERNS.get(rule);
+  if (!p) {
+    const sep = separatorOf(rule);
+    p = {
+      disallowed: new RegExp(`[^a-z0-9${rule.lowercase ? "" : "A-Z"}${escapeClass(rule.extraChars)}]`, "g"),
+      runs: sep ? new RegExp(`${escapeClass(sep)}{2,}`, "g") : undefined,
+    };
+    PATTERNS.set(rule, p);
+  }
+  return p;
+}
+
+const PATTERNS = new WeakMap<NameRule, { disallowed: RegExp; runs: RegExp | undefined }>();
+
 function sanitize(rule: NameRule, raw: string): string {
   const sep = separatorOf(rule);
+  const { disallowed, runs } = patternsOf(rule);
   let s = toAscii(raw);
   if (rule.lowercase) s = s.toLowerCase();
-  const allowed = new RegExp(`[^a-z0-9${rule.lowercase ? "" : "A-Z"}${escapeClass(rule.extraChars)}]`, "g");
-  s = s.replace(allowed, sep);
-  if (sep) s = s.replace(new RegExp(`${escapeClass(sep)}{2,}`, "g"), sep);
+  s = s.replace(disallowed, sep);
+  if (runs) s = s.replace(runs, sep);
   // Names must start and end with a letter or digit on most platforms (DNS labels, Heroku).
   return s.replace(/^[^a-zA-Z0-9]+|[^a-zA-Z0-9]+$/g, "");
 }

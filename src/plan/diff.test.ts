@@ -117,4 +117,32 @@ describe("diffAttributes", () => {
     });
     expect(diffAttributes({ a: 1 }, { a: 2 }, opts).sensitivePaths).toEqual([]);
   });
+
+  it("finds sensitive paths exactly as matching every leaf of both sides would", () => {
+    // The reference: flatten everything, keep the paths that overlap a leaf.
+    const reference = (paths: string[], values: (Record<string, unknown> | undefined)[]) => {
+      const leaves = values.flatMap((v) => flattenLeaves(v, { arrays: "index" }));
+      return [...new Set(paths.filter((p) => leaves.some((l) => pathOverlaps(l.path, [p]))))].sort();
+    };
+    const key = fc.constantFrom("secrets", "env", "a.b", "TOKEN", "x y", "0", "");
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        fc.constantFrom(1, "s", null, true),
+        fc.array(tie("node"), { maxLength: 2 }),
+        fc.dictionary(key, tie("node"), { maxKeys: 3 }),
+      ),
+    })).node;
+    const side = fc.option(fc.dictionary(key, value, { maxKeys: 4 }), { nil: undefined });
+    const path = fc
+      .array(fc.oneof(key, fc.nat(2)), { minLength: 0, maxLength: 3 })
+      .map((parts) => parts.reduce<string>((p, k) => joinPath(p, k), ""));
+    fc.assert(
+      fc.property(side, side, fc.array(path, { maxLength: 4 }), (before, after, sensitive) => {
+        const got = diffAttributes(before, after, { sensitive, arrays: "index" }).sensitivePaths;
+        expect(got).toEqual(reference(sensitive, [before, after]));
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
