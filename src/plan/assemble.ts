@@ -104,6 +104,7 @@ function addressesOf(target: string, changes: readonly Pick<ResourceChange, "typ
 }
 
 function depAddresses(target: string, types: readonly string[], byType: Map<string, string[]>): string[] {
+  if (types.length === 0) return [];
   return [...new Set(types.flatMap((t) => byType.get(t) ?? [`${target}.${t}`]))].sort();
 }
 
@@ -112,9 +113,16 @@ function indexByType(
   addresses: readonly string[],
 ): Map<string, string[]> {
   const byType = new Map<string, string[]>();
-  changes.forEach((c, i) => byType.set(c.type, [...(byType.get(c.type) ?? []), addresses[i] ?? ""]));
+  changes.forEach((c, i) => {
+    const list = byType.get(c.type);
+    if (list) list.push(addresses[i] ?? "");
+    else byType.set(c.type, [addresses[i] ?? ""]);
+  });
   return byType;
 }
+
+/** Sorted and without repeats; an empty list (most resources') costs nothing. */
+const uniqueSorted = (xs: readonly string[]): string[] => (xs.length === 0 ? [] : [...new Set(xs)].sort());
 
 function targetChanges(t: TargetPlan): Change[] {
   const addresses = addressesOf(t.target, t.changes);
@@ -129,8 +137,8 @@ function targetChanges(t: TargetPlan): Change[] {
     ...(c.reason === undefined ? {} : { reason: c.reason }),
     before: c.before === null ? null : sortKeys(c.before),
     after: c.after === null ? null : sortKeys(c.after),
-    sensitivePaths: [...new Set(c.sensitivePaths)].sort(),
-    replacePaths: [...new Set(c.replacePaths)].sort(),
+    sensitivePaths: uniqueSorted(c.sensitivePaths),
+    replacePaths: uniqueSorted(c.replacePaths),
     dependsOn: depAddresses(t.target, c.dependsOn, byType),
   }));
 }

@@ -8,6 +8,7 @@ import {
   joinPath,
   pathMatches,
   pathOverlaps,
+  sortKeys,
 } from "./diff.js";
 
 describe("paths", () => {
@@ -144,5 +145,56 @@ describe("diffAttributes", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("sortKeys", () => {
+  // The copying version it replaced, as the reference.
+  const copySorted = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(copySorted);
+    if (typeof v !== "object" || v === null) return v;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out[k] = copySorted(x);
+    }
+    return out;
+  };
+
+  it("gives what sorting a copy gives, key order included", () => {
+    const json = fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        fc.constantFrom(1, "s", null, true, undefined),
+        fc.array(tie("node"), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom("b", "a", "c", "0", "10", "B"), tie("node"), { maxKeys: 4 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(json, (v) => {
+        const got = sortKeys(v);
+        expect(got).toStrictEqual(copySorted(v));
+        expect(JSON.stringify(got)).toBe(JSON.stringify(copySorted(v)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("returns a value already sorted as it is, and copies only what needs sorting", () => {
+    const inner = { a: 1, b: [1, { c: 2 }] };
+    const sorted = { a: inner, z: "x" };
+    expect(sortKeys(sorted)).toBe(sorted);
+    const unsorted = { z: "x", a: inner };
+    const out = sortKeys(unsorted);
+    expect(out).not.toBe(unsorted);
+    expect(Object.keys(out)).toEqual(["a", "z"]);
+    expect(out.a).toBe(inner);
+    expect(unsorted).toEqual({ z: "x", a: inner });
+  });
+
+  it("drops undefined members and turns class instances into plain objects, as JSON would not", () => {
+    const withUndefined = { a: 1, b: undefined };
+    expect(Object.keys(sortKeys(withUndefined))).toEqual(["a"]);
+    expect(sortKeys({ at: new Date(0) })).toStrictEqual({ at: {} });
   });
 });
