@@ -2,6 +2,8 @@
 // Colour follows the usual conventions: NO_COLOR disables it, FORCE_COLOR enables it, and
 // otherwise it is on only when the stream is a TTY and TERM is not "dumb".
 
+import { writeChunked, writeJsonCompact } from "./json-out.js";
+
 export interface OutputStream {
   write(s: string): unknown;
   isTTY?: boolean;
@@ -50,25 +52,9 @@ export function err(text: string): void {
  * Lines, when events stream before the envelope).
  */
 export function printJson(value: unknown, oneLine = false, tty = process.stdout.isTTY === true): void {
-  writeChunked(process.stdout, oneLine || !tty ? JSON.stringify(value) : JSON.stringify(value, null, 2));
+  if (oneLine || !tty) writeJsonCompact(process.stdout, value);
+  else writeChunked(process.stdout, JSON.stringify(value, null, 2));
   process.stdout.write("\n");
-}
-
-const CHUNK = 1 << 16;
-
-/**
- * Writes a long string in 64 KiB slices. Encoding a 6 MB string at once allocates a 6 MB buffer
- * in fresh pages, which took longer than the slices' extra calls. A slice never ends between the
- * two halves of a surrogate pair, which would each be encoded as U+FFFD.
- */
-export function writeChunked(out: { write(s: string): unknown }, text: string): void {
-  for (let i = 0; i < text.length;) {
-    let end = Math.min(i + CHUNK, text.length);
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end -= 1;
-    out.write(text.slice(i, end));
-    i = end;
-  }
 }
 
 /** Fixed-width columns for small tables (providers, state list, status). */

@@ -67,26 +67,31 @@ export function canonicalJson(value: unknown): string {
 export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
-    value.forEach((v: unknown, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
       const s = sortKeys(v);
       if (s !== v) (out ??= value.slice())[i] = s;
-    });
+    }
     return (out ?? value) as T;
   }
   if (!isPlainObject(value)) return value;
   const keys = Object.keys(value);
-  const sorted = keys.slice().sort();
   // Anything but a plain object (a Date from an SDK) is copied into one, as it always was.
-  let changed = Object.getPrototypeOf(value) !== Object.prototype || sorted.some((k, i) => k !== keys[i]);
-  const entries = sorted.map((k): [string, unknown] => {
+  let changed = Object.getPrototypeOf(value) !== Object.prototype;
+  for (let i = 1; i < keys.length && !changed; i++) changed = (keys[i - 1] as string) > (keys[i] as string);
+  let sortedChildren: Map<string, unknown> | undefined;
+  for (const k of keys) {
     const v = value[k];
     const s = v === undefined ? v : sortKeys(v);
-    if (s !== v || v === undefined) changed = true;
-    return [k, s];
-  });
-  if (!changed) return value;
+    if (v === undefined) changed = true;
+    else if (s !== v) (sortedChildren ??= new Map()).set(k, s);
+  }
+  if (!changed && !sortedChildren) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of entries) if (v !== undefined) out[k] = v;
+  for (const k of keys.sort()) {
+    const v = sortedChildren?.has(k) ? sortedChildren.get(k) : value[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out as T;
 }
 
