@@ -255,10 +255,11 @@ export function observedAttrs(s: EcsState | undefined): Record<EcsResource, Attr
   };
 }
 
-function physical(req: EcsPlanRequest, type: EcsResource): string {
+/** Each resource's physical name (computed once per plan: each is a few name-rule calls). */
+function physicalNames(req: EcsPlanRequest): Record<EcsResource, string> {
   const n = req.name;
   const o = req.target.options;
-  const byType: Record<EcsResource, string> = {
+  return {
     "security-groups": `${names.lbGroup(n)},${names.taskGroup(n)}`,
     "load-balancer": o.loadBalancer ? names.targetGroup(n) : names.loadBalancer(n),
     cluster: o.cluster,
@@ -268,7 +269,6 @@ function physical(req: EcsPlanRequest, type: EcsResource): string {
     service: n,
     scaling: `service/${o.cluster}/${n}`,
   };
-  return byType[type];
 }
 
 /** PURE. Changes in dependency order; resources neither present nor wanted are left out. */
@@ -296,6 +296,7 @@ export function planEcs(req: EcsPlanRequest): PlanResponse {
     }),
   ) as Record<EcsResource, ReturnType<typeof diffAttributes>>;
   const serviceReplaced = diffs.service.action === "replace";
+  const physical = physicalNames(req);
   const changes: ResourceChange[] = [];
   for (const type of ECS_RESOURCES) {
     const b = before[type];
@@ -306,7 +307,7 @@ export function planEcs(req: EcsPlanRequest): PlanResponse {
     const dependsOn = DEPENDS_ON[type].filter((d) => after[d] !== null);
     changes.push(
       resourceChange(
-        { type, name: physical(req, type), before: b, after: a, dependsOn },
+        { type, name: physical[type], before: b, after: a, dependsOn },
         diffs[type],
         cascade ? "the service" : undefined,
       ),

@@ -63,6 +63,15 @@ export interface DesiredInput {
  * "shop/dev" becomes "shop.dev".
  */
 export function labelValue(s: string): string {
+  // Pure, and asked for the same few values by every object of every target.
+  let v = LABEL_MEMO.get(s);
+  if (v === undefined) LABEL_MEMO.set(s, (v = computeLabelValue(s)));
+  return v;
+}
+
+const LABEL_MEMO = new Map<string, string>();
+
+function computeLabelValue(s: string): string {
   const v = s
     .replace(/\//g, ".")
     .replace(/[^A-Za-z0-9_.-]/g, "-")
