@@ -57,7 +57,7 @@ export async function withJobs<T>(
   const stores = new Stores(flags.state);
   try {
     const manifests = loaded.results.map((r) => r.manifest);
-    const jobs = await stackJobs(manifests, flags.env, stores);
+    const jobs = await stackJobs(loaded.results, flags.env, stores);
     if (jobs.length === 0) {
       const envs = [...new Set(manifests.flatMap((m) => m.stacks.map((s) => s.environment)))];
       throw new UsageError(`no stack for environment ${flags.env ?? "(default)"}`, {

@@ -1,10 +1,9 @@
 // Turning loaded manifests into the stacks a command works on, each with its state store.
 // Several manifests that name the same store share one connection.
 
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { displayPath } from "../manifest/format.js";
+import type { LoadResult } from "../manifest/load.js";
 import type { Manifest, Stack } from "../manifest/types.js";
 import { openStateStore, resolveStateLocation } from "../state/open.js";
 import type { StateStore } from "../state/store.js";
@@ -70,22 +69,20 @@ export async function ensureSecretKeys(jobs: readonly StackJob[]): Promise<void>
 }
 
 export async function stackJobs(
-  manifests: Manifest[],
+  loaded: readonly LoadResult[],
   env: string | undefined,
   stores: Stores,
 ): Promise<StackJob[]> {
   const jobs: StackJob[] = [];
-  for (const { manifest, stack } of selectStacks(manifests, env)) {
-    const bytes = readFileSync(manifest.file);
-    jobs.push({
-      manifest,
-      stack,
-      store: await stores.forDir(dirname(manifest.file)),
-      manifestRef: {
-        path: displayPath(manifest.file),
-        sha256: createHash("sha256").update(bytes).digest("hex"),
-      },
-    });
+  for (const { manifest, sha256 } of loaded) {
+    for (const { stack } of selectStacks([manifest], env)) {
+      jobs.push({
+        manifest,
+        stack,
+        store: await stores.forDir(dirname(manifest.file)),
+        manifestRef: { path: displayPath(manifest.file), sha256 },
+      });
+    }
   }
   return jobs;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -83,6 +84,14 @@ describe("loadManifest", () => {
     expect(r.warnings).toEqual([
       expect.objectContaining({ code: "unused-target", file, line: 9, column: 3 }),
     ]);
+  });
+
+  it("records the SHA-256 of the bytes it loaded, a byte-order mark included", async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(MANIFEST)]);
+    const file = await write("bom.yaml", "");
+    await writeFile(file, bytes);
+    const r = await loadManifest(file, { registry: new Registry({}), environ, validate: fakeValidator() });
+    expect(r.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
   });
 
   it("positions validator diagnostics: scalars at the value, mappings and unknown keys at the key, missing paths at the parent", async () => {

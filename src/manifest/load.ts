@@ -17,7 +17,7 @@ import type { PositionIndex } from "./positions.js";
 import { validateDocument } from "./validate.js";
 import type { ValidateOptions, ValidateResult } from "./validate.js";
 import { parseManifest } from "./parse.js";
-import { readManifestFile } from "./read.js";
+import { readManifestSource } from "./read.js";
 
 export type Validator = (doc: unknown, opts: ValidateOptions) => Promise<ValidateResult>;
 
@@ -39,6 +39,8 @@ export interface LoadOptions {
 export interface LoadResult {
   manifest: Manifest;
   warnings: Diagnostic[];
+  /** SHA-256 of the manifest's bytes as loaded (plans record it). */
+  sha256: string;
 }
 
 export const DEFAULT_MANIFEST_NAMES = ["apiship.yaml", "apiship.yml"] as const;
@@ -46,7 +48,8 @@ export const DEFAULT_MANIFEST_NAMES = ["apiship.yaml", "apiship.yml"] as const;
 /** Loads and validates one manifest; throws ManifestError with every problem, positioned. */
 export async function loadManifest(file: string, opts: LoadOptions): Promise<LoadResult> {
   const environ = opts.environ ?? process.env;
-  const parsed = await parseManifest(await readManifestFile(file), file);
+  const source = await readManifestSource(file);
+  const parsed = await parseManifest(source.text, file);
   await loadPlugins(parsed.value, file, opts.registry, environ, parsed.positions);
   if (asksPositions(parsed.value)) await parsed.positions.ready();
   const interp = interpolate(parsed.value, { environ, positions: parsed.positions });
@@ -76,7 +79,7 @@ export async function loadManifest(file: string, opts: LoadOptions): Promise<Loa
       hint: "this is a bug in apiship; please report it with the manifest",
     });
   }
-  return { manifest: checked.manifest, warnings: diagnostics };
+  return { manifest: checked.manifest, warnings: diagnostics, sha256: source.sha256 };
 }
 
 /** Expands files and globs (relative to `cwd`) into sorted, de-duplicated absolute paths. */

@@ -3,6 +3,7 @@
 // missing credentials, views, then a deployed stack (no changes), filters, state locations and
 // finally drift. A secret canary must never leave the process that resolves it.
 
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -81,6 +82,7 @@ describe("plan against an empty cloud", () => {
     expect(parsed.formatVersion).toBe(1);
     expect(parsed.stack).toBe("shop/dev");
     expect(parsed.manifest.path).toBe("apiship.yaml");
+    expect(parsed.manifest.sha256).toBe(createHash("sha256").update(MANIFEST).digest("hex"));
     expect(parsed.summary).toEqual({ create: 8, update: 0, replace: 0, delete: 0, noop: 0 });
     expect(parsed.changes.map((c) => c.address)).toEqual([
       "api.bucket",

@@ -73,11 +73,7 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
     loaded.warnings.forEach((w) => this.addWarning(w));
     const stores = new Stores(flags.state);
     try {
-      const jobs = await stackJobs(
-        loaded.results.map((r) => r.manifest),
-        flags.env,
-        stores,
-      );
+      const jobs = await stackJobs(loaded.results, flags.env, stores);
       if (flags.out && jobs.length !== 1) {
         throw new UsageError(`--out saves one stack's plan, and this run plans ${jobs.length}`, {
           hint: "pick one manifest (-f) and one environment (--env) per plan file",
