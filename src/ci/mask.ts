@@ -71,8 +71,9 @@ export interface SecretSource {
 
 /**
  * The values of the env: and file: secrets the stacks reference, read as apiship reads them.
- * A missing variable or unreadable file has no value to hide (the run reports it); cloud
- * secret-manager references are read by apiship itself while deploying, not here.
+ * A missing variable or unreadable file has no value to hide (the run reports it). Cloud
+ * secret-manager references have no value here either: the platforms read them (an ECS
+ * valueFrom, a Cloud Run secret reference, a Key Vault reference), never apiship.
  */
 export function secretValues(stacks: readonly SecretSource[], env: Env): string[] {
   const out: string[] = [];
