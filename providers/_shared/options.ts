@@ -56,6 +56,14 @@ export const azureResourceGroup = z
     examples: ["rg-sentiment-api-prod"],
   });
 
+/**
+ * Most Azure targets deployed at once. Azure Resource Manager throttles each subscription's
+ * writes per region with a token bucket of 200 that refills at 10 a second (learn.microsoft.com,
+ * "Understand how Azure Resource Manager throttles requests"); one target's deploy is a burst of
+ * writes and long-running operations, and four at a time stay well inside it where eight could not.
+ */
+export const AZURE_CONCURRENCY = 4;
+
 // The canonical (programmatic) region name: ARM also accepts display names ("East US") but
 // returns the canonical one, which would show as drift on every plan.
 export const azureLocation = z

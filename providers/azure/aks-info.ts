@@ -4,6 +4,7 @@
 
 import * as z from "zod";
 import {
+  AZURE_CONCURRENCY,
   azureResourceGroup,
   azureSubscription,
   checkExposure,
@@ -46,5 +47,5 @@ export const aksInfo = platformInfo<AksOptions>({
       })
       .superRefine(checkExposure),
   ...CLUSTER_TRAITS,
-  concurrency: 4,
+  concurrency: AZURE_CONCURRENCY,
 });

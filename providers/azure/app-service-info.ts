@@ -3,7 +3,13 @@
 // deploys or reads the platform (src/core/provider.ts, lazyTarget).
 
 import * as z from "zod";
-import { azureLocation, azureResourceGroup, azureSubscription, endpointOption } from "../_shared/options.js";
+import {
+  AZURE_CONCURRENCY,
+  azureLocation,
+  azureResourceGroup,
+  azureSubscription,
+  endpointOption,
+} from "../_shared/options.js";
 import { platformInfo } from "../../src/core/provider.js";
 
 // Linux plan SKUs that run containers with Always On. Free/Shared (F1, D1) are left out: they
@@ -98,5 +104,5 @@ export const appServiceInfo = platformInfo<AppServiceOptions>({
     extraChars: "-",
     startsWithLetter: true,
   },
-  concurrency: 4,
+  concurrency: AZURE_CONCURRENCY,
 });

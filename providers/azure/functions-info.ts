@@ -3,7 +3,13 @@
 // deploys or reads the platform (src/core/provider.ts, lazyTarget).
 
 import * as z from "zod";
-import { azureLocation, azureResourceGroup, azureSubscription, endpointOption } from "../_shared/options.js";
+import {
+  AZURE_CONCURRENCY,
+  azureLocation,
+  azureResourceGroup,
+  azureSubscription,
+  endpointOption,
+} from "../_shared/options.js";
 import { platformInfo } from "../../src/core/provider.js";
 
 // Language stacks of Flex Consumption (functionAppConfig.runtime: dotnet-isolated, node, java,
@@ -98,5 +104,5 @@ export const functionsInfo = platformInfo<FunctionsOptions>({
     startsWithLetter: true,
   },
   // ARM throttles writes per subscription; four at once stays well inside it.
-  concurrency: 4,
+  concurrency: AZURE_CONCURRENCY,
 });
