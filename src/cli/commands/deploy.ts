@@ -1,4 +1,4 @@
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import { Flags } from "@oclif/core";
 import { deployStack } from "../../apply/executor.js";
 import type { DeployResult } from "../../apply/types.js";
@@ -8,19 +8,11 @@ import { assertPlanCurrent, readPlanFile } from "../../plan/file.js";
 import { planStack } from "../../plan/planner.js";
 import { renderHuman } from "../../plan/render/human.js";
 import type { Plan } from "../../plan/types.js";
-import { BaseCommand } from "../base-command.js";
+import { EngineCommand } from "../engine-command.js";
 import type { Outcome } from "../base-command.js";
 import type { Loaded } from "../context.js";
 import { loadAll } from "../context.js";
-import {
-  JSON_STREAM_NOTE,
-  concurrencyFlag,
-  confirm,
-  engineIo,
-  withJobs,
-  worstExit,
-  yesFlag,
-} from "../engine.js";
+import { JSON_STREAM_NOTE, concurrencyFlag, confirm, withJobs, worstExit, yesFlag } from "../engine.js";
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
 import { err, out } from "../output.js";
 import type { StackJob } from "../stacks.js";
@@ -47,10 +39,7 @@ type Planned = { job: StackJob; plan: Plan };
 
 const changed = (p: Plan) => p.summary.create + p.summary.update + p.summary.replace + p.summary.delete > 0;
 
-export default class DeployCommand extends BaseCommand<DeployCommandResult> {
-  /** The live view's rows are on this terminal: the result leaves out what they show. */
-  private liveOnScreen = false;
-  protected override streamsEvents = true;
+export default class DeployCommand extends EngineCommand<DeployCommandResult> {
   static override summary =
     "Plan and deploy the stack: targets in parallel, health-checked, rolled back on failure.";
   static override description =
@@ -229,25 +218,15 @@ export default class DeployCommand extends BaseCommand<DeployCommandResult> {
     plan: Plan,
     flags: { concurrency: number; rollback: boolean },
   ): Promise<DeployResult> {
-    const io = engineIo(this.jsonMode);
-    this.liveOnScreen ||= io.liveOnScreen;
-    try {
-      return await deployStack({
-        stack: job.stack,
-        registry: loaded.registry,
-        store: job.store,
-        env: process.env,
-        baseDir: dirname(job.manifest.file),
-        progress: io.progress,
-        signal: io.signal,
+    return this.onStack(loaded, job, (common) =>
+      deployStack({
+        ...common,
         plan,
         manifestSha256: job.manifestRef.sha256,
         concurrency: flags.concurrency,
         rollback: flags.rollback,
-      });
-    } finally {
-      io.dispose();
-    }
+      }),
+    );
   }
 
   private show(text: string): void {

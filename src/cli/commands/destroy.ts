@@ -1,11 +1,10 @@
-import { dirname } from "node:path";
 import { Flags } from "@oclif/core";
 import { destroyStack } from "../../apply/destroy.js";
 import type { DestroyResult } from "../../apply/types.js";
 import { UsageError } from "../../errors.js";
-import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
-import { JSON_STREAM_NOTE, concurrencyFlag, engineIo, withJobs, worstExit } from "../engine.js";
+import { JSON_STREAM_NOTE, concurrencyFlag, withJobs, worstExit } from "../engine.js";
+import { EngineCommand } from "../engine-command.js";
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
 import { askEnvironmentName, destroyPreview } from "../destroy-preview.js";
 import { err } from "../output.js";
@@ -15,10 +14,7 @@ export interface DestroyCommandResult {
   stacks: DestroyResult[];
 }
 
-export default class DestroyCommand extends BaseCommand<DestroyCommandResult> {
-  /** The live view's rows are on this terminal: the result leaves out what they show. */
-  private liveOnScreen = false;
-  protected override streamsEvents = true;
+export default class DestroyCommand extends EngineCommand<DestroyCommandResult> {
   static override summary = "Delete every deployed resource of an environment, from the recorded state.";
   static override description =
     "Works from the state alone (a target already removed from the manifest is destroyed too), newest " +
@@ -69,25 +65,15 @@ export default class DestroyCommand extends BaseCommand<DestroyCommandResult> {
         }
         const stacks: DestroyResult[] = [];
         for (const job of jobs) {
-          const io = engineIo(this.jsonMode);
-          this.liveOnScreen ||= io.liveOnScreen;
-          try {
-            stacks.push(
-              await destroyStack({
-                stack: job.stack,
-                registry: loaded.registry,
-                store: job.store,
-                env: process.env,
-                baseDir: dirname(job.manifest.file),
-                progress: io.progress,
-                signal: io.signal,
+          stacks.push(
+            await this.onStack(loaded, job, (common) =>
+              destroyStack({
+                ...common,
                 concurrency: flags.concurrency,
                 ...(flags.target ? { targets: flags.target } : {}),
               }),
-            );
-          } finally {
-            io.dispose();
-          }
+            ),
+          );
         }
         return { result: { stacks }, exitCode: worstExit(stacks.map((s) => s.exitCode)) };
       },

@@ -1,11 +1,10 @@
-import { dirname } from "node:path";
 import { Flags } from "@oclif/core";
 import { pickSnapshot, rollbackStack } from "../../apply/rollback.js";
 import type { StateStore } from "../../state/store.js";
 import type { DeployResult } from "../../apply/types.js";
-import { BaseCommand } from "../base-command.js";
 import type { Outcome } from "../base-command.js";
-import { JSON_STREAM_NOTE, confirm, engineIo, withJobs, worstExit, yesFlag } from "../engine.js";
+import { JSON_STREAM_NOTE, confirm, withJobs, worstExit, yesFlag } from "../engine.js";
+import { EngineCommand } from "../engine-command.js";
 import { envFlag, fileFlag, stateFlag, targetFlag } from "../flags.js";
 import { err } from "../output.js";
 import { renderRun } from "../run-view.js";
@@ -17,10 +16,7 @@ export interface RollbackCommandResult {
   cancelled: boolean;
 }
 
-export default class RollbackCommand extends BaseCommand<RollbackCommandResult> {
-  /** The live view's rows are on this terminal: the result leaves out what they show. */
-  private liveOnScreen = false;
-  protected override streamsEvents = true;
+export default class RollbackCommand extends EngineCommand<RollbackCommandResult> {
   static override summary = "Put targets back on an earlier release (default: the previous healthy one).";
   static override description =
     "Each target goes back by its platform's own mechanism where it has one, else by re-applying the " +
@@ -60,25 +56,15 @@ export default class RollbackCommand extends BaseCommand<RollbackCommandResult> 
         if (!ok) return { result: { stacks: [], cancelled: true }, exitCode: 1 };
         const stacks: DeployResult[] = [];
         for (const job of jobs) {
-          const io = engineIo(this.jsonMode);
-          this.liveOnScreen ||= io.liveOnScreen;
-          try {
-            stacks.push(
-              await rollbackStack({
-                stack: job.stack,
-                registry: loaded.registry,
-                store: job.store,
-                env: process.env,
-                baseDir: dirname(job.manifest.file),
-                progress: io.progress,
-                signal: io.signal,
+          stacks.push(
+            await this.onStack(loaded, job, (common) =>
+              rollbackStack({
+                ...common,
                 ...(flags.to !== undefined ? { to: flags.to } : {}),
                 ...(flags.target ? { targets: flags.target } : {}),
               }),
-            );
-          } finally {
-            io.dispose();
-          }
+            ),
+          );
         }
         return { result: { stacks, cancelled: false }, exitCode: worstExit(stacks.map((s) => s.exitCode)) };
       },
