@@ -3,9 +3,9 @@
 // the resources after it along (a new plan needs a new site on it), except where the
 // platform says a replace stays local.
 
-import type { Action, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
-import { changeReason } from "../_shared/plan.js";
+import { resourceChange } from "../_shared/plan.js";
 
 type Attrs = Record<string, unknown>;
 
@@ -37,21 +37,19 @@ export function planChain<T extends string>(c: ResourceChain<T>): PlanResponse {
     });
     // The resource group is never recreated because something inside it is.
     const dragged = cascade !== undefined && b !== null && a !== null && type !== "resource-group";
-    const action: Action = dragged ? "replace" : diff.action;
-    const change: ResourceChange = {
-      type,
-      name: c.physical(type),
-      action,
-      before: b,
-      after: a,
-      sensitivePaths: diff.sensitivePaths,
-      replacePaths: diff.replacePaths,
-      dependsOn: c.dependsOn[type].filter((d) => c.after[d] !== null),
-    };
-    const reason = changeReason(action, diff.changedPaths, diff.replacePaths, dragged ? cascade : undefined);
-    if (reason !== undefined) change.reason = reason;
+    const change = resourceChange(
+      {
+        type,
+        name: c.physical(type),
+        before: b,
+        after: a,
+        dependsOn: c.dependsOn[type].filter((d) => c.after[d] !== null),
+      },
+      diff,
+      dragged ? cascade : undefined,
+    );
     changes.push(change);
-    if (action === "replace" && cascade === undefined) cascade = c.cascadeLabel(type);
+    if (change.action === "replace" && cascade === undefined) cascade = c.cascadeLabel(type);
   }
   return { changes };
 }

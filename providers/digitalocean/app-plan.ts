@@ -3,9 +3,9 @@
 // App Platform's region migration), everything else is an update that makes a new deployment.
 // A source build's commit changes only when the git tree of function.source does.
 
-import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { PlanRequest, PlanResponse } from "../../src/core/provider.js";
 import { diffAttributes, joinPath } from "../../src/plan/diff.js";
-import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
+import { requireLocalSecrets, resourceChange } from "../_shared/plan.js";
 import { desiredAttributes } from "./app-spec.js";
 import type { AppAttributes, AppOptions, SourceCode } from "./app-spec.js";
 
@@ -59,17 +59,15 @@ export function planApp(req: AppPlanRequest): PlanResponse {
     after as unknown as Record<string, unknown>,
     { sensitive, forcesReplace: ["region"] },
   );
-  const change: ResourceChange = {
-    type: "app",
-    name: req.name,
-    action: diff.action,
-    before: before as Record<string, unknown> | null,
-    after: after as unknown as Record<string, unknown>,
-    sensitivePaths: diff.sensitivePaths,
-    replacePaths: diff.replacePaths,
-    dependsOn: [],
-  };
-  const reason = changeReason(diff.action, diff.changedPaths, diff.replacePaths);
-  if (reason !== undefined) change.reason = reason;
+  const change = resourceChange(
+    {
+      type: "app",
+      name: req.name,
+      before: before as Record<string, unknown> | null,
+      after: after as unknown as Record<string, unknown>,
+      dependsOn: [],
+    },
+    diff,
+  );
   return { changes: [change] };
 }

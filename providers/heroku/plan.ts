@@ -4,9 +4,9 @@
 // hash) and the web formation (dyno size and count). Checks what Heroku cannot do as user errors
 // here, before anything is created.
 
-import { changeReason, requireLocalSecrets } from "../_shared/plan.js";
+import { requireLocalSecrets, resourceChange } from "../_shared/plan.js";
 import { asgiTarget, interfaceOf, portableEntry } from "../_shared/portable.js";
-import type { Action, PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
+import type { PlanRequest, PlanResponse, ResourceChange } from "../../src/core/provider.js";
 import { codeIdentity } from "../../src/core/provider.js";
 import { ProviderError } from "../../src/errors.js";
 import { diffAttributes } from "../../src/plan/diff.js";
@@ -182,20 +182,11 @@ function changeOf(
     forcesReplace: FORCES[kind],
   });
   const cascade = appReplaced && kind !== "app" && before !== null;
-  const action: Action = cascade ? "replace" : diff.action;
-  const change: ResourceChange = {
-    type: kind,
-    name: kind === "app" ? app : `${app}/${kind}`,
-    action,
-    before,
-    after,
-    sensitivePaths: diff.sensitivePaths,
-    replacePaths: diff.replacePaths,
-    dependsOn: DEPENDS_ON[kind],
-  };
-  const reason = changeReason(action, diff.changedPaths, diff.replacePaths, cascade ? "the app" : undefined);
-  if (reason !== undefined) change.reason = reason;
-  return change;
+  return resourceChange(
+    { type: kind, name: kind === "app" ? app : `${app}/${kind}`, before, after, dependsOn: DEPENDS_ON[kind] },
+    diff,
+    cascade ? "the app" : undefined,
+  );
 }
 
 /** Recreating means deleting, and apiship deletes only apps it created. */
