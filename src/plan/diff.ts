@@ -152,10 +152,6 @@ export interface AttributeDiff {
 }
 
 /**
- * Decides a resource's action from its recorded and desired attributes. `null`/`undefined`
- * before means the resource does not exist yet; `null`/`undefined` after means it should go.
- */
-/**
  * True when `path` and an attribute of `value` are the same or one contains the other. Only the
  * top-level key the path names is flattened: a task definition has one `secrets` among twenty
  * keys, and flattening whole resources was a tenth of a large plan's time.
@@ -187,6 +183,10 @@ function topKey(path: string): string | undefined {
   return /^[^.[]+/.exec(path)?.[0];
 }
 
+/**
+ * Decides a resource's action from its recorded and desired attributes. `null`/`undefined`
+ * before means the resource does not exist yet; `null`/`undefined` after means it should go.
+ */
 export function diffAttributes(
   before: Record<string, unknown> | null | undefined,
   after: Record<string, unknown> | null | undefined,
