@@ -210,6 +210,14 @@ describe("plan of a deployed stack", () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/unknown target "nope"/);
     expect(bad.stderr).toMatch(/hint: targets of shop\/dev: api, web/);
+    // Refused before anything is written: a fresh store gets no stack (and no secret key).
+    const fresh = join(dir, "fresh.db");
+    expect((await plan(["--state", `sqlite:${fresh}`, "--target", "nope"])).code).toBe(1);
+    const listed = await apiship(["state", "list", "--state", `sqlite:${fresh}`, "--json"], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(envelope<unknown[]>(listed).result).toEqual([]);
   });
 
   it("shows drift apart from changes when the cloud was changed behind apiship's back", async () => {

@@ -79,7 +79,8 @@ export default class PlanCommand extends BaseCommand<PlanResult> {
           hint: "pick one manifest (-f) and one environment (--env) per plan file",
         });
       }
-      await ensureSecretKeys(jobs);
+      // Not with --target: planStack refuses an unknown one before it would create anything.
+      if (!flags.target) await ensureSecretKeys(jobs);
       const plans: Plan[] = [];
       for (const job of jobs) {
         plans.push(
