@@ -39,8 +39,8 @@ export interface LoadOptions {
 export interface LoadResult {
   manifest: Manifest;
   warnings: Diagnostic[];
-  /** SHA-256 of the manifest's bytes as loaded (plans record it). */
-  sha256: string;
+  /** The manifest's bytes as loaded and validated (plans record their SHA-256). */
+  bytes: Uint8Array;
 }
 
 export const DEFAULT_MANIFEST_NAMES = ["apiship.yaml", "apiship.yml"] as const;
@@ -79,7 +79,7 @@ export async function loadManifest(file: string, opts: LoadOptions): Promise<Loa
       hint: "this is a bug in apiship; please report it with the manifest",
     });
   }
-  return { manifest: checked.manifest, warnings: diagnostics, sha256: source.sha256 };
+  return { manifest: checked.manifest, warnings: diagnostics, bytes: source.bytes };
 }
 
 /** Expands files and globs (relative to `cwd`) into sorted, de-duplicated absolute paths. */

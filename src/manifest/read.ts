@@ -1,7 +1,6 @@
 // Reading a manifest file: bytes → UTF-8 text, refusing a missing, oversized or non-UTF-8 file
 // with a positioned diagnostic. Parsing the text is yaml-fast.ts's and yaml.ts's.
 
-import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readFileSync } from "node:fs";
 import type { Diagnostic } from "../errors.js";
 import { ManifestError } from "../errors.js";
@@ -36,10 +35,11 @@ export async function readManifestFile(file: string): Promise<string> {
 }
 
 /**
- * readManifestFile, with the SHA-256 of the bytes read: a plan records the hash of the very bytes
- * it planned from, not of a second read that a concurrent edit may have changed.
+ * readManifestFile, with the bytes read: a plan records the hash of the very bytes it planned
+ * from, not of a second read that a concurrent edit may have changed. (Hashed by those who need
+ * it: node:crypto is not loaded for `validate`.)
  */
-export async function readManifestSource(file: string): Promise<{ text: string; sha256: string }> {
+export async function readManifestSource(file: string): Promise<{ text: string; bytes: Uint8Array }> {
   let bytes: Uint8Array;
   try {
     const fd = openSync(file, "r");
@@ -56,7 +56,7 @@ export async function readManifestSource(file: string): Promise<{ text: string; 
   }
   // The file may have grown between stat and read.
   if (bytes.byteLength > MAX_MANIFEST_BYTES) throw tooBig(file, bytes.byteLength);
-  return { text: decodeUtf8(bytes, file), sha256: createHash("sha256").update(bytes).digest("hex") };
+  return { text: decodeUtf8(bytes, file), bytes };
 }
 
 function readError(file: string, e: unknown): ManifestError {
