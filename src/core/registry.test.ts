@@ -94,3 +94,28 @@ describe("platformInfo", () => {
     expect(builds).toBe(1);
   });
 });
+
+describe("Registry.addPlugins", () => {
+  // Two plugin files that provide the same id, as a manifest's `plugins:` and APISHIP_PLUGINS may.
+  async function pluginFiles(): Promise<{ dir: string; a: string; b: string }> {
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "apiship-plugins-"));
+    const body = (summary: string) =>
+      `export default { id: "plug", summary: ${JSON.stringify(summary)}, targets: {} };\n`;
+    await writeFile(join(dir, "a.mjs"), body("from a"));
+    await writeFile(join(dir, "b.mjs"), body("from b"));
+    return { dir, a: "./a.mjs", b: "./b.mjs" };
+  }
+
+  it("lets the plugin added last provide an id, also when it is one added before", async () => {
+    const { dir, a, b } = await pluginFiles();
+    const reg = new Registry({});
+    await reg.addPlugins([a], dir);
+    await reg.addPlugins([b], dir);
+    expect((await reg.provider("plug")).summary).toBe("from b");
+    await reg.addPlugins([a], dir);
+    expect((await reg.provider("plug")).summary).toBe("from a");
+  });
+});

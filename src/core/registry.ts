@@ -13,6 +13,9 @@ export class Registry {
   private readonly loaders = new Map<string, ProviderLoader>();
   private readonly loaded = new Map<string, Promise<ProviderModule>>();
   private readonly behaviours = new WeakMap<TargetAdapter, Promise<TargetAdapter>>();
+  /** Plugin modules by the URL they were imported from, and the URL each plugged-in id came from. */
+  private readonly plugins = new Map<string, ProviderModule>();
+  private readonly pluggedFrom = new Map<string, string>();
 
   constructor(builtins: Record<string, ProviderLoader>) {
     for (const [id, load] of Object.entries(builtins)) this.loaders.set(id, load);
@@ -74,25 +77,35 @@ export class Registry {
     for (const spec of specifiers) {
       const url =
         spec.startsWith(".") || isAbsolute(spec) ? pathToFileURL(resolve(baseDir, spec)).href : spec;
-      let mod: ProviderModule;
-      try {
-        const imported = (await import(url)) as { default?: unknown; provider?: unknown };
-        mod = checkProviderModule(imported.default ?? imported.provider, spec);
-      } catch (e) {
-        if (e instanceof ManifestError) throw e;
-        throw new ManifestError(`plugin "${spec}" could not be loaded`, [
-          {
-            severity: "error",
-            code: "plugin-load",
-            message: `plugin "${spec}" could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
-            path: "plugins",
-            hint: "a plugin is a path to an ES module (or a package name) whose default export is defineProvider({...})",
-          },
-        ]);
-      }
+      // APISHIP_PLUGINS is added again for every manifest: a plugin that already provides its id
+      // stays as it is, with the platforms it has resolved (a plan of 400 manifests re-imported
+      // it 400 times and dropped its cache each time).
+      const known = this.plugins.get(url);
+      if (known && this.pluggedFrom.get(known.id) === url) continue;
+      const mod = known ?? (await importPlugin(url, spec));
+      this.plugins.set(url, mod);
+      this.pluggedFrom.set(mod.id, url);
       this.loaders.set(mod.id, () => Promise.resolve(mod));
       this.loaded.delete(mod.id);
     }
+  }
+}
+
+async function importPlugin(url: string, spec: string): Promise<ProviderModule> {
+  try {
+    const imported = (await import(url)) as { default?: unknown; provider?: unknown };
+    return checkProviderModule(imported.default ?? imported.provider, spec);
+  } catch (e) {
+    if (e instanceof ManifestError) throw e;
+    throw new ManifestError(`plugin "${spec}" could not be loaded`, [
+      {
+        severity: "error",
+        code: "plugin-load",
+        message: `plugin "${spec}" could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
+        path: "plugins",
+        hint: "a plugin is a path to an ES module (or a package name) whose default export is defineProvider({...})",
+      },
+    ]);
   }
 }
 
