@@ -17,7 +17,7 @@ import type { PositionIndex } from "./positions.js";
 import { validateDocument } from "./validate.js";
 import type { ValidateOptions, ValidateResult } from "./validate.js";
 import { parseManifest } from "./parse.js";
-import { readManifestSource } from "./read.js";
+import { readManifestFile } from "./read.js";
 
 export type Validator = (doc: unknown, opts: ValidateOptions) => Promise<ValidateResult>;
 
@@ -48,7 +48,7 @@ export const DEFAULT_MANIFEST_NAMES = ["apiship.yaml", "apiship.yml"] as const;
 /** Loads and validates one manifest; throws ManifestError with every problem, positioned. */
 export async function loadManifest(file: string, opts: LoadOptions): Promise<LoadResult> {
   const environ = opts.environ ?? process.env;
-  const source = await readManifestSource(file);
+  const source = await readManifestFile(file);
   const parsed = await parseManifest(source.text, file);
   await loadPlugins(parsed.value, file, opts.registry, environ, parsed.positions);
   if (asksPositions(parsed.value)) await parsed.positions.ready();

@@ -25,21 +25,16 @@ export function diag(
 const fail = problemsError;
 
 /**
- * Reads a manifest as UTF-8 text, refusing a file that is missing, over 1 MiB or not UTF-8.
+ * Reads a manifest as UTF-8 text, refusing a file that is missing, over 1 MiB or not UTF-8, and
+ * keeps the bytes read: a plan records the hash of the very bytes it planned from, not of a
+ * second read that a concurrent edit may have changed (hashed by those who need it, so that
+ * `validate` never loads node:crypto).
+ *
  * The reads are synchronous on purpose: a manifest is a few KiB, and each asynchronous
  * open/stat/read/close is a round trip through libuv's thread pool. Planning 400 manifests spent
  * more on those hand-offs than on the reads.
  */
-export async function readManifestFile(file: string): Promise<string> {
-  return (await readManifestSource(file)).text;
-}
-
-/**
- * readManifestFile, with the bytes read: a plan records the hash of the very bytes it planned
- * from, not of a second read that a concurrent edit may have changed. (Hashed by those who need
- * it: node:crypto is not loaded for `validate`.)
- */
-export async function readManifestSource(file: string): Promise<{ text: string; bytes: Uint8Array }> {
+export async function readManifestFile(file: string): Promise<{ text: string; bytes: Uint8Array }> {
   let bytes: Uint8Array;
   try {
     const fd = openSync(file, "r");

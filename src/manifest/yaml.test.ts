@@ -41,15 +41,16 @@ describe("readManifestFile", () => {
   it("reads a UTF-8 file and drops a BOM", async () => {
     const file = join(dir, "bom.yaml");
     await writeFile(file, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("name: café\n")]));
-    const text = await readManifestFile(file);
+    const { text, bytes } = await readManifestFile(file);
     expect(text).toBe("name: café\n");
+    expect(bytes).toHaveLength(3 + Buffer.byteLength("name: café\n"));
     expect(parseManifestText(text, file).value).toEqual({ name: "café" });
   });
 
   it("accepts a file of exactly the limit and refuses one byte more, saying both sizes", async () => {
     const ok = join(dir, "limit.yaml");
     await writeFile(ok, "a: " + "x".repeat(MAX_MANIFEST_BYTES - 4) + "\n");
-    await expect(readManifestFile(ok)).resolves.toHaveLength(MAX_MANIFEST_BYTES);
+    expect((await readManifestFile(ok)).text).toHaveLength(MAX_MANIFEST_BYTES);
     const big = join(dir, "big.yaml");
     await writeFile(big, "a: " + "x".repeat(MAX_MANIFEST_BYTES - 3) + "\n");
     const d = only(await rejection(readManifestFile(big)));

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ProviderError } from "../../src/errors.js";
 import { seeded } from "../fakes/_shared/server.js";
 import { NAME, SECRET_VALUE, adapter, deploy, lambdaWorld, planFor } from "../fakes/aws/harness.js";
-import { worldFixture } from "./fixture.js";
+import { doubleMemory, worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 describeLifecycle("aws/lambda", async () =>
@@ -14,7 +14,7 @@ describeLifecycle("aws/lambda", async () =>
     adapter,
     name: NAME,
     secrets: { API_KEY: SECRET_VALUE },
-    update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
+    update: doubleMemory,
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, architecture: "arm64" } }),
       forcedBy: "architecture",

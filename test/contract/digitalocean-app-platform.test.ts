@@ -3,7 +3,7 @@
 // An env change updates the app spec in place (a new deployment); a region change recreates it.
 import { appPlatform } from "../../providers/digitalocean/app-platform.js";
 import { startDoFake } from "../fakes/digitalocean/server.js";
-import { clientsFixture } from "./fixture.js";
+import { clientsFixture, debugLogLevel } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 describeLifecycle("digitalocean/app-platform", async () => {
@@ -19,7 +19,7 @@ describeLifecycle("digitalocean/app-platform", async () => {
     },
     env: { DIGITALOCEAN_TOKEN: "contract-token", APISHIP_DO_POLL_MS: "1" },
     secrets: { API_KEY: "value" },
-    update: (svc) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
+    update: debugLogLevel,
     replace: { target: (t) => ({ ...t, options: { ...t.options, region: "ams" } }), forcedBy: "region" },
     close: async () => {
       const rejected = fake.rejected;

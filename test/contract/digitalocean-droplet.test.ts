@@ -5,7 +5,7 @@
 // blue/green behind the same reserved IP); a region change replaces the reserved IP too.
 import { droplet } from "../../providers/digitalocean/droplet.js";
 import { startDoFake } from "../fakes/digitalocean/server.js";
-import { clientsFixture } from "./fixture.js";
+import { clientsFixture, debugLogLevel } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 describeLifecycle("digitalocean/droplet", async () => {
@@ -25,7 +25,7 @@ describeLifecycle("digitalocean/droplet", async () => {
       APISHIP_DO_DROPLET_HTTP_PORT: String(fake.dropletHttpPort),
     },
     secrets: { API_KEY: "value" },
-    update: (svc) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
+    update: debugLogLevel,
     replace: { target: (t) => ({ ...t, options: { ...t.options, region: "ams3" } }), forcedBy: "region" },
     close: async () => {
       const rejected = fake.rejected;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { functions } from "../../providers/digitalocean/functions.js";
 import { startDoFake } from "../fakes/digitalocean/server.js";
 import { baseService } from "../support/test-provider/harness.js";
-import { clientsFixture } from "./fixture.js";
+import { clientsFixture, debugLogLevel } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 describeLifecycle("digitalocean/functions", async () => {
@@ -34,7 +34,7 @@ describeLifecycle("digitalocean/functions", async () => {
     baseDir: dir,
     env: { DIGITALOCEAN_TOKEN: "contract-token" },
     secrets: { API_KEY: "value" },
-    update: (svc) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
+    update: debugLogLevel,
     replace: { target: (t) => ({ ...t, options: { ...t.options, region: "ams3" } }), forcedBy: "region" },
     close: async () => {
       const rejected = fake.rejected;

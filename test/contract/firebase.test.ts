@@ -15,7 +15,7 @@ import type { FirebaseFake } from "../fakes/firebase/index.js";
 import { functionStub } from "../fakes/firebase/function-stub.js";
 import { service as baseService } from "../fakes/firebase/unit-kit.js";
 import { readAndPlan } from "../support/read-plan.js";
-import { clientsFixture } from "./fixture.js";
+import { clientsFixture, debugLogLevel } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const NAME = "shop-dev-api";
@@ -40,7 +40,7 @@ function fixture(
     },
     service,
     env,
-    update: (svc) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
+    update: debugLogLevel,
     replace: {
       target: (t) => ({
         ...t,

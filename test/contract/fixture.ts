@@ -16,6 +16,18 @@ type Adapter = DeployableTarget<Record<string, unknown>, object, unknown>;
 /** What every platform's test decides for itself. */
 type Edits = Pick<LifecycleFixture, "update" | "replace">;
 
+/** The update most platforms' tests make: twice the memory. */
+export const doubleMemory = (svc: ServiceSpec): ServiceSpec => ({
+  ...svc,
+  resources: { ...svc.resources, memory: svc.resources.memory * 2 },
+});
+
+/** The update the others make: one environment value changed. */
+export const debugLogLevel = (svc: ServiceSpec): ServiceSpec => ({
+  ...svc,
+  env: { ...svc.env, LOG_LEVEL: "debug" },
+});
+
 /** The stack every contract test deploys: shop/dev, with the one target. */
 export function shopStack(service: ServiceSpec, target: TargetSpec, baseDir?: string): Stack {
   return {

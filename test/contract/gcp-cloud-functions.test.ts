@@ -17,7 +17,7 @@ import { SECRET_VALUE, gcpWorld } from "../fakes/gcp/harness.js";
 import type { GcpWorldHandle } from "../fakes/gcp/harness.js";
 import { baseService } from "../support/test-provider/harness.js";
 import { readAndPlan } from "../support/read-plan.js";
-import { worldFixture } from "./fixture.js";
+import { doubleMemory, worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const adapter = cloudFunctions as unknown as DeployableTarget<
@@ -65,7 +65,7 @@ describeLifecycle("gcp/cloud-functions", async () =>
     adapter,
     name: NAME,
     secrets: { API_KEY: SECRET_VALUE },
-    update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
+    update: doubleMemory,
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, region: "europe-west4" } }),
       forcedBy: "region",

@@ -9,7 +9,7 @@ import type { GcpClients } from "../../providers/gcp/clients.js";
 import { seeded } from "../fakes/_shared/server.js";
 import { SECRET_VALUE, gcpWorld } from "../fakes/gcp/harness.js";
 import { readAndPlan } from "../support/read-plan.js";
-import { worldFixture } from "./fixture.js";
+import { doubleMemory, worldFixture } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 const adapter = cloudRun as unknown as DeployableTarget<Record<string, unknown>, object, GcpClients>;
@@ -22,7 +22,7 @@ describeLifecycle("gcp/cloud-run", async () =>
       adapter,
       name: NAME,
       secrets: { API_KEY: SECRET_VALUE },
-      update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
+      update: doubleMemory,
       replace: {
         target: (t) => ({ ...t, options: { ...t.options, region: "europe-west4" } }),
         forcedBy: "region",

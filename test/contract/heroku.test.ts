@@ -6,7 +6,7 @@ import { seeded } from "../fakes/_shared/server.js";
 import type { FaultKnobs } from "../fakes/_shared/server.js";
 import { startHerokuFake } from "../fakes/heroku/server.js";
 import { baseService } from "../support/test-provider/harness.js";
-import { clientsFixture } from "./fixture.js";
+import { clientsFixture, debugLogLevel } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 import type { LifecycleFixture } from "./lifecycle.js";
 
@@ -23,7 +23,7 @@ const lifecycle = (knobs?: FaultKnobs) => async (): Promise<LifecycleFixture> =>
     service: { ...baseService, container: { image: `registry.heroku.com/${APP}/web@${IMAGE}`, port: 8080 } },
     env: { HEROKU_API_KEY: "contract-key", APISHIP_HEROKU_POLL_MS: "5" },
     secrets: { API_KEY: "value" },
-    update: (svc) => ({ ...svc, env: { ...svc.env, LOG_LEVEL: "debug" } }),
+    update: debugLogLevel,
     replace: {
       target: (t) => ({ ...t, options: { ...t.options, region: "eu" } }),
       forcedBy: "region",

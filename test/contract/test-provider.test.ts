@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { service } from "../support/test-provider/service.js";
-import { clientsFixture } from "./fixture.js";
+import { clientsFixture, doubleMemory } from "./fixture.js";
 import { describeLifecycle } from "./lifecycle.js";
 
 describeLifecycle("test/service", async () => {
@@ -19,7 +19,7 @@ describeLifecycle("test/service", async () => {
     },
     env: {},
     secrets: { API_KEY: "value" },
-    update: (svc) => ({ ...svc, resources: { ...svc.resources, memory: svc.resources.memory * 2 } }),
+    update: doubleMemory,
     replace: { target: (t) => ({ ...t, options: { ...t.options, region: "local-2" } }), forcedBy: "region" },
     close: async () => rmSync(dir, { recursive: true, force: true }),
   });
