@@ -14,6 +14,7 @@ if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v" || argv[0]
 } else {
   // Node 22.1+ caches compiled code between runs; Node 20 has no such cache and skips this.
   module.enableCompileCache?.();
-  const { execute } = await import("../dist/oclif.js");
+  const { execute, exitWhenFlushed } = await import("../dist/oclif.js");
   await execute({ dir: import.meta.url });
+  await exitWhenFlushed();
 }
