@@ -163,7 +163,8 @@ function meta(input: DesiredInput, kind: ObjectKind, annotations?: Record<string
     labels: ownerLabels(input.stackId, input.targetName),
   };
   if (annotations) m.annotations = annotations;
-  return { ...API[kind], metadata: m };
+  const { apiVersion, kind: k8sKind } = API[kind];
+  return { apiVersion, kind: k8sKind, metadata: m };
 }
 
 function deployment(input: DesiredInput): K8sObject {

@@ -256,6 +256,23 @@ export function serviceFacts(value: unknown): ServiceFacts {
   return facts;
 }
 
+/**
+ * serviceFacts of a service that validated whole (checkService's result), read off the spec
+ * instead of parsing three sections again for every environment: the same values, since the
+ * spec was parsed from them with the same schemas.
+ */
+export function specFacts(spec: ServiceSpec): ServiceFacts {
+  const facts: ServiceFacts = {
+    kind: spec.kind,
+    memory: spec.resources.memory,
+    cpu: spec.resources.cpu,
+    maxInstances: spec.scaling.max,
+    timeoutMs: spec.timeoutMs,
+  };
+  if (spec.function) facts.runtime = spec.function.runtime;
+  return facts;
+}
+
 /** Checks that a service fits one target's platform: kind, runtime and limits. */
 export async function checkFit(svc: ServiceFacts, ctx: FitContext, out: Diagnostics): Promise<void> {
   const { platform: p, target, locate } = ctx;

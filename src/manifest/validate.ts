@@ -7,7 +7,15 @@ import { dirname, resolve } from "node:path";
 import type { Diagnostic } from "../errors.js";
 import type { PlatformInfo } from "../core/provider.js";
 import type { Registry } from "../core/registry.js";
-import { checkFit, checkService, Diagnostics, scanValues, serviceFacts, serviceLocator } from "./checks.js";
+import {
+  checkFit,
+  checkService,
+  Diagnostics,
+  scanValues,
+  serviceFacts,
+  serviceLocator,
+  specFacts,
+} from "./checks.js";
 import { didYouMean, parseWith } from "./issues.js";
 import { deepMerge, isPlainObject } from "./merge.js";
 import type { PathSegment } from "./merge.js";
@@ -106,7 +114,7 @@ async function checkServices(
       svc = checkService(merged, locate, out);
     }
     if (svc) services.set(env.name, svc);
-    const facts = serviceFacts(merged);
+    const facts = svc ? specFacts(svc) : serviceFacts(merged);
     for (const t of env.targets) {
       const platform = targets.get(t)?.platform;
       if (platform) await checkFit(facts, { target: t, platform, kindsIndex, locate }, out);

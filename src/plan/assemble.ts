@@ -105,6 +105,11 @@ function addressesOf(target: string, changes: readonly Pick<ResourceChange, "typ
 
 function depAddresses(target: string, types: readonly string[], byType: Map<string, string[]>): string[] {
   if (types.length === 0) return [];
+  // One dependency on a type planned once (most are): its address, with no set and no sort.
+  if (types.length === 1) {
+    const only = byType.get(types[0] as string);
+    if (only?.length === 1) return [only[0] as string];
+  }
   return [...new Set(types.flatMap((t) => byType.get(t) ?? [`${target}.${t}`]))].sort();
 }
 

@@ -77,22 +77,53 @@ export function sortKeys<T>(value: T): T {
   if (!isPlainObject(value)) return value;
   const keys = Object.keys(value);
   // Anything but a plain object (a Date from an SDK) is copied into one, as it always was.
-  let changed = Object.getPrototypeOf(value) !== Object.prototype;
-  for (let i = 1; i < keys.length && !changed; i++) changed = (keys[i - 1] as string) > (keys[i] as string);
-  let sortedChildren: Map<string, unknown> | undefined;
-  for (const k of keys) {
+  let inOrder = Object.getPrototypeOf(value) === Object.prototype;
+  for (let i = 1; i < keys.length && inOrder; i++) inOrder = (keys[i - 1] as string) <= (keys[i] as string);
+  if (!inOrder) {
+    sortStrings(keys);
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const v = value[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out as T;
+  }
+  // Keys in order: the object is copied only from the first member that changes (a child that
+  // needed sorting, or an undefined member to drop).
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
     const v = value[k];
     const s = v === undefined ? v : sortKeys(v);
-    if (v === undefined) changed = true;
-    else if (s !== v) (sortedChildren ??= new Map()).set(k, s);
+    if (!out && s === v && v !== undefined) continue;
+    if (!out) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j] as string] = value[keys[j] as string];
+    }
+    if (s !== undefined) out[k] = s;
   }
-  if (!changed && !sortedChildren) return value;
-  const out: Record<string, unknown> = {};
-  for (const k of keys.sort()) {
-    const v = sortedChildren?.has(k) ? sortedChildren.get(k) : value[k];
-    if (v !== undefined) out[k] = v;
+  return (out ?? value) as T;
+}
+
+/**
+ * Sorts strings in place, in Array.prototype.sort's order (UTF-16 code units). Most objects have
+ * a handful of keys, and the built-in sort allocates a work array on every call (a 2,400-target
+ * plan's largest single allocation), so short lists are insertion-sorted here.
+ */
+function sortStrings(keys: string[]): void {
+  if (keys.length > 24) {
+    keys.sort();
+    return;
   }
-  return out as T;
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
 }
 
 function descends(v: unknown, opts: DiffOptions): v is Record<string, unknown> | unknown[] {
