@@ -169,7 +169,11 @@ function lbAttrs(req: EcsPlanRequest, vpc: string): Attrs {
   };
 }
 
-function desiredAttrs(req: EcsPlanRequest, taskDefChanges: boolean): Record<EcsResource, Attrs | null> {
+function desiredAttrs(
+  req: EcsPlanRequest,
+  taskDef: Attrs,
+  taskDefChanges: boolean,
+): Record<EcsResource, Attrs | null> {
   const o = req.target.options;
   const seen = req.observed;
   const vpc = o.vpc ?? seen?.network?.vpc ?? KNOWN_AFTER_APPLY;
@@ -185,7 +189,7 @@ function desiredAttrs(req: EcsPlanRequest, taskDefChanges: boolean): Record<EcsR
       policies: [EXEC_POLICY(o.region)],
       secretResources: secretResources(req),
     },
-    "task-definition": desiredTaskDef(req) as unknown as Attrs,
+    "task-definition": taskDef,
     service: {
       region: o.region,
       cluster: o.cluster,
@@ -284,8 +288,9 @@ export function planEcs(req: EcsPlanRequest): PlanResponse {
       req.target.name,
     );
   const before = observedAttrs(req.observed);
-  const tdDiff = diffAttributes(before["task-definition"], desiredTaskDef(req) as unknown as Attrs);
-  const after = desiredAttrs(req, tdDiff.action !== "no-op");
+  const taskDef = desiredTaskDef(req) as unknown as Attrs;
+  const tdDiff = diffAttributes(before["task-definition"], taskDef);
+  const after = desiredAttrs(req, taskDef, tdDiff.action !== "no-op");
   const diffs = Object.fromEntries(
     ECS_RESOURCES.map((type) => {
       const b = before[type];

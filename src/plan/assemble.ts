@@ -16,7 +16,7 @@
 
 import type { ResourceChange } from "../core/provider.js";
 import type { StackState } from "../state/store.js";
-import { diffValues, pathOverlaps, sortKeys } from "./diff.js";
+import { diffValues, pathOverlaps, sortKeys, uniqueSorted } from "./diff.js";
 import { PLAN_FORMAT_VERSION } from "./format-version.js";
 import type { Change, Drift, Plan, PlanDiagnostic, Summary } from "./types.js";
 
@@ -125,9 +125,6 @@ function indexByType(
   });
   return byType;
 }
-
-/** Sorted and without repeats; an empty list (most resources') costs nothing. */
-const uniqueSorted = (xs: readonly string[]): string[] => (xs.length === 0 ? [] : [...new Set(xs)].sort());
 
 function targetChanges(t: TargetPlan): Change[] {
   const addresses = addressesOf(t.target, t.changes);

@@ -126,6 +126,12 @@ function sortStrings(keys: string[]): void {
   }
 }
 
+/** Sorted and without repeats; the empty and one-item lists most changes have cost no set. */
+export function uniqueSorted(xs: readonly string[]): string[] {
+  if (xs.length <= 1) return xs.slice();
+  return [...new Set(xs)].sort();
+}
+
 function descends(v: unknown, opts: DiffOptions): v is Record<string, unknown> | unknown[] {
   if (Array.isArray(v)) return opts.arrays === "index" && v.length > 0;
   return isPlainObject(v) && Object.keys(v).length > 0;
@@ -225,14 +231,14 @@ export function diffAttributes(
 ): AttributeDiff {
   const sensitive = opts.sensitive ?? [];
   const forces = opts.forcesReplace ?? [];
-  const sensitivePaths = sensitive.filter((s) => [before, after].some((v) => liesOn(s, v, opts)));
-  const sorted = (xs: string[]): string[] => [...new Set(xs)].sort();
+  const sensitivePaths =
+    sensitive.length === 0 ? [] : sensitive.filter((s) => liesOn(s, before, opts) || liesOn(s, after, opts));
   if (before == null && after == null) {
     return { action: "no-op", changedPaths: [], replacePaths: [], sensitivePaths: [] };
   }
   if (before == null || after == null) {
     const action = before == null ? "create" : "delete";
-    return { action, changedPaths: [], replacePaths: [], sensitivePaths: sorted(sensitivePaths) };
+    return { action, changedPaths: [], replacePaths: [], sensitivePaths: uniqueSorted(sensitivePaths) };
   }
   const changedPaths = diffValues(before, after, opts).map((c) => c.path);
   const replacePaths = forces.filter((f) => changedPaths.some((p) => pathOverlaps(p, [f])));
@@ -240,7 +246,7 @@ export function diffAttributes(
   return {
     action,
     changedPaths,
-    replacePaths: sorted(replacePaths),
-    sensitivePaths: sorted(sensitivePaths),
+    replacePaths: uniqueSorted(replacePaths),
+    sensitivePaths: uniqueSorted(sensitivePaths),
   };
 }
