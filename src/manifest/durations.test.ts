@@ -75,3 +75,25 @@ describe("formatDuration", () => {
     );
   });
 });
+
+describe("tryParseDuration, asked again", () => {
+  it("gives the same answer every time, whatever was parsed in between", () => {
+    // A parse that stops mid-way ("30s1m" reorders its units) must not leave the shared
+    // regex's position behind for the next one.
+    const inputs = ["1m30s", "30s1m", "2m", "1h2m3s", "5s", "30s1m", "250ms", "1.5s", "x"];
+    const first = inputs.map((i) => tryParseDuration(i));
+    const again = [...inputs].reverse().map((i) => tryParseDuration(i));
+    expect(again.reverse()).toEqual(first);
+    expect(first.map((r) => (r.ok ? r.ms : r.message))).toEqual([
+      90_000,
+      '"30s1m" repeats or reorders units',
+      120_000,
+      3_723_000,
+      5_000,
+      '"30s1m" repeats or reorders units',
+      250,
+      1_500,
+      '"x" is not a duration',
+    ]);
+  });
+});

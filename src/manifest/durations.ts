@@ -25,14 +25,30 @@ export function tryParseDuration(input: unknown): DurationResult {
     };
   }
   if (typeof input !== "string") return { ok: false, message: "is not a duration", hint: HINT };
-  const text = input.trim();
+  // A manifest spells the same few durations ("5s", "30s") and each is read several times
+  // (schema, normalisation, fit checks), for every manifest of a large plan.
+  let r = PARSED.get(input);
+  if (!r) {
+    r = Object.freeze(parseText(input.trim()));
+    if (PARSED.size >= 512) PARSED.clear();
+    PARSED.set(input, r);
+  }
+  return r;
+}
+
+const PARSED = new Map<string, DurationResult>();
+
+function parseText(text: string): DurationResult {
   if (/^\d+(\.\d+)?$/.test(text)) {
     return { ok: false, message: `"${text}" has no unit`, hint: `did you mean "${text}s" or "${text}ms"?` };
   }
   if (!WHOLE.test(text)) return { ok: false, message: `"${text}" is not a duration`, hint: HINT };
   let ms = 0;
   let lastUnit = Infinity;
-  for (const [, amount, unit] of text.matchAll(GROUP)) {
+  // exec on the shared global regex: matchAll would build a copy of it for every call.
+  GROUP.lastIndex = 0;
+  for (let m = GROUP.exec(text); m; m = GROUP.exec(text)) {
+    const [, amount, unit] = m;
     const size = UNIT_MS[unit as Unit];
     if (size >= lastUnit) {
       return {
