@@ -34,18 +34,29 @@ describe("exitWhenFlushed", () => {
     let exited = false;
     const done = exitWhenFlushed([out.stream, err.stream], () => (exited = true));
     await tick();
-    expect(exited).toBe(false);
-    out.release();
     await tick();
     expect(exited).toBe(false);
-    err.release();
-    await tick();
-    // The empty write queued behind "a warning" is written too.
-    err.release();
-    out.release();
+    // stdout written whole (its empty write too), stderr still held: not yet.
+    for (let i = 0; i < 3; i++) {
+      out.release();
+      await tick();
+    }
+    expect(out.stream.writableLength).toBe(0);
+    expect(exited).toBe(false);
+    for (let i = 0; i < 3; i++) {
+      err.release();
+      await tick();
+    }
     await done;
     expect(exited).toBe(true);
-    expect(out.stream.writableLength).toBe(0);
+    expect(err.stream.writableLength).toBe(0);
+  });
+
+  it("lets the event loop turn once first, so a rejection left unhandled is still reported", async () => {
+    const events: string[] = [];
+    setImmediate(() => events.push("next turn"));
+    await exitWhenFlushed([], () => events.push("exit"));
+    expect(events).toEqual(["next turn", "exit"]);
   });
 
   it("does not wait for a stream whose reader went away", async () => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkService, Diagnostics, serviceFacts, serviceLocator, specFacts } from "./checks.js";
+import { deepMerge, isPlainObject } from "./merge.js";
 import { fastParse } from "./yaml-fast.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -23,7 +24,13 @@ function shippedServices(): unknown[] {
     } catch {
       continue;
     }
-    if (doc?.service) services.push(doc.service);
+    if (!doc?.service) continue;
+    services.push(doc.service);
+    // Each environment's override merged onto it, as validate.ts checks them.
+    const envs = isPlainObject(doc.environments) ? Object.values(doc.environments) : [];
+    for (const env of envs) {
+      if (isPlainObject(env) && env.service !== undefined) services.push(deepMerge(doc.service, env.service));
+    }
   }
   return services;
 }
@@ -73,9 +80,9 @@ describe("specFacts", () => {
     expect(valid).toBeGreaterThan(150);
   });
 
-  it("agrees with serviceFacts on every shipped example and valid fixture", () => {
+  it("agrees with serviceFacts on every shipped example and valid fixture, overrides merged", () => {
     const services = shippedServices();
-    expect(services.length).toBeGreaterThan(5);
+    expect(services.length).toBeGreaterThan(20);
     for (const raw of services) {
       const got = facts(raw);
       if (got) expect(got.spec).toEqual(got.sections);
