@@ -1,7 +1,7 @@
 // Turning loaded manifests into the stacks a command works on, each with its state store.
 // Several manifests that name the same store share one connection.
 
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { dirname } from "node:path";
 import { displayPath } from "../manifest/format.js";
 import type { LoadResult } from "../manifest/load.js";
@@ -76,7 +76,7 @@ export async function stackJobs(
 ): Promise<StackJob[]> {
   const jobs: StackJob[] = [];
   for (const { manifest, bytes } of loaded) {
-    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sha256 = hash("sha256", bytes, "hex");
     for (const { stack } of selectStacks([manifest], env)) {
       jobs.push({
         manifest,

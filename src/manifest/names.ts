@@ -3,7 +3,7 @@
 // When a name is too long it is cut and a short hash of the full input is appended, so two
 // long names that differ only at the end still differ.
 
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { NameRule } from "../core/provider.js";
 import type { Stack, TargetSpec } from "./types.js";
 
@@ -109,7 +109,7 @@ function escapeClass(chars: string): string {
 
 /** A stable, name-safe hash of the input: lowercase base32 of its sha256. */
 export function shortHash(input: string, length = HASH_LENGTH): string {
-  const digest = createHash("sha256").update(input).digest();
+  const digest = hash("sha256", input, "buffer");
   let out = "";
   for (let i = 0; out.length < length; i++) out += BASE32[(digest[i] ?? 0) % 32];
   return out;
