@@ -103,6 +103,5 @@ export const functionsInfo = platformInfo<FunctionsOptions>({
     extraChars: "-",
     startsWithLetter: true,
   },
-  // ARM throttles writes per subscription; four at once stays well inside it.
   concurrency: AZURE_CONCURRENCY,
 });

@@ -88,6 +88,8 @@ export class MemoryStateStore extends StoreBase implements StateStore {
   }
 
   async ensureAll(stacks: readonly string[]): Promise<void> {
+    // Every id checked before any row is made, as the SQL stores' single transaction does.
+    stacks.forEach(checkStackId);
     for (const stack of stacks) this.row(stack);
   }
 

@@ -44,7 +44,9 @@ function describeStateBehaviour(factory: HarnessFactory): void {
     expect(other).toMatchObject({ stack: OTHER_STACK, serial: 0, targets: {} });
     expect(Buffer.from(other?.secretKey ?? "", "base64")).toHaveLength(32);
     expect(other?.secretKey).not.toBe(kept.secretKey);
-    await expect(ctx.store.ensureAll(["no-slash"])).rejects.toBeInstanceOf(StateError);
+    // A bad id anywhere in the list creates nothing, not even the good ids before it.
+    await expect(ctx.store.ensureAll(["fresh/one", "no-slash"])).rejects.toBeInstanceOf(StateError);
+    expect(await ctx.store.read("fresh/one")).toBeUndefined();
   });
 
   it("keeps the secret key and targets across a reopen", async (t) => {
