@@ -5,7 +5,7 @@ import type { Hook } from "@oclif/core";
 import type { Writable } from "node:stream";
 import type * as FastestLevenshtein from "fastest-levenshtein";
 import { err } from "./output.js";
-import { holdYoungGeneration } from "./heap.js";
+import { setCliV8Flags } from "./v8-flags.js";
 
 type Levenshtein = typeof FastestLevenshtein;
 
@@ -14,7 +14,7 @@ type Levenshtein = typeof FastestLevenshtein;
  * reserves for "plan has changes". Bad usage exits 1 with a hint, like every apiship error.
  */
 export async function execute(opts: { dir: string }): Promise<void> {
-  holdYoungGeneration();
+  setCliV8Flags();
   try {
     await run(helpAlias(process.argv.slice(2)), opts.dir);
     await flush();

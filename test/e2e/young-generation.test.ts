@@ -1,4 +1,4 @@
-// The CLI holds V8's young generation at its starting size (src/cli/heap.ts): a plan of many
+// The CLI holds V8's young generation at its starting size (src/cli/v8-flags.ts): a plan of many
 // manifests would otherwise grow it to 2 × 16 MB of freshly faulted memory. A probe loaded with
 // NODE_OPTIONS reports the young generation's size when the process exits.
 
