@@ -22,6 +22,10 @@ describe("cliV8Flags", () => {
     expect(cliV8Flags(NODE20, "--enable-source-maps --max_semi_space_size=64", [])).toEqual([BUDGET]);
     expect(cliV8Flags(NODE20, undefined, ["--min-semi-space-size=8"])).toEqual([BUDGET]);
     expect(cliV8Flags(NODE20, undefined, ["--interrupt-budget=1000"])).toEqual([YOUNG]);
+    expect(cliV8Flags(NODE20, undefined, ["--interrupt_budget", "1000"])).toEqual([YOUNG]);
+    // Another flag whose name starts the same is not the user's interrupt budget.
+    const other = ["--interrupt-budget-for-feedback-allocation=4000"];
+    expect(cliV8Flags(NODE20, undefined, other)).toEqual([YOUNG, BUDGET]);
     expect(cliV8Flags(NODE20, "--enable-source-maps", ["--inspect"])).toEqual([YOUNG, BUDGET]);
   });
 });

@@ -38,7 +38,7 @@ export function cliV8Flags(
   const flags: string[] = [];
   if (YOUNG_GENERATION_V8.has(major) && !/semi[-_]space/.test(users))
     flags.push("--semi-space-growth-factor=1");
-  if (major === INTERRUPT_BUDGET_V8 && !/interrupt[-_]budget/.test(users))
+  if (major === INTERRUPT_BUDGET_V8 && !/--interrupt[-_]budget(=|\s|$)/.test(users))
     flags.push("--interrupt-budget=540672");
   return flags;
 }
