@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { writeChunked, writeJsonCompact } from "./json-out.js";
+import { RawJson, writeChunked, writeJsonCompact } from "./json-out.js";
 
 function written(value: unknown): { text: string; writes: string[] } {
   const writes: string[] = [];
@@ -44,6 +44,23 @@ describe("writeJsonCompact", () => {
     expect(keys.splice(0)).toEqual(["a", "skip", "0"]);
     expect(ours).toBe(JSON.stringify(doc));
     expect(keys).toEqual(["a", "skip", "0"]);
+  });
+
+  it("writes a RawJson's text as it is, at any depth, and JSON.stringify sees its value", () => {
+    const plan = { stack: "api/prod", changes: [{ after: { env: { A: "1" } }, gone: undefined }] };
+    const text = JSON.stringify(plan);
+    const raw = new RawJson(text);
+    // The text is written verbatim: a marker in it proves no re-serialization happened.
+    const marked = new RawJson(text.replace('"A"', '"A" '));
+    for (const doc of [
+      { status: "ok", result: { plans: [raw, raw] } },
+      raw,
+      { a: { b: { c: { d: raw } } } },
+    ]) {
+      expect(written(doc).text).toBe(JSON.stringify(doc));
+    }
+    expect(written({ result: { plans: [marked] } }).text).toContain('"A" :');
+    expect(JSON.parse(JSON.stringify({ plans: [raw] }, null, 2))).toEqual({ plans: [JSON.parse(text)] });
   });
 
   it("writes a large envelope in pieces no larger than about 64 KiB, each value whole below the top levels", () => {

@@ -22,8 +22,23 @@ export function writeJsonCompact(out: Sink, value: unknown): void {
   pieces.flush();
 }
 
+/**
+ * A value serialized already, whose text writeJsonCompact writes as it is. `plan --json`
+ * serializes each stack's plan as soon as it is made and keeps only the text, so the plan's
+ * objects die young instead of being copied into the old generation and kept to the end.
+ */
+export class RawJson {
+  constructor(readonly text: string) {}
+
+  /** For JSON.stringify (the indented output on a terminal): the value the text stands for. */
+  toJSON(): unknown {
+    return JSON.parse(this.text);
+  }
+}
+
 /** A member's value as JSON.stringify sees it: a toJSON (a Date's) is asked, with the member's key. */
 function jsonValue(v: unknown, key: string): unknown {
+  if (v instanceof RawJson) return v;
   const toJSON = typeof v === "object" && v !== null ? (v as { toJSON?: unknown }).toJSON : undefined;
   return typeof toJSON === "function" ? (toJSON as (k: string) => unknown).call(v, key) : v;
 }
@@ -34,6 +49,10 @@ function hasJsonForm(v: unknown): boolean {
 }
 
 function emit(v: unknown, depth: number, out: Pieces): void {
+  if (v instanceof RawJson) {
+    out.push(v.text);
+    return;
+  }
   if (depth < WALKED_DEPTH && Array.isArray(v)) {
     out.push("[");
     v.forEach((item: unknown, i) => {
