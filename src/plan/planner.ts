@@ -155,6 +155,9 @@ function planTarget(
 
 const isDiagnostic = (x: object): x is PlanDiagnostic => "severity" in x;
 
+/** The signal of offline plans, which read nothing and so never listen or abort. */
+const NEVER_ABORTED = new AbortController().signal;
+
 /** Plans one stack. Throws only for bad usage (an unknown `--target`) or an unreadable state. */
 export async function planStack(stack: Stack, opts: PlanStackOptions): Promise<Plan> {
   const state = await opts.store.read(stack.id);
@@ -172,9 +175,10 @@ export async function planStack(stack: Stack, opts: PlanStackOptions): Promise<P
     }
   }
 
-  const signal = opts.signal ?? new AbortController().signal;
-  // Each target's read in flight listens on it (100 targets, 100 listeners): not a leak.
-  setMaxListeners(0, signal);
+  // Each target's read in flight listens on it (100 targets, 100 listeners): not a leak. Offline
+  // nothing reads: no controller per stack.
+  const signal = opts.signal ?? (opts.offline ? NEVER_ABORTED : new AbortController().signal);
+  if (!opts.offline) setMaxListeners(0, signal);
   const observations = await refreshTargets(prepared, {
     stack,
     offline: opts.offline,
