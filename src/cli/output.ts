@@ -52,9 +52,23 @@ export function err(text: string): void {
  * Lines, when events stream before the envelope).
  */
 export function printJson(value: unknown, oneLine = false, tty = process.stdout.isTTY === true): void {
+  blockOnFullPipe(process.stdout);
   if (oneLine || !tty) writeJsonCompact(process.stdout, value);
   else writeChunked(process.stdout, JSON.stringify(value, null, 2));
   process.stdout.write("\n");
+}
+
+/**
+ * Makes a stdout that is a pipe wait for its reader, as a file or terminal does. libuv opens a
+ * pipe non-blocking, so each write the reader has no room for yet was copied into a queue that
+ * the event loop drained after the command: a 6.4 MB plan read through a pipe became 6.4 MB of
+ * copies in fresh memory (0.93× the time, 0.79× the page faults when the writes wait). The
+ * envelope is the command's last output, so nothing is held up by the wait. `_handle` is the
+ * stream's libuv handle (a file has none; a terminal's already waits).
+ */
+export function blockOnFullPipe(stream: NodeJS.WriteStream): void {
+  const handle = (stream as { _handle?: { setBlocking?: (blocking: boolean) => number } })._handle;
+  handle?.setBlocking?.(true);
 }
 
 /** Fixed-width columns for small tables (providers, state list, status). */
