@@ -287,6 +287,12 @@ describe("fastParser follows zod, type by type", () => {
       ],
     ],
   ];
+  const shared = z.number().int().min(1);
+  cases.push([
+    "one schema in two places",
+    z.strictObject({ a: shared, b: z.array(shared).optional() }),
+    [{ a: 1, b: [2, 3] }, { a: 1, b: [0] }, { a: 1.5 }],
+  ]);
   for (const [name, schema, values] of cases) {
     it(name, () => {
       const verdicts = values.map((v) => agree(schema, v));

@@ -115,15 +115,17 @@ function withChecks(s: Schema, parse: Fast): Fast {
   };
 }
 
-/** Schemas being compiled (a lazy's recursion), to their eventual fast path. */
-type Seen = Map<Schema, Fast | undefined>;
+/** Schemas met in this compile, to their fast path: null while being compiled, undefined for none. */
+type Seen = Map<Schema, Fast | undefined | null>;
 
 function compile(s: Schema, seen: Seen): Fast | undefined {
   if (seen.has(s)) {
-    // A recursive schema: call through to the one being compiled, once it exists.
-    return (v) => (seen.get(s) ?? (() => BAIL))(v);
+    const known = seen.get(s);
+    // A recursive schema (a lazy) meets itself while being compiled: call through to its fast
+    // path once it exists.
+    return known === null ? (v) => (seen.get(s) ?? (() => BAIL))(v) : known;
   }
-  seen.set(s, undefined);
+  seen.set(s, null);
   const parse = compileType(s, seen);
   const f = parse && withChecks(s, parse);
   seen.set(s, f);
