@@ -66,7 +66,7 @@ export function printJson(value: unknown, oneLine = false, tty = process.stdout.
  * envelope is the command's last output, so nothing is held up by the wait. `_handle` is the
  * stream's libuv handle (a file has none; a terminal's already waits).
  */
-export function blockOnFullPipe(stream: NodeJS.WriteStream): void {
+function blockOnFullPipe(stream: NodeJS.WriteStream): void {
   const handle = (stream as { _handle?: { setBlocking?: (blocking: boolean) => number } })._handle;
   handle?.setBlocking?.(true);
 }

@@ -23,8 +23,7 @@ export const INVALID: unique symbol = Symbol("invalid");
 /** This path cannot tell what zod would do: zod decides. */
 export const BAIL: unique symbol = Symbol("bail");
 
-type Out = unknown;
-type Fast = (value: unknown) => Out;
+type Fast = (value: unknown) => unknown;
 
 /** The parts of a zod 4 schema instance this file reads (its `_zod` internals). */
 interface Internals {
@@ -245,7 +244,7 @@ function addField(
   f: Field,
   input: Record<string, unknown>,
   present: boolean,
-  r: Out,
+  r: unknown,
 ): boolean {
   if (failed(r)) return !present && f.optional && f.optin !== undefined;
   if (!present) {

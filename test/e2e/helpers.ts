@@ -3,7 +3,16 @@
 // that started vitest, so an APISHIP_* variable of the developer cannot change a result).
 
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -104,6 +113,31 @@ export function ensureBuilt(): void {
   buildIfStale();
   if (!existsSync(built) || !existsSync(TEST_PROVIDER) || !existsSync(manifestFile)) {
     throw new Error(`the CLI is not built (${built} is missing): run npm run build`);
+  }
+}
+
+/**
+ * Writes `count` manifests, svc-0 … svc-<count-1>, each a container with three Kubernetes
+ * targets, under `dir/svc-<i>/apiship.yaml`: a plan of many stacks that needs no cloud.
+ */
+export function writeKubernetesManifests(dir: string, count: number): void {
+  for (let i = 0; i < count; i++) {
+    mkdirSync(join(dir, `svc-${i}`), { recursive: true });
+    const targets = [0, 1, 2].map(
+      (t) => `  t${t}: { provider: kubernetes, context: ctx-${t}, namespace: apis }`,
+    );
+    writeFileSync(
+      join(dir, `svc-${i}`, "apiship.yaml"),
+      [
+        "apiVersion: apiship/v1",
+        `name: svc-${i}`,
+        "service:",
+        `  container: { image: "ghcr.io/acme/svc-${i}:1", port: 8080 }`,
+        "targets:",
+        ...targets,
+        "",
+      ].join("\n"),
+    );
   }
 }
 

@@ -4,10 +4,10 @@
 // the whole envelope arrives once the reader reads.
 
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, cleanup, ensureBuilt, tempDir } from "./helpers.js";
+import { BIN, cleanup, ensureBuilt, tempDir, writeKubernetesManifests } from "./helpers.js";
 
 const MANIFESTS = 80;
 const O_NONBLOCK = 0o4000;
@@ -18,24 +18,7 @@ let dir: string;
 beforeAll(() => {
   ensureBuilt();
   dir = tempDir();
-  for (let i = 0; i < MANIFESTS; i++) {
-    mkdirSync(join(dir, `svc-${i}`));
-    const targets = [0, 1, 2].map(
-      (t) => `  t${t}: { provider: kubernetes, context: ctx-${t}, namespace: apis }`,
-    );
-    writeFileSync(
-      join(dir, `svc-${i}`, "apiship.yaml"),
-      [
-        "apiVersion: apiship/v1",
-        `name: svc-${i}`,
-        "service:",
-        `  container: { image: "ghcr.io/acme/svc-${i}:1", port: 8080 }`,
-        "targets:",
-        ...targets,
-        "",
-      ].join("\n"),
-    );
-  }
+  writeKubernetesManifests(dir, MANIFESTS);
 });
 afterAll(cleanup);
 

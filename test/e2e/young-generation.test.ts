@@ -2,10 +2,10 @@
 // manifests would otherwise grow it to 2 × 16 MB of freshly faulted memory. A probe loaded with
 // NODE_OPTIONS reports the young generation's size when the process exits.
 
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiship, cleanup, ensureBuilt, tempDir } from "./helpers.js";
+import { apiship, cleanup, ensureBuilt, tempDir, writeKubernetesManifests } from "./helpers.js";
 
 const PROBE = `
 import { getHeapSpaceStatistics } from "node:v8";
@@ -24,24 +24,7 @@ beforeAll(() => {
   ensureBuilt();
   dir = tempDir();
   writeFileSync(join(dir, "probe.mjs"), PROBE);
-  for (let i = 0; i < MANIFESTS; i++) {
-    mkdirSync(join(dir, `svc-${i}`));
-    const targets = [0, 1, 2].map(
-      (t) => `  t${t}: { provider: kubernetes, context: ctx-${t}, namespace: apis }`,
-    );
-    writeFileSync(
-      join(dir, `svc-${i}`, "apiship.yaml"),
-      [
-        "apiVersion: apiship/v1",
-        `name: svc-${i}`,
-        "service:",
-        `  container: { image: "ghcr.io/acme/svc-${i}:1", port: 8080 }`,
-        "targets:",
-        ...targets,
-        "",
-      ].join("\n"),
-    );
-  }
+  writeKubernetesManifests(dir, MANIFESTS);
 });
 afterAll(cleanup);
 
